@@ -1,0 +1,134 @@
+package dev.crmbridge.wazzup.itests;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertNotNull;
+import static org.junit.Assert.assertNull;
+import static org.junit.Assert.assertTrue;
+
+import dev.crmbridge.wazzup.api.WazzupConnector;
+import java.util.Arrays;
+import java.util.Hashtable;
+import java.util.List;
+import java.util.Optional;
+import javax.inject.Inject;
+import org.junit.After;
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.ops4j.pax.exam.Configuration;
+import org.ops4j.pax.exam.Option;
+import org.ops4j.pax.exam.junit.PaxExam;
+import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
+import org.ops4j.pax.exam.spi.reactors.PerClass;
+import org.osgi.framework.Bundle;
+import org.osgi.service.cm.ConfigurationAdmin;
+import org.osgi.service.component.runtime.ServiceComponentRuntime;
+import org.osgi.service.component.runtime.dto.ComponentConfigurationDTO;
+import org.osgi.service.component.runtime.dto.ComponentDescriptionDTO;
+import org.osgi.service.metatype.AttributeDefinition;
+import org.osgi.service.metatype.MetaTypeService;
+import org.osgi.service.metatype.ObjectClassDefinition;
+
+/**
+ * The foundation: both bundles resolve and start in a real framework with the standard services, the
+ * connector's component waits for and then runs with its configuration, and Metatype describes it.
+ */
+@RunWith(PaxExam.class)
+@ExamReactorStrategy(PerClass.class)
+public class FoundationIT extends WazzupTestSupport {
+
+    @Inject
+    private ConfigurationAdmin configAdmin;
+
+    @Inject
+    private ServiceComponentRuntime scr;
+
+    @Inject
+    private MetaTypeService metaType;
+
+    @Configuration
+    public Option[] config() {
+        return baseConfiguration();
+    }
+
+    @After
+    public void deleteConfiguration() throws Exception {
+        org.osgi.service.cm.Configuration[] existing = configAdmin.listConfigurations(
+                "(service.pid=" + WazzupConnector.PID + ")");
+        if (existing != null) {
+            for (org.osgi.service.cm.Configuration c : existing) {
+                c.delete();
+            }
+        }
+    }
+
+    @Test
+    public void runsOnTheFrameworkTheBuildChose() {
+        String expected = System.getProperty("wazzup.itest.framework");
+        String actual = context.getBundle(0).getSymbolicName();
+        System.out.println("framework: " + actual + " " + context.getBundle(0).getVersion());
+        if (expected != null) {
+            assertEquals("system bundle", expected, actual);
+        }
+    }
+
+    @Test
+    public void bothBundlesAreActiveAndThePluginExportsNothing() {
+        Bundle api = bundleNamed(API_BSN).orElseThrow(() -> new AssertionError("api bundle not installed"));
+        Bundle plugin = bundleNamed(PLUGIN_BSN).orElseThrow(() -> new AssertionError("plugin bundle not installed"));
+        assertEquals("api state", Bundle.ACTIVE, api.getState());
+        assertEquals("plugin state", Bundle.ACTIVE, plugin.getState());
+        assertTrue("api exports a versioned package",
+                api.getHeaders().get("Export-Package").contains("dev.crmbridge.wazzup.api;version=\"1.0.0\""));
+        assertNull("plugin exports nothing", plugin.getHeaders().get("Export-Package"));
+    }
+
+    @Test
+    public void componentActivatesWithTheConfigurationFromConfigAdmin() throws Exception {
+        ComponentDescriptionDTO description = await("the connector component description",
+                () -> scr.getComponentDescriptionDTO(bundleNamed(PLUGIN_BSN).orElseThrow(), WazzupConnector.PID));
+        assertTrue("no configuration yet, so no active instance", configurations(description).stream()
+                .noneMatch(c -> c.state == ComponentConfigurationDTO.ACTIVE));
+
+        String baseUrl = "http://127.0.0.1:" + freePort();
+        Hashtable<String, Object> props = new Hashtable<>();
+        props.put(WazzupConnector.PROPERTY_API_KEY, "it-key-0000");
+        props.put(WazzupConnector.PROPERTY_API_BASE_URL, baseUrl);
+        props.put(WazzupConnector.PROPERTY_SCHEME, "CONTACTS_ONLY");
+        org.osgi.service.cm.Configuration config = configAdmin.getConfiguration(WazzupConnector.PID, "?");
+        config.update(props);
+
+        ComponentConfigurationDTO active = await("the connector component active with the new configuration",
+                () -> configurations(description).stream()
+                        .filter(c -> c.state == ComponentConfigurationDTO.ACTIVE)
+                        .filter(c -> baseUrl.equals(c.properties.get(WazzupConnector.PROPERTY_API_BASE_URL)))
+                        .findFirst().orElse(null));
+        assertEquals("CONTACTS_ONLY", active.properties.get(WazzupConnector.PROPERTY_SCHEME));
+        assertNull("activation failure", active.failure);
+    }
+
+    @Test
+    public void metatypeDescribesTheApiKeyAsAPassword() {
+        Bundle plugin = bundleNamed(PLUGIN_BSN).orElseThrow();
+        ObjectClassDefinition ocd = metaType.getMetaTypeInformation(plugin).getObjectClassDefinition(WazzupConnector.PID, null);
+        assertNotNull("OCD for " + WazzupConnector.PID, ocd);
+        List<AttributeDefinition> attributes = Arrays.asList(ocd.getAttributeDefinitions(ObjectClassDefinition.ALL));
+
+        AttributeDefinition apiKey = attribute(attributes, WazzupConnector.PROPERTY_API_KEY).orElseThrow(
+                () -> new AssertionError("no apiKey attribute"));
+        assertEquals("apiKey type", AttributeDefinition.PASSWORD, apiKey.getType());
+
+        AttributeDefinition baseUrl = attribute(attributes, WazzupConnector.PROPERTY_API_BASE_URL).orElseThrow();
+        assertEquals(WazzupConnector.DEFAULT_API_BASE_URL, baseUrl.getDefaultValue()[0]);
+
+        AttributeDefinition scheme = attribute(attributes, WazzupConnector.PROPERTY_SCHEME).orElseThrow();
+        assertEquals(List.of("CLIENT_MANAGEMENT", "CONTACTS_ONLY"), Arrays.asList(scheme.getOptionValues()));
+    }
+
+    private List<ComponentConfigurationDTO> configurations(ComponentDescriptionDTO description) {
+        return List.copyOf(scr.getComponentConfigurationDTOs(description));
+    }
+
+    private static Optional<AttributeDefinition> attribute(List<AttributeDefinition> attributes, String id) {
+        return attributes.stream().filter(a -> id.equals(a.getID())).findFirst();
+    }
+}
