@@ -1,0 +1,40 @@
+package dev.crmbridge.wazzup.emulator;
+
+import java.time.Duration;
+
+/**
+ * A scripted misbehaviour of one answer: wait {@code delay} first, then either drop the connection,
+ * answer {@code status} with {@code body} (a default error body when null), or, with status 0, answer
+ * normally.
+ *
+ * @param status the status to answer, or 0 to answer normally (after the delay)
+ * @param delay how long to wait before answering
+ * @param dropConnection close the connection without an answer
+ * @param body the body for {@code status}, or null for a default error body
+ */
+public record Fault(int status, Duration delay, boolean dropConnection, String body) {
+
+    public Fault {
+        delay = delay == null ? Duration.ZERO : delay;
+    }
+
+    /** Answer with this status and a default error body. */
+    public static Fault status(int status) {
+        return new Fault(status, Duration.ZERO, false, null);
+    }
+
+    /** Answer with this status and body. */
+    public static Fault status(int status, String body) {
+        return new Fault(status, Duration.ZERO, false, body);
+    }
+
+    /** Answer normally, but only after this delay. */
+    public static Fault delay(Duration delay) {
+        return new Fault(0, delay, false, null);
+    }
+
+    /** Close the connection without answering. */
+    public static Fault drop() {
+        return new Fault(0, Duration.ZERO, true, null);
+    }
+}
