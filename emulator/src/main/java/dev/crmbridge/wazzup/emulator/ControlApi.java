@@ -175,7 +175,8 @@ final class ControlApi {
     private Resp addFault(Req req) {
         JsonNode b = body(req);
         Fault fault = new Fault(b.path("status").asInt(0), Duration.ofMillis(b.path("delayMillis").asLong(0)),
-                b.path("drop").asBoolean(false), b.hasNonNull("body") ? b.get("body").asText() : null);
+                b.path("drop").asBoolean(false), b.hasNonNull("body") ? b.get("body").asText() : null,
+                b.path("loseAnswer").asBoolean(false));
         emulator.faults().next(b.path("route").asText(Faults.ANY_ROUTE), Math.max(1, b.path("times").asInt(1)), fault);
         return Resp.json(200, emulator.faults().pending());
     }

@@ -16,8 +16,10 @@ import java.time.format.DateTimeFormatter;
 final class Json {
 
     static final ObjectMapper MAPPER = JsonMapper.builder()
-            .addModule(new com.fasterxml.jackson.datatype.jsr310.JavaTimeModule())
-            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+            // Instants as ISO-8601 text without the jsr310 module: the emulator also runs on the
+            // plugin's oldest supported Jackson (2.13) in the bundle's tests
+            .addModule(new com.fasterxml.jackson.databind.module.SimpleModule()
+                    .addSerializer(Instant.class, com.fasterxml.jackson.databind.ser.std.ToStringSerializer.instance))
             .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
             .serializationInclusion(JsonInclude.Include.NON_NULL)
             .build();

@@ -480,9 +480,10 @@ public final class WazzupEmulator implements AutoCloseable {
                             + options.rateLimitRequests + " per " + options.rateLimitWindowMillis + " ms"));
                 }
             }
-            return route.handler().handle(req);
+            Resp resp = route.handler().handle(req);
+            return fault != null && fault.dropAnswer() ? Resp.dropConnection() : resp;
         } catch (ApiError e) {
-            return Resp.error(e);
+            return fault != null && fault.dropAnswer() ? Resp.dropConnection() : Resp.error(e);
         } catch (Exception e) {
             return Resp.error(ApiError.of(500, "UNKNOWN_ERROR", "Internal server error: " + e.getClass().getSimpleName()));
         }

@@ -38,6 +38,14 @@ class FaultsJournalControlTest extends EmulatorTestSupport {
     }
 
     @Test
+    void aLostAnswerMeansTheRequestTookEffect() {
+        wazzup.faults().next("POST /v3/contacts", Fault.loseAnswer());
+        assertThatThrownBy(() -> api.post("/v3/contacts", sample("request-contacts-upsert.json")))
+                .isInstanceOf(UncheckedIOException.class);
+        assertThat(account.contact("crm-contact-501")).isPresent();
+    }
+
+    @Test
     void faultsThroughTheControlRoute() {
         control.post("/__emulator/faults", Map.of("route", "GET /v3/channels", "times", 1, "status", 500,
                 "body", "{\"error\":\"X\"}"));

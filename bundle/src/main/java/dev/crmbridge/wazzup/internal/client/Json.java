@@ -15,6 +15,8 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 public final class Json {
 
     private static final ObjectMapper MAPPER = JsonMapper.builder()
+            // parser errors must not quote the input: it can hold a key or a customer's message
+            .disable(com.fasterxml.jackson.core.StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION)
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .disable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
             .enable(DeserializationFeature.ACCEPT_SINGLE_VALUE_AS_ARRAY)
@@ -30,5 +32,14 @@ public final class Json {
     /** The shared, thread-safe mapper. Do not reconfigure it. */
     public static ObjectMapper mapper() {
         return MAPPER;
+    }
+
+    /** JSON bytes of a value the plugin built (cannot fail for our records and trees). */
+    public static byte[] bytes(Object value) {
+        try {
+            return MAPPER.writeValueAsBytes(value);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("cannot write " + value.getClass().getSimpleName(), e);
+        }
     }
 }

@@ -1,0 +1,78 @@
+package dev.crmbridge.wazzup.internal.client;
+
+import java.time.Duration;
+
+/**
+ * The request budget of one API key (§1.4 of the reference: 500 requests per 5 s, then 429). A
+ * sliding window: at most {@code permits} requests start in any interval of {@code window} plus a
+ * small margin, so whatever 5-second windows Wazzup counts in, our own load stays under its limit.
+ * Callers reserve a start time under a lock and wait outside it, in order. A 429 caused by someone
+ * else on the same key pauses every caller until the next window. Thread-safe.
+ */
+public final class RateLimiter {
+
+    /** Slack added to the window for the network's jitter between our clock and Wazzup's. */
+    static final Duration MARGIN = Duration.ofMillis(100);
+
+    private final int permits;
+    private final long windowNanos;
+    private final TimeSource time;
+    private final long[] starts; // ring of the start times of the last `permits` reservations
+    private int next;
+    private long count;
+    private long pausedUntil = Long.MIN_VALUE;
+
+    public RateLimiter(int permits, Duration window, TimeSource time) {
+        if (permits < 1) {
+            throw new IllegalArgumentException("permits must be at least 1");
+        }
+        this.permits = permits;
+        this.windowNanos = window.plus(MARGIN).toNanos();
+        this.time = time;
+        this.starts = new long[permits];
+    }
+
+    /** Waits until one more request may start, then counts it. */
+    public void acquire() throws InterruptedException {
+        long wait = reserve();
+        if (wait > 0) {
+            time.sleep(Duration.ofNanos(wait));
+        }
+    }
+
+    /** Reserves the next start time and answers how long to wait for it (0 for now). */
+    synchronized long reserve() {
+        long now = time.nanoTime();
+        long at = now;
+        if (count >= permits) {
+            at = Math.max(at, starts[next] + windowNanos);
+        }
+        if (pausedUntil != Long.MIN_VALUE && pausedUntil - at > 0) {
+            at = pausedUntil;
+        }
+        starts[next] = at;
+        next = (next + 1) % permits;
+        count++;
+        return at - now;
+    }
+
+    /**
+     * Wazzup answered 429 although we kept our budget: another system uses the key. Nobody starts a
+     * request before a full window has passed.
+     */
+    public synchronized void pauseForWindow() {
+        long until = time.nanoTime() + windowNanos;
+        if (pausedUntil == Long.MIN_VALUE || until - pausedUntil > 0) {
+            pausedUntil = until;
+        }
+    }
+
+    public int permits() {
+        return permits;
+    }
+
+    /** The window, margin included. */
+    public Duration window() {
+        return Duration.ofNanos(windowNanos);
+    }
+}

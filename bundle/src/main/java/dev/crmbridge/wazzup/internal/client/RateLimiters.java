@@ -1,0 +1,51 @@
+package dev.crmbridge.wazzup.internal.client;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * One {@link RateLimiter} per API key, shared by every client built with this registry. The plugin
+ * uses {@link #SHARED}, so all its callers in the JVM draw on one budget per key. Keys are held only
+ * as SHA-256 digests.
+ */
+public final class RateLimiters {
+
+    /** Wazzup's documented limit (§1.4). */
+    public static final int WAZZUP_LIMIT = 500;
+    public static final Duration WAZZUP_WINDOW = Duration.ofSeconds(5);
+    /** Our default budget: 10 % under the limit, for other traffic and clock drift. */
+    public static final int DEFAULT_BUDGET = 450;
+
+    /** The registry of the plugin bundle. */
+    public static final RateLimiters SHARED = new RateLimiters(TimeSource.SYSTEM);
+
+    private final TimeSource time;
+    private final ConcurrentHashMap<String, RateLimiter> byKey = new ConcurrentHashMap<>();
+
+    public RateLimiters(TimeSource time) {
+        this.time = time;
+    }
+
+    /**
+     * The limiter of this key, shared with every other caller of the key. A caller asking for another
+     * budget or window (a configuration change) replaces it.
+     */
+    public RateLimiter forKey(String apiKey, int budget, Duration window) {
+        Duration withMargin = window.plus(RateLimiter.MARGIN);
+        return byKey.compute(digest(apiKey), (k, existing) ->
+                existing != null && existing.permits() == budget && existing.window().equals(withMargin)
+                        ? existing : new RateLimiter(budget, window, time));
+    }
+
+    private static String digest(String key) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,273 @@
+package dev.crmbridge.wazzup.internal.client;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.DoubleSupplier;
+import org.slf4j.Logger;
+
+/**
+ * Sends one API call and owns its retries: capped exponential backoff with jitter on connection
+ * errors, timeouts, 429 (after the next rate window) and 5xx; the rate budget before every attempt;
+ * error bodies turned into typed exceptions. Thread-safe.
+ */
+final class Requester {
+
+    /** How a call may be repeated. */
+    enum Retry {
+        /** Repeating it has the same effect (GET, upserts by id, deletes, PATCH webhooks, iframe). */
+        IDEMPOTENT,
+        /** {@code POST /v3/message}: repeated only with the same {@code crmMessageId}. */
+        DUPLICATE_GUARDED,
+        /** Repeated only when the request provably never left (connection refused). */
+        ONLY_IF_NOT_SENT
+    }
+
+    /** One call: route name for logs and errors, path with query, optional JSON body. */
+    record Call(String route, String method, String path, byte[] body, Retry retry, boolean authenticated) {
+    }
+
+    /** Reads a 2xx answer. */
+    interface Reader<T> {
+        T read(TransportResponse response) throws IOException;
+    }
+
+    private final URI baseUrl;
+    private final String apiKey;
+    private final HttpTransport transport;
+    private final RetryPolicy policy;
+    private final RateLimiter limiter;
+    private final TimeSource time;
+    private final DoubleSupplier random;
+    private final Logger log;
+
+    Requester(URI baseUrl, String apiKey, HttpTransport transport, RetryPolicy policy, RateLimiter limiter,
+            TimeSource time, DoubleSupplier random, Logger log) {
+        this.baseUrl = baseUrl;
+        this.apiKey = apiKey;
+        this.transport = transport;
+        this.policy = policy;
+        this.limiter = limiter;
+        this.time = time;
+        this.random = random;
+        this.log = log;
+    }
+
+    boolean hasKey() {
+        return apiKey != null && !apiKey.isEmpty();
+    }
+
+    /**
+     * Sends the call until it succeeds or may not be repeated. {@code onDuplicate}, for
+     * {@link Retry#DUPLICATE_GUARDED}, is what a retry answered {@code REPEATED_CRM_MESSAGE_ID} returns.
+     */
+    <T> T execute(Call call, Reader<T> reader, java.util.function.Supplier<T> onDuplicate) {
+        if (call.authenticated() && !hasKey()) {
+            throw new IllegalStateException("no Wazzup API key is configured");
+        }
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("Accept", "application/json");
+        if (call.body() != null) {
+            headers.put("Content-Type", "application/json; charset=utf-8");
+        }
+        if (call.authenticated()) {
+            headers.put("Authorization", "Bearer " + apiKey);
+        }
+        TransportRequest request = new TransportRequest(call.method(), baseUrl.resolve(call.path()), headers, call.body());
+        int max = policy.maxAttempts();
+        for (int attempt = 1; ; attempt++) {
+            acquire(call);
+            long t0 = time.nanoTime();
+            TransportResponse response;
+            try {
+                response = transport.send(request);
+            } catch (IOException e) {
+                boolean neverSent = e instanceof ConnectException || e instanceof UnknownHostException;
+                boolean repeatable = call.retry() != Retry.ONLY_IF_NOT_SENT || neverSent;
+                if (e instanceof InterruptedIOException && Thread.currentThread().isInterrupted()) {
+                    throw new UnavailableException(call.route(), 0, null, "interrupted", null, null, e);
+                }
+                if (!repeatable || attempt >= max) {
+                    throw new UnavailableException(call.route(), 0, null,
+                            "no answer after " + attempt + " attempt(s): " + e.getClass().getSimpleName(), null, null, e);
+                }
+                backoff(call, attempt, "no answer (" + e.getClass().getSimpleName() + ")");
+                continue;
+            }
+            int status = response.status();
+            log.debug("{} → {} in {} ms (attempt {})", call.route(), status, millis(t0), attempt);
+            if (status >= 200 && status < 300) {
+                try {
+                    return reader.read(response);
+                } catch (IOException | RuntimeException e) {
+                    // not chained: a parser's message quotes the body, and a body may carry a key
+                    String where = e instanceof com.fasterxml.jackson.core.JsonProcessingException j && j.getLocation() != null
+                            ? " at line " + j.getLocation().getLineNr() + ", column " + j.getLocation().getColumnNr() : "";
+                    throw new WazzupException(call.route(), status, null,
+                            "unreadable answer (" + e.getClass().getSimpleName() + where + ")", null, null, null);
+                }
+            }
+            ErrorBody error = ErrorBody.parse(response, apiKey);
+            if (attempt > 1 && call.retry() == Retry.DUPLICATE_GUARDED
+                    && ErrorCodes.same(error.code, ErrorCodes.REPEATED_CRM_MESSAGE_ID)) {
+                // an earlier attempt arrived although its answer was lost: the message is sent once
+                log.info("{}: attempt {} met the duplicate guard; an earlier attempt was accepted", call.route(), attempt);
+                return onDuplicate.get();
+            }
+            if (status == 429) {
+                if (limiter != null) {
+                    limiter.pauseForWindow();
+                }
+                if (attempt >= max) {
+                    throw new RateLimitedException(call.route(), status, error.code, error.description, error.data,
+                            error.requestId);
+                }
+                log.warn("{} → 429 although within our budget (another system on this key?); "
+                        + "waiting for the next window, attempt {}/{}", call.route(), attempt + 1, max);
+                if (limiter == null) {
+                    sleep(RateLimiters.WAZZUP_WINDOW);
+                }
+                continue;
+            }
+            if (status >= 500 && call.retry() != Retry.ONLY_IF_NOT_SENT && attempt < max) {
+                backoff(call, attempt, Integer.toString(status));
+                continue;
+            }
+            throw error.toException(call.route(), status);
+        }
+    }
+
+    private void acquire(Call call) {
+        if (!call.authenticated() || limiter == null) {
+            return;
+        }
+        try {
+            limiter.acquire();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new UnavailableException(call.route(), 0, null, "interrupted while waiting for the rate budget",
+                    null, null, e);
+        }
+    }
+
+    private void backoff(Call call, int attempt, String why) {
+        Duration wait = policy.backoff(attempt, random.getAsDouble());
+        log.warn("{} → {}; retry {}/{} in {} ms", call.route(), why, attempt + 1, policy.maxAttempts(), wait.toMillis());
+        sleep(wait);
+    }
+
+    private void sleep(Duration wait) {
+        try {
+            time.sleep(wait);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new UnavailableException("retry", 0, null, "interrupted while waiting to retry", null, null, e);
+        }
+    }
+
+    private long millis(long t0) {
+        return Duration.ofNanos(time.nanoTime() - t0).toMillis();
+    }
+
+    /** Wazzup's error body (§1.3): empty, or {@code {error, description, data}}; {@code error} may be an object. */
+    static final class ErrorBody {
+        String code;
+        String description;
+        JsonNode data;
+        String requestId;
+
+        static ErrorBody parse(TransportResponse response, String apiKey) {
+            ErrorBody e = new ErrorBody();
+            byte[] body = response.body();
+            if (body.length == 0) {
+                return e;
+            }
+            JsonNode node;
+            try {
+                node = Json.mapper().readTree(body);
+            } catch (IOException notJson) {
+                node = null;
+            }
+            if (node == null || !node.isObject()) {
+                String text = new String(body, StandardCharsets.UTF_8).strip();
+                text = text.length() > 200 ? text.substring(0, 200) + "…" : text;
+                // paranoia: never carry the key, even if a proxy echoed the request
+                e.description = apiKey == null || apiKey.isEmpty() ? text : text.replace(apiKey, "***");
+                return e;
+            }
+            JsonNode error = node.get("error");
+            if (error != null && error.isObject()) {
+                e.code = text(error, "code", "error", "type");
+                e.description = text(error, "description", "message");
+            } else if (error != null && !error.isNull()) {
+                e.code = error.asText();
+            }
+            if (e.description == null) {
+                e.description = text(node, "description", "message");
+            }
+            e.data = node.get("data");
+            e.requestId = text(node, "requestId");
+            return e;
+        }
+
+        private static String text(JsonNode node, String... fields) {
+            for (String f : fields) {
+                JsonNode v = node.get(f);
+                if (v != null && !v.isNull() && !v.isContainerNode()) {
+                    return v.asText();
+                }
+            }
+            return null;
+        }
+
+        WazzupException toException(String route, int status) {
+            return switch (status) {
+                case 401 -> new UnauthorizedException(route, status, code, description, data, requestId);
+                case 403 -> new ForbiddenException(route, status, code, description, data, requestId);
+                case 404 -> new NotFoundException(route, status, code, description, data, requestId);
+                case 429 -> new RateLimitedException(route, status, code, description, data, requestId);
+                case 400, 409, 413, 422 -> ErrorCodes.same(code, ErrorCodes.TOO_MANY_ENTITIES)
+                        ? new TooManyEntitiesException(route, status, code, description, data, requestId)
+                        : new InvalidDataException(route, status, code, description, data, requestId, items(), fields());
+                default -> status >= 500
+                        ? new UnavailableException(route, status, code, description, data, requestId, null)
+                        : new WazzupException(route, status, code, description, data, requestId, null);
+            };
+        }
+
+        private List<ItemError> items() {
+            List<ItemError> out = new ArrayList<>();
+            if (data != null && data.isArray()) {
+                for (JsonNode item : data) {
+                    if (item.has("index")) {
+                        out.add(new ItemError(item.get("index").asInt(), null, strings(item.get("fields"))));
+                    }
+                }
+            }
+            return out;
+        }
+
+        private List<String> fields() {
+            return data != null && data.isObject() ? strings(data.get("fields")) : List.of();
+        }
+
+        private static List<String> strings(JsonNode array) {
+            List<String> out = new ArrayList<>();
+            if (array != null && array.isArray()) {
+                array.forEach(n -> out.add(n.asText()));
+            } else if (array != null && array.isTextual()) {
+                out.add(array.asText());
+            }
+            return out;
+        }
+    }
+}
