@@ -174,6 +174,10 @@ final class ControlApi {
 
     private Resp addFault(Req req) {
         JsonNode b = body(req);
+        if (b.has("outageMillis")) {
+            emulator.faults().outage(Duration.ofMillis(b.get("outageMillis").asLong()), b.path("status").asInt(503));
+            return Resp.json(200, emulator.faults().pending());
+        }
         Fault fault = new Fault(b.path("status").asInt(0), Duration.ofMillis(b.path("delayMillis").asLong(0)),
                 b.path("drop").asBoolean(false), b.hasNonNull("body") ? b.get("body").asText() : null,
                 b.path("loseAnswer").asBoolean(false));

@@ -16,6 +16,23 @@ public final class Faults {
     public static final String ANY_ROUTE = "*";
 
     private final Map<String, Deque<Fault>> queued = new LinkedHashMap<>();
+    private long outageUntilNanos;
+    private int outageStatus;
+
+    /**
+     * An outage: every API route answers {@code status} (e.g. 503) for {@code duration} of real time,
+     * starting now. Queued faults are not consumed meanwhile.
+     */
+    public synchronized Faults outage(java.time.Duration duration, int status) {
+        outageUntilNanos = System.nanoTime() + duration.toNanos();
+        outageStatus = status;
+        return this;
+    }
+
+    /** The status of an outage in progress, or 0. */
+    synchronized int outageStatus() {
+        return outageStatus != 0 && System.nanoTime() - outageUntilNanos < 0 ? outageStatus : 0;
+    }
 
     /** The next {@code times} answers of {@code routeKey} misbehave as {@code fault}. */
     public synchronized Faults next(String routeKey, int times, Fault fault) {
@@ -53,5 +70,6 @@ public final class Faults {
 
     public synchronized void clear() {
         queued.clear();
+        outageStatus = 0;
     }
 }

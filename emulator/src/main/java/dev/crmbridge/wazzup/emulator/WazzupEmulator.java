@@ -439,6 +439,10 @@ public final class WazzupEmulator implements AutoCloseable {
     }
 
     private Resp api(Req req, Router.Route route) {
+        int outage = faults.outageStatus();
+        if (outage != 0) {
+            return Resp.error(ApiError.of(outage, outage == 429 ? "TOO_MANY_REQUESTS" : "UNKNOWN_ERROR", "Injected outage"));
+        }
         Fault fault = faults.take(route.key());
         if (fault != null) {
             if (!fault.delay().isZero()) {

@@ -46,6 +46,15 @@ class FaultsJournalControlTest extends EmulatorTestSupport {
     }
 
     @Test
+    void anOutageAnswersEveryRouteUntilItEnds() {
+        control.post("/__emulator/faults", Map.of("outageMillis", 60_000, "status", 503));
+        assertThat(api.get("/v3/users").status()).isEqualTo(503);
+        assertThat(api.post("/v3/contacts", "[]").status()).isEqualTo(503);
+        wazzup.faults().outage(Duration.ZERO, 503);
+        assertThat(api.get("/v3/users").status()).isEqualTo(200);
+    }
+
+    @Test
     void faultsThroughTheControlRoute() {
         control.post("/__emulator/faults", Map.of("route", "GET /v3/channels", "times", 1, "status", 500,
                 "body", "{\"error\":\"X\"}"));

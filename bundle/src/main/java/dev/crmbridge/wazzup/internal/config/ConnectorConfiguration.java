@@ -57,4 +57,68 @@ public @interface ConnectorConfiguration {
             min = "1",
             max = "600")
     int responseTimeoutSeconds() default DEFAULT_RESPONSE_TIMEOUT_SECONDS;
+
+    @AttributeDefinition(
+            name = "Request budget (per 5 s)",
+            description = "Requests the connector may make per 5 seconds with this API key. Wazzup allows 500 and "
+                    + "answers 429 above; keep room for other systems using the key. Default: 450. Range 1-500.",
+            min = "1",
+            max = "500")
+    int rateBudget() default 450;
+
+    @AttributeDefinition(
+            name = "Storage",
+            description = "Where the outbox and sync state live. EMBEDDED: a database file in the bundle's data "
+                    + "area (no setup). DATA_SOURCE: the host's javax.sql.DataSource service chosen by the data source "
+                    + "filter (e.g. PostgreSQL shared by a cluster). Default: EMBEDDED.")
+    Storage storage() default Storage.EMBEDDED;
+
+    @AttributeDefinition(
+            name = "Data source filter",
+            description = "With storage DATA_SOURCE: an LDAP filter selecting the host's DataSource service. "
+                    + "Default: (dataSourceName=wazzup).")
+    String dataSource_target() default "(dataSourceName=wazzup)";
+
+    @AttributeDefinition(
+            name = "Batch delay (ms)",
+            description = "How long a change waits for others to fill a batch of 100 before it is sent anyway. "
+                    + "Lower is faster, higher makes fewer requests. Default: 500. Range 0-60000.",
+            min = "0",
+            max = "60000")
+    int batchDelayMillis() default 500;
+
+    @AttributeDefinition(
+            name = "Longest retry pause (s)",
+            description = "While Wazzup is unavailable the connector pauses 2 s, then twice as long each time, up to "
+                    + "this. Changes keep being recorded meanwhile. Default: 60. Range 2-3600.",
+            min = "2",
+            max = "3600")
+    int retryMaxDelaySeconds() default 60;
+
+    @AttributeDefinition(
+            name = "Reconciliation interval (min)",
+            description = "How often the CRM is compared with what Wazzup holds, and every difference sent. 0: never "
+                    + "(only on request). Default: 1440 (daily).",
+            min = "0")
+    int reconcileIntervalMinutes() default 1440;
+
+    @AttributeDefinition(
+            name = "Reconciliation deletes",
+            description = "Whether the reconciliation deletes from Wazzup the users, contacts and deals the CRM no "
+                    + "longer has. Default: true.")
+    boolean reconcileDeletes() default true;
+
+    @AttributeDefinition(
+            name = "Initial sync",
+            description = "Whether a newly configured Wazzup account gets all users, contacts, deals and pipelines of "
+                    + "the CRM at once. Default: true.")
+    boolean initialSync() default true;
+
+    @AttributeDefinition(
+            name = "Phone rules",
+            description = "How national phone formats become international digits, as FROM>TO:LENGTH: a number of "
+                    + "LENGTH digits starting with FROM gets TO instead. Example for Russia: 8>7:11 (8 901 ... becomes "
+                    + "7 901 ...) and >7:10 (a ten-digit number gets 7). Default: none (digits only).",
+            required = false)
+    String[] phoneRules() default {};
 }

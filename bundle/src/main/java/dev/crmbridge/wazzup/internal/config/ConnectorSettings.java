@@ -1,9 +1,14 @@
 package dev.crmbridge.wazzup.internal.config;
 
 import dev.crmbridge.wazzup.api.IntegrationScheme;
+import dev.crmbridge.wazzup.internal.sync.PhoneRules;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Objects;
 
@@ -18,14 +23,30 @@ public final class ConnectorSettings {
     private final IntegrationScheme scheme;
     private final Duration connectTimeout;
     private final Duration responseTimeout;
+    private final int rateBudget;
+    private final Storage storage;
+    private final Duration batchDelay;
+    private final Duration retryMaxDelay;
+    private final Duration reconcileInterval;
+    private final boolean reconcileDeletes;
+    private final boolean initialSync;
+    private final PhoneRules phoneRules;
 
-    private ConnectorSettings(String apiKey, URI apiBaseUrl, IntegrationScheme scheme,
-            Duration connectTimeout, Duration responseTimeout) {
-        this.apiKey = apiKey;
-        this.apiBaseUrl = apiBaseUrl;
-        this.scheme = scheme;
-        this.connectTimeout = connectTimeout;
-        this.responseTimeout = responseTimeout;
+    private ConnectorSettings(ConnectorConfiguration c) {
+        this.apiKey = c.apiKey() == null ? "" : c.apiKey().trim();
+        this.apiBaseUrl = parseBaseUrl(c.apiBaseUrl());
+        this.scheme = Objects.requireNonNullElse(c.scheme(), IntegrationScheme.CLIENT_MANAGEMENT);
+        this.connectTimeout = Duration.ofSeconds(range("connectTimeoutSeconds", c.connectTimeoutSeconds(), 1, 300));
+        this.responseTimeout = Duration.ofSeconds(range("responseTimeoutSeconds", c.responseTimeoutSeconds(), 1, 600));
+        this.rateBudget = range("rateBudget", c.rateBudget(), 1, 500);
+        this.storage = Objects.requireNonNullElse(c.storage(), Storage.EMBEDDED);
+        this.batchDelay = Duration.ofMillis(range("batchDelayMillis", c.batchDelayMillis(), 0, 60_000));
+        this.retryMaxDelay = Duration.ofSeconds(range("retryMaxDelaySeconds", c.retryMaxDelaySeconds(), 2, 3600));
+        this.reconcileInterval = Duration.ofMinutes(range("reconcileIntervalMinutes", c.reconcileIntervalMinutes(), 0,
+                Integer.MAX_VALUE));
+        this.reconcileDeletes = c.reconcileDeletes();
+        this.initialSync = c.initialSync();
+        this.phoneRules = PhoneRules.parse(c.phoneRules());
     }
 
     /**
@@ -34,12 +55,7 @@ public final class ConnectorSettings {
      * @throws IllegalArgumentException naming the attribute that is wrong (never its secret value)
      */
     public static ConnectorSettings from(ConnectorConfiguration config) {
-        String key = config.apiKey() == null ? "" : config.apiKey().trim();
-        URI base = parseBaseUrl(config.apiBaseUrl());
-        IntegrationScheme scheme = Objects.requireNonNullElse(config.scheme(), IntegrationScheme.CLIENT_MANAGEMENT);
-        return new ConnectorSettings(key, base, scheme,
-                seconds("connectTimeoutSeconds", config.connectTimeoutSeconds(), 300),
-                seconds("responseTimeoutSeconds", config.responseTimeoutSeconds(), 600));
+        return new ConnectorSettings(config);
     }
 
     private static URI parseBaseUrl(String value) {
@@ -61,11 +77,11 @@ public final class ConnectorSettings {
         }
     }
 
-    private static Duration seconds(String attribute, int value, int max) {
-        if (value < 1 || value > max) {
-            throw new IllegalArgumentException(attribute + " must be between 1 and " + max + ", got " + value);
+    private static int range(String attribute, int value, int min, int max) {
+        if (value < min || value > max) {
+            throw new IllegalArgumentException(attribute + " must be between " + min + " and " + max + ", got " + value);
         }
-        return Duration.ofSeconds(value);
+        return value;
     }
 
     /** The API key, empty when none is configured. A secret: never log or show it. */
@@ -76,6 +92,19 @@ public final class ConnectorSettings {
     /** Whether an API key is configured. */
     public boolean hasApiKey() {
         return !apiKey.isEmpty();
+    }
+
+    /** A short digest of the API key: tells accounts apart without keeping the key. */
+    public String apiKeyDigest() {
+        if (!hasApiKey()) {
+            return "none";
+        }
+        try {
+            byte[] d = MessageDigest.getInstance("SHA-256").digest(apiKey.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(d, 0, 8);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** The API base URL, without a trailing slash. */
@@ -95,11 +124,44 @@ public final class ConnectorSettings {
         return responseTimeout;
     }
 
+    public int rateBudget() {
+        return rateBudget;
+    }
+
+    public Storage storage() {
+        return storage;
+    }
+
+    public Duration batchDelay() {
+        return batchDelay;
+    }
+
+    public Duration retryMaxDelay() {
+        return retryMaxDelay;
+    }
+
+    public Duration reconcileInterval() {
+        return reconcileInterval;
+    }
+
+    public boolean reconcileDeletes() {
+        return reconcileDeletes;
+    }
+
+    public boolean initialSync() {
+        return initialSync;
+    }
+
+    public PhoneRules phoneRules() {
+        return phoneRules;
+    }
+
     @Override
     public String toString() {
         // never the key itself
         return "ConnectorSettings[apiBaseUrl=" + apiBaseUrl + ", scheme=" + scheme + ", apiKey="
-                + (hasApiKey() ? "<set>" : "<none>") + ", connectTimeout=" + connectTimeout
-                + ", responseTimeout=" + responseTimeout + "]";
+                + (hasApiKey() ? "<set>" : "<none>") + ", storage=" + storage + ", rateBudget=" + rateBudget
+                + "/5s, batchDelay=" + batchDelay.toMillis() + "ms, reconcileInterval=" + reconcileInterval.toMinutes()
+                + "min]";
     }
 }

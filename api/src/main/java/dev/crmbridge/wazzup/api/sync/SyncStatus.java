@@ -1,0 +1,61 @@
+package dev.crmbridge.wazzup.api.sync;
+
+import java.util.List;
+import java.util.Map;
+import org.osgi.annotation.versioning.ProviderType;
+
+/**
+ * The connector's synchronisation with Wazzup, for an administrator's page or a health check, and
+ * the levers to act on it. Registered by the connector while it is configured.
+ *
+ * @since 1.0
+ */
+@ProviderType
+public interface SyncStatus {
+
+    /**
+     * The state per entity type, in sending order. Types the integration scheme does not sync are
+     * absent.
+     *
+     * @return the states; never null
+     */
+    Map<EntityType, EntityStatus> entities();
+
+    /**
+     * Whether the connector can sync now: configured with an API key, a store and a
+     * {@link dev.crmbridge.wazzup.api.spi.CrmDirectory}.
+     *
+     * @return {@code true} when it is running
+     */
+    boolean running();
+
+    /**
+     * What keeps the connector from syncing, or the last connection problem, in words fit for an
+     * administrator (never a secret), or {@code null} when all is well.
+     *
+     * @return the problem, or {@code null}
+     */
+    String problem();
+
+    /**
+     * The entities Wazzup rejected.
+     *
+     * @return the dead letters, oldest first; never null
+     */
+    List<DeadLetter> deadLetters();
+
+    /**
+     * Sends a dead letter again, as the CRM holds it now. It leaves the dead letters at once; if Wazzup
+     * rejects it again it comes back with the new reason.
+     *
+     * @param deadLetter one of {@link #deadLetters()}
+     * @return {@code false} if it was no longer a dead letter
+     */
+    boolean retry(DeadLetter deadLetter);
+
+    /**
+     * Compares the CRM with Wazzup now, in the background, and queues every difference (as the
+     * periodic reconciliation does).
+     */
+    void resyncAll();
+}

@@ -1,0 +1,125 @@
+package dev.crmbridge.wazzup.internal.sync;
+
+import dev.crmbridge.wazzup.api.model.ChatHandle;
+import dev.crmbridge.wazzup.api.model.CrmContact;
+import dev.crmbridge.wazzup.api.model.CrmDeal;
+import dev.crmbridge.wazzup.api.model.CrmUser;
+import dev.crmbridge.wazzup.api.model.Pipeline;
+import dev.crmbridge.wazzup.api.model.Stage;
+import dev.crmbridge.wazzup.api.spi.CrmDirectory;
+import dev.crmbridge.wazzup.api.spi.Page;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** A host CRM in memory for tests: thread-safe maps, call counting, and a switch to make it fail. */
+final class TestDirectory implements CrmDirectory {
+
+    final Map<String, CrmUser> users = new ConcurrentSkipListMap<>();
+    final Map<String, CrmContact> contacts = new ConcurrentSkipListMap<>();
+    final Map<String, CrmDeal> deals = new ConcurrentSkipListMap<>();
+    final Map<String, Pipeline> pipelines = new ConcurrentSkipListMap<>();
+    final AtomicInteger lookups = new AtomicInteger();
+    volatile RuntimeException failWith;
+
+    /** A host with {@code users} managers, {@code pipes} pipelines of 3 stages, contacts and deals. */
+    static TestDirectory generated(int users, int pipes, int contacts, int deals) {
+        TestDirectory d = new TestDirectory();
+        for (int i = 0; i < users; i++) {
+            d.put(new CrmUser("u" + i, "Manager " + i, i % 2 == 0 ? "+7 (900) 000-00-" + String.format("%02d", i) : null));
+        }
+        for (int p = 0; p < pipes; p++) {
+            d.put(new Pipeline("p" + p, "Pipeline " + p, List.of(new Stage("p" + p + "s1", "New"),
+                    new Stage("p" + p + "s2", "Talks"), new Stage("p" + p + "s3", "Won"))));
+        }
+        for (int i = 0; i < contacts; i++) {
+            List<ChatHandle> chats = new ArrayList<>();
+            chats.add(ChatHandle.whatsapp(String.format("+7 901 %03d-%02d-%02d", i / 10_000, (i / 100) % 100, i % 100)));
+            if (i % 5 == 0) {
+                chats.add(ChatHandle.telegramUsername("@client" + i));
+            }
+            d.put(new CrmContact(String.format("c%06d", i), "u" + (i % Math.max(1, users)), "Client " + i, chats,
+                    "https://crm.example.com/contacts/" + i));
+        }
+        for (int i = 0; i < deals; i++) {
+            d.put(new CrmDeal(String.format("d%06d", i), "u" + (i % Math.max(1, users)), "Deal " + i,
+                    List.of(String.format("c%06d", i % Math.max(1, contacts))), "https://crm.example.com/deals/" + i,
+                    i % 7 == 0, "p0", "p0s1"));
+        }
+        return d;
+    }
+
+    void put(CrmUser u) {
+        users.put(u.id(), u);
+    }
+
+    void put(CrmContact c) {
+        contacts.put(c.id(), c);
+    }
+
+    void put(CrmDeal d) {
+        deals.put(d.id(), d);
+    }
+
+    void put(Pipeline p) {
+        pipelines.put(p.id(), p);
+    }
+
+    private <T> List<T> byIds(Map<String, T> map, Collection<String> ids) {
+        check();
+        lookups.incrementAndGet();
+        return ids.stream().map(map::get).filter(Objects::nonNull).toList();
+    }
+
+    private <T> Page<T> page(Map<String, T> map, String cursor, int limit) {
+        check();
+        return Page.of(new ArrayList<>(map.values()), cursor, limit);
+    }
+
+    private void check() {
+        RuntimeException e = failWith;
+        if (e != null) {
+            throw e;
+        }
+    }
+
+    @Override
+    public List<CrmUser> users(Collection<String> ids) {
+        return byIds(users, ids);
+    }
+
+    @Override
+    public Page<CrmUser> users(String cursor, int limit) {
+        return page(users, cursor, limit);
+    }
+
+    @Override
+    public List<CrmContact> contacts(Collection<String> ids) {
+        return byIds(contacts, ids);
+    }
+
+    @Override
+    public Page<CrmContact> contacts(String cursor, int limit) {
+        return page(contacts, cursor, limit);
+    }
+
+    @Override
+    public List<CrmDeal> deals(Collection<String> ids) {
+        return byIds(deals, ids);
+    }
+
+    @Override
+    public Page<CrmDeal> deals(String cursor, int limit) {
+        return page(deals, cursor, limit);
+    }
+
+    @Override
+    public List<Pipeline> pipelines() {
+        check();
+        return List.copyOf(pipelines.values());
+    }
+}
