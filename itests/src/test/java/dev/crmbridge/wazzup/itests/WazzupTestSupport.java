@@ -40,6 +40,9 @@ public abstract class WazzupTestSupport {
     /** How long a test waits for an asynchronous outcome before it fails. */
     protected static final Duration TIMEOUT = Duration.ofSeconds(15);
 
+    /** System property with the base URL of the test JVM's emulator. */
+    public static final String EMULATOR_URL = "wazzup.itest.emulator";
+
     @Inject
     protected BundleContext context;
 
@@ -75,6 +78,66 @@ public abstract class WazzupTestSupport {
 
                 junitBundles(),
                 cleanCaches());
+    }
+
+    /**
+     * Starts the test JVM's emulator (once, outside the framework) and tells the tests where it is.
+     * Call it from a {@code @Configuration} method.
+     */
+    protected static Option emulator() {
+        return systemProperty(EMULATOR_URL).value(OuterEmulator.url());
+    }
+
+    /** Creates or replaces the connector's configuration. */
+    protected static void configure(org.osgi.service.cm.ConfigurationAdmin configAdmin, java.util.Map<String, ?> properties)
+            throws IOException {
+        org.osgi.service.cm.Configuration c = configAdmin.getConfiguration(dev.crmbridge.wazzup.api.WazzupConnector.PID, "?");
+        c.update(new java.util.Hashtable<>(properties));
+    }
+
+    /** Deletes the connector's configuration, if any. */
+    protected static void unconfigure(org.osgi.service.cm.ConfigurationAdmin configAdmin) throws Exception {
+        org.osgi.service.cm.Configuration[] existing = configAdmin.listConfigurations(
+                "(service.pid=" + dev.crmbridge.wazzup.api.WazzupConnector.PID + ")");
+        if (existing != null) {
+            for (org.osgi.service.cm.Configuration c : existing) {
+                c.delete();
+            }
+        }
+    }
+
+    /** The connector's {@link dev.crmbridge.wazzup.api.sync.SyncStatus}, waiting for it. */
+    protected dev.crmbridge.wazzup.api.sync.SyncStatus syncStatus() {
+        return await("the SyncStatus service", () -> {
+            org.osgi.framework.ServiceReference<dev.crmbridge.wazzup.api.sync.SyncStatus> ref =
+                    context.getServiceReference(dev.crmbridge.wazzup.api.sync.SyncStatus.class);
+            return ref == null ? null : context.getService(ref);
+        });
+    }
+
+    /** Like {@link #await(String, Supplier)} with another deadline; an AssertionError of the probe ends it at once. */
+    public static <T> T await(String what, Duration timeout, Supplier<T> probe) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            T value;
+            try {
+                value = probe.get();
+            } catch (RuntimeException e) {
+                value = null;
+            }
+            if (value != null && !Boolean.FALSE.equals(value)) {
+                return value;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out after " + timeout.toSeconds() + " s waiting for: " + what);
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError("interrupted waiting for: " + what, e);
+            }
+        }
     }
 
     /** One of our bundles, as copied into {@code target/bundles} by the build. */

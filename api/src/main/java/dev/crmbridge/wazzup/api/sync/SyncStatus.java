@@ -38,6 +38,15 @@ public interface SyncStatus {
     String problem();
 
     /**
+     * Whether the initial sync of the configured Wazzup account is complete: everything the CRM held
+     * when the account was configured has been offered to Wazzup (or the initial sync is switched off).
+     * Until then {@link #entities()} counts only changes recorded from events.
+     *
+     * @return {@code true} once complete
+     */
+    boolean initialSyncComplete();
+
+    /**
      * The entities Wazzup rejected.
      *
      * @return the dead letters, oldest first; never null

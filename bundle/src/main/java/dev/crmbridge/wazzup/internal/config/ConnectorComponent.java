@@ -164,6 +164,11 @@ public final class ConnectorComponent implements SyncStatus, EventHandler {
     }
 
     @Override
+    public boolean initialSyncComplete() {
+        return engine.initialSyncComplete();
+    }
+
+    @Override
     public List<DeadLetter> deadLetters() {
         return engine.deadLetters();
     }

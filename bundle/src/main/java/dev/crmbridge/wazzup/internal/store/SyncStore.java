@@ -18,7 +18,8 @@ import java.util.Map;
 import javax.sql.DataSource;
 
 /**
- * The connector's durable state, in four tables: {@code wz_outbox} (one row per entity with a change
+ * The connector's durable state, in four tables keyed by (entity id, type, account), the id first so
+ * that lookups of many ids ({@code eid IN (…)}) and id-ordered scans use the primary key: {@code wz_outbox} (one row per entity with a change
  * Wazzup has not accepted yet), {@code wz_synced} (the hash of the payload Wazzup last accepted, per
  * entity), {@code wz_dead} (entities Wazzup rejected) and {@code wz_meta} (schema version and small
  * facts). Plain SQL that H2 and PostgreSQL both run: upserts are an UPDATE, then an INSERT when no row
@@ -56,14 +57,13 @@ public final class SyncStore {
                     s.execute("CREATE TABLE wz_outbox (account VARCHAR(64) NOT NULL, etype VARCHAR(16) NOT NULL,"
                             + " eid VARCHAR(255) NOT NULL, op CHAR(1) NOT NULL, seq BIGINT NOT NULL, due_at BIGINT NOT NULL,"
                             + " attempts INT NOT NULL, last_error VARCHAR(1000), created_at BIGINT NOT NULL,"
-                            + " PRIMARY KEY (account, etype, eid))");
-                    s.execute("CREATE INDEX wz_outbox_due ON wz_outbox (account, etype, due_at)");
+                            + " PRIMARY KEY (eid, etype, account))");
                     s.execute("CREATE TABLE wz_synced (account VARCHAR(64) NOT NULL, etype VARCHAR(16) NOT NULL,"
                             + " eid VARCHAR(255) NOT NULL, hash VARCHAR(64) NOT NULL, synced_at BIGINT NOT NULL,"
-                            + " PRIMARY KEY (account, etype, eid))");
+                            + " PRIMARY KEY (eid, etype, account))");
                     s.execute("CREATE TABLE wz_dead (account VARCHAR(64) NOT NULL, etype VARCHAR(16) NOT NULL,"
                             + " eid VARCHAR(255) NOT NULL, code VARCHAR(100), reason VARCHAR(2000), fields VARCHAR(2000),"
-                            + " since BIGINT NOT NULL, attempts INT NOT NULL, PRIMARY KEY (account, etype, eid))");
+                            + " since BIGINT NOT NULL, attempts INT NOT NULL, PRIMARY KEY (eid, etype, account))");
                     s.execute("INSERT INTO wz_meta (name, val) VALUES ('schema.version', '1')");
                 }
             }
@@ -163,19 +163,26 @@ public final class SyncStore {
             return;
         }
         inTransaction("complete changes", c -> {
-            try (PreparedStatement d = c.prepareStatement(
-                    "DELETE FROM wz_outbox WHERE account = ? AND etype = ? AND eid = ? AND seq = ?")) {
-                for (OutboxRow r : rows) {
-                    d.setString(1, account);
-                    d.setString(2, r.type().name());
-                    d.setString(3, r.id());
-                    d.setLong(4, r.seq());
-                    d.addBatch();
-                }
-                d.executeBatch();
-            }
+            deleteRows(c, rows);
             return null;
         });
+    }
+
+    private void deleteRows(Connection c, Collection<OutboxRow> rows) throws SQLException {
+        if (rows.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement d = c.prepareStatement(
+                "DELETE FROM wz_outbox WHERE account = ? AND etype = ? AND eid = ? AND seq = ?")) {
+            for (OutboxRow r : rows) {
+                d.setString(1, account);
+                d.setString(2, r.type().name());
+                d.setString(3, r.id());
+                d.setLong(4, r.seq());
+                d.addBatch();
+            }
+            d.executeBatch();
+        }
     }
 
     /**
@@ -278,41 +285,75 @@ public final class SyncStore {
             return;
         }
         inTransaction("record sync state", c -> {
-            List<Map.Entry<String, String>> entries = new ArrayList<>(hashes.entrySet());
-            List<Map.Entry<String, String>> missing = new ArrayList<>();
-            try (PreparedStatement u = c.prepareStatement(
-                    "UPDATE wz_synced SET hash = ?, synced_at = ? WHERE account = ? AND etype = ? AND eid = ?")) {
-                for (Map.Entry<String, String> e : entries) {
-                    u.setString(1, e.getValue());
-                    u.setLong(2, now);
-                    u.setString(3, account);
-                    u.setString(4, type.name());
-                    u.setString(5, e.getKey());
-                    u.addBatch();
-                }
-                int[] counts = u.executeBatch();
-                for (int i = 0; i < counts.length; i++) {
-                    if (counts[i] == 0) {
-                        missing.add(entries.get(i));
-                    }
-                }
-            }
-            if (!missing.isEmpty()) {
-                try (PreparedStatement in = c.prepareStatement(
-                        "INSERT INTO wz_synced (account, etype, eid, hash, synced_at) VALUES (?, ?, ?, ?, ?)")) {
-                    for (Map.Entry<String, String> e : missing) {
-                        in.setString(1, account);
-                        in.setString(2, type.name());
-                        in.setString(3, e.getKey());
-                        in.setString(4, e.getValue());
-                        in.setLong(5, now);
-                        in.addBatch();
-                    }
-                    in.executeBatch();
-                }
+            putHashes(c, type, hashes, now);
+            return null;
+        });
+    }
+
+    /**
+     * Wazzup accepted these rows' payloads: records the hashes, removes the rows (unless they changed
+     * meanwhile) and any dead letters of them, in one transaction.
+     */
+    public void accepted(EntityType type, Map<String, String> hashes, Collection<String> known, Collection<OutboxRow> rows,
+            boolean clearDeadLetters, long now) {
+        inTransaction("record accepted changes", c -> {
+            putHashes(c, type, hashes, known, now);
+            deleteRows(c, rows);
+            if (clearDeadLetters) {
+                deleteIds(c, "wz_dead", type, hashes.keySet());
             }
             return null;
         });
+    }
+
+    private void putHashes(Connection c, EntityType type, Map<String, String> hashes, long now) throws SQLException {
+        putHashes(c, type, hashes, null, now);
+    }
+
+    /**
+     * Upserts hashes. {@code known}, when not null, names the ids that already have a row: the others
+     * are inserted without trying an update first (the initial sync inserts only).
+     */
+    private void putHashes(Connection c, EntityType type, Map<String, String> hashes, Collection<String> known, long now)
+            throws SQLException {
+        List<Map.Entry<String, String>> entries = new ArrayList<>();
+        List<Map.Entry<String, String>> missing = new ArrayList<>();
+        for (Map.Entry<String, String> e : hashes.entrySet()) {
+            (known == null || known.contains(e.getKey()) ? entries : missing).add(e);
+        }
+        if (!entries.isEmpty()) {
+            try (PreparedStatement u = c.prepareStatement(
+                    "UPDATE wz_synced SET hash = ?, synced_at = ? WHERE account = ? AND etype = ? AND eid = ?")) {
+            for (Map.Entry<String, String> e : entries) {
+                u.setString(1, e.getValue());
+                u.setLong(2, now);
+                u.setString(3, account);
+                u.setString(4, type.name());
+                u.setString(5, e.getKey());
+                u.addBatch();
+            }
+            int[] counts = u.executeBatch();
+            for (int i = 0; i < counts.length; i++) {
+                if (counts[i] == 0) {
+                    missing.add(entries.get(i));
+                }
+            }
+            }
+        }
+        if (!missing.isEmpty()) {
+            try (PreparedStatement in = c.prepareStatement(
+                    "INSERT INTO wz_synced (account, etype, eid, hash, synced_at) VALUES (?, ?, ?, ?, ?)")) {
+                for (Map.Entry<String, String> e : missing) {
+                    in.setString(1, account);
+                    in.setString(2, type.name());
+                    in.setString(3, e.getKey());
+                    in.setString(4, e.getValue());
+                    in.setLong(5, now);
+                    in.addBatch();
+                }
+                in.executeBatch();
+            }
+        }
     }
 
     /** Forgets that Wazzup holds these entities (they were deleted there). */
@@ -496,21 +537,26 @@ public final class SyncStore {
         if (ids.isEmpty()) {
             return 0;
         }
-        return inTransaction("update " + table, c -> {
-            int n = 0;
-            try (PreparedStatement d = c.prepareStatement("DELETE FROM " + table + " WHERE account = ? AND etype = ? AND eid = ?")) {
-                for (String id : ids) {
-                    d.setString(1, account);
-                    d.setString(2, type.name());
-                    d.setString(3, id);
-                    d.addBatch();
-                }
-                for (int count : d.executeBatch()) {
-                    n += Math.max(0, count);
-                }
-            }
+        return inTransaction("update " + table, c -> deleteIds(c, table, type, ids));
+    }
+
+    private int deleteIds(Connection c, String table, EntityType type, Collection<String> ids) throws SQLException {
+        int n = 0;
+        if (ids.isEmpty()) {
             return n;
-        });
+        }
+        try (PreparedStatement d = c.prepareStatement("DELETE FROM " + table + " WHERE account = ? AND etype = ? AND eid = ?")) {
+            for (String id : ids) {
+                d.setString(1, account);
+                d.setString(2, type.name());
+                d.setString(3, id);
+                d.addBatch();
+            }
+            for (int count : d.executeBatch()) {
+                n += Math.max(0, count);
+            }
+        }
+        return n;
     }
 
     private interface Work<T> {

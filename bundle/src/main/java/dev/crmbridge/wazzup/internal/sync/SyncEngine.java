@@ -50,6 +50,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class SyncEngine implements SyncStatus, AutoCloseable {
 
+
     private static final Logger LOG = LoggerFactory.getLogger(SyncEngine.class);
 
     /** Requests carry at most this many entities (§1.5 of the reference). */
@@ -78,10 +79,20 @@ public final class SyncEngine implements SyncStatus, AutoCloseable {
     private final Map<EntityType, Set<String>> fresh = new EnumMap<>(EntityType.class);
     private volatile boolean running;
     private volatile boolean reconcileRequested;
+    private volatile boolean initialComplete;
     private Thread thread;
 
     private long pausedUntil;
     private int failures;
+    /** Writes what Wazzup accepted while the dispatcher goes on; one write in flight at most. */
+    private final java.util.concurrent.ExecutorService writer = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "wazzup-sync-store");
+        t.setDaemon(true);
+        return t;
+    });
+    private volatile java.util.concurrent.Future<?> pendingWrite;
+    /** Dead letters in the store, or more (never fewer): 0 lets the dispatcher skip clearing them. */
+    private final java.util.concurrent.atomic.AtomicLong deadLetters = new java.util.concurrent.atomic.AtomicLong(-1);
     private volatile String problem;
     private final Map<EntityType, Instant> lastSuccess = new ConcurrentHashMap<>();
     private final Map<EntityType, String> lastError = new ConcurrentHashMap<>();
@@ -119,6 +130,7 @@ public final class SyncEngine implements SyncStatus, AutoCloseable {
 
     /** Starts the dispatcher thread. */
     public void start() {
+        deadLetters.set(store.deadCounts().values().stream().mapToLong(Long::longValue).sum());
         running = true;
         thread = new Thread(this::loop, "wazzup-sync");
         thread.setDaemon(true);
@@ -139,9 +151,16 @@ public final class SyncEngine implements SyncStatus, AutoCloseable {
                     t.interrupt();
                     t.join(2_000);
                 }
+
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+        }
+        writer.shutdown();
+        try {
+            writer.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -226,6 +245,11 @@ public final class SyncEngine implements SyncStatus, AutoCloseable {
     /** Rows handled: removed from the outbox unless they changed meanwhile (then an event wrote again). */
     private void complete(Collection<OutboxRow> rows) {
         store.complete(rows);
+        forget(rows);
+    }
+
+    /** Completed rows leave the index, unless an event recorded them again meanwhile. */
+    private void forget(Collection<OutboxRow> rows) {
         synchronized (index) {
             for (OutboxRow r : rows) {
                 String k = key(r.type(), r.id());
@@ -253,7 +277,8 @@ public final class SyncEngine implements SyncStatus, AutoCloseable {
             try {
                 long now = clock.millis();
                 if (!initialDone) {
-                    initialDone = initialSync();
+                    initialDone = initialSyncStep();
+                    initialComplete = initialDone;
                 }
                 if (client != null && directory.get() != null
                         && (reconcileRequested || (nextReconcile != Long.MAX_VALUE && now >= nextReconcile))) {
@@ -263,7 +288,9 @@ public final class SyncEngine implements SyncStatus, AutoCloseable {
                 }
                 long wake = Math.min(round(), nextReconcile);
                 if (!initialDone) {
-                    wake = Math.min(wake, clock.millis() + 2_000);
+                    // the next page at once, unless paused or waiting for the directory or a key
+                    long now2 = clock.millis();
+                    wake = Math.min(wake, directory.get() == null || client == null ? now2 + 2_000 : Math.max(now2, pausedUntil));
                 }
                 await(wake);
             } catch (RuntimeException e) {
@@ -326,8 +353,15 @@ public final class SyncEngine implements SyncStatus, AutoCloseable {
 
     // ------------------------------------------------------------------ initial sync
 
-    /** Queues everything the CRM holds for a new account; true when done (or not needed). */
-    private boolean initialSync() {
+    /**
+     * One step of the initial sync of a new account: one page of the CRM, read straight from the
+     * directory and sent in batches of 100 (what Wazzup already holds is skipped by its hash), in the
+     * order users → pipelines → contacts → deals. The position is kept in the store after each page, so
+     * a restart resumes where it stopped; no outbox row is written for it.
+     *
+     * @return true when the initial sync is complete (or not wanted)
+     */
+    private boolean initialSyncStep() {
         String known = store.meta("account");
         if (!settings.accountDigest().equals(known)) {
             if (known != null) {
@@ -335,45 +369,72 @@ public final class SyncEngine implements SyncStatus, AutoCloseable {
                 store.clearHashes();
             }
             store.meta("account", settings.accountDigest());
-            store.meta("initial.queued", "false");
+            store.meta("initial.phase", settings.initialSync() ? types.get(0).name() : "DONE");
+            store.meta("initial.cursor", "");
         }
-        if (!settings.initialSync() || "true".equals(store.meta("initial.queued"))) {
+        String phase = store.meta("initial.phase");
+        if (phase == null || phase.equals("DONE")) {
             return true;
         }
         CrmDirectory dir = directory.get();
-        if (dir == null || client == null) {
+        long now = clock.millis();
+        if (dir == null || client == null || now < pausedUntil) {
             return false;
         }
-        long t0 = System.nanoTime();
-        long n = 0;
-        for (EntityType type : types) {
-            n += enqueueAll(dir, type, (ids) -> store.enqueue(type, ids, OutboxRow.Op.SAVE, clock.millis()));
+        EntityType type = EntityType.valueOf(phase);
+        String cursor = store.meta("initial.cursor");
+        String next;
+        try {
+            next = initialPage(dir, type, cursor == null || cursor.isEmpty() ? null : cursor, now);
+        } catch (Abort stop) {
+            return false; // Wazzup unavailable: this page again after the pause
+        } catch (RuntimeException e) {
+            if (cursor != null && !cursor.isEmpty()) {
+                // a position the host no longer understands: read the type again from the start; what
+                // Wazzup already holds costs nothing (hashes)
+                LOG.warn("Wazzup sync: initial sync could not resume {} at the saved position; starting the type again", type);
+                store.meta("initial.cursor", "");
+                return false;
+            }
+            throw e;
         }
-        store.meta("initial.queued", "true");
-        LOG.info("Wazzup sync: initial sync queued {} entities in {} ms", n, (System.nanoTime() - t0) / 1_000_000);
-        return true;
+        settle(); // the page's hashes are stored before the position moves past it
+        if (next != null) {
+            store.meta("initial.cursor", next);
+            return false;
+        }
+        int i = types.indexOf(type);
+        String after = i + 1 < types.size() ? types.get(i + 1).name() : "DONE";
+        store.meta("initial.phase", after);
+        store.meta("initial.cursor", "");
+        if (after.equals("DONE")) {
+            LOG.info("Wazzup sync: initial sync complete");
+        }
+        return after.equals("DONE");
     }
 
-    /** Feeds every id of a type, page by page, to {@code sink}; answers how many. */
-    private long enqueueAll(CrmDirectory dir, EntityType type, java.util.function.Consumer<List<String>> sink) {
+    /** Sends one page of the initial sync; answers the next cursor, null at the end of the type. */
+    private String initialPage(CrmDirectory dir, EntityType type, String cursor, long now) {
         if (type == EntityType.PIPELINE) {
-            sink.accept(List.of(ALL_PIPELINES));
-            return 1;
+            store.enqueue(EntityType.PIPELINE, List.of(ALL_PIPELINES), OutboxRow.Op.SAVE, now);
+            pipelines(dir, now);
+            return null;
         }
-        long n = 0;
-        String cursor = null;
-        do {
-            Page<?> page = switch (type) {
-                case USER -> dir.users(cursor, PAGE);
-                case CONTACT -> dir.contacts(cursor, PAGE);
-                default -> dir.deals(cursor, PAGE);
-            };
-            List<String> ids = page.items().stream().map(SyncEngine::idOf).toList();
-            sink.accept(ids);
-            n += ids.size();
-            cursor = page.nextCursor();
-        } while (cursor != null);
-        return n;
+        Page<?> page = switch (type) {
+            case USER -> dir.users(cursor, PAGE);
+            case CONTACT -> dir.contacts(cursor, PAGE);
+            default -> dir.deals(cursor, PAGE);
+        };
+        // rows that exist only here: completing or postponing them touches nothing in the outbox
+        List<OutboxRow> rows = page.items().stream()
+                .map(e -> new OutboxRow(type, idOf(e), OutboxRow.Op.SAVE, -1, now, 0, now)).toList();
+        List<Ready> ready = new ArrayList<>();
+        List<OutboxRow> deletes = new ArrayList<>();
+        resolve(type, dir, rows, ready, deletes, now, page.items());
+        for (int from = 0; from < ready.size(); from += BATCH) {
+            send(type, ready.subList(from, Math.min(ready.size(), from + BATCH)), now);
+        }
+        return page.nextCursor();
     }
 
     private static String idOf(Object entity) {
@@ -418,7 +479,11 @@ public final class SyncEngine implements SyncStatus, AutoCloseable {
         } catch (Abort stop) {
             return pausedUntil;
         } finally {
-            releaseInFlight();
+            try {
+                settle();
+            } finally {
+                releaseInFlight();
+            }
         }
         if (failures == 0) {
             problem(null);
@@ -426,8 +491,8 @@ public final class SyncEngine implements SyncStatus, AutoCloseable {
         return Math.min(wake, store.nextDueAfter(now));
     }
 
-    /** One entity ready to send. */
-    private record Ready(OutboxRow row, Object payload, String hash) {
+    /** One entity ready to send; {@code held} tells whether Wazzup holds an older version. */
+    private record Ready(OutboxRow row, Object payload, String hash, boolean held) {
     }
 
     private long dispatch(EntityType type, CrmDirectory dir, long now, boolean flush) {
@@ -438,6 +503,7 @@ public final class SyncEngine implements SyncStatus, AutoCloseable {
             if (!running) {
                 throw new Abort();
             }
+            settle();
             List<OutboxRow> rows = store.due(type, now, after, PAGE);
             if (rows.isEmpty()) {
                 break;
@@ -502,24 +568,39 @@ public final class SyncEngine implements SyncStatus, AutoCloseable {
      */
     private void resolve(EntityType type, CrmDirectory dir, List<OutboxRow> rows, List<Ready> ready,
             List<OutboxRow> deletes, long now) {
+        resolve(type, dir, rows, ready, deletes, now, null);
+    }
+
+    /** As above; {@code loaded}, when not null, are the rows' entities already read from the directory. */
+    private void resolve(EntityType type, CrmDirectory dir, List<OutboxRow> rows, List<Ready> ready,
+            List<OutboxRow> deletes, long now, List<?> loaded) {
         if (rows.isEmpty()) {
             return;
         }
+        settle();
         List<String> ids = rows.stream().map(OutboxRow::id).toList();
         Map<String, Object> current = new HashMap<>();
         try {
-            switch (type) {
-                case USER -> dir.users(ids).forEach(u -> current.put(u.id(), payloads.user(u)));
-                case CONTACT -> dir.contacts(ids).forEach(c -> {
-                    WzContact p = payloads.contact(c);
-                    if (p != null) {
-                        current.put(c.id(), p);
-                    }
-                });
-                case DEAL -> dir.deals(ids).forEach(d -> current.put(d.id(), payloads.deal(d)));
+            List<?> entities = loaded != null ? loaded : switch (type) {
+                case USER -> dir.users(ids);
+                case CONTACT -> dir.contacts(ids);
+                case DEAL -> dir.deals(ids);
                 default -> throw new IllegalStateException(type.name());
+            };
+            for (Object e : entities) {
+                Object p = switch (type) {
+                    case USER -> payloads.user((CrmUser) e);
+                    case CONTACT -> payloads.contact((CrmContact) e);
+                    default -> payloads.deal((CrmDeal) e);
+                };
+                if (p != null) {
+                    current.put(idOf(e), p);
+                }
             }
         } catch (RuntimeException e) {
+            if (loaded != null) {
+                throw e;
+            }
             // the host failed: keep the changes, try again later
             String why = "the CRM directory failed: " + e.getClass().getSimpleName()
                     + (e.getMessage() == null ? "" : ": " + e.getMessage());
@@ -545,7 +626,7 @@ public final class SyncEngine implements SyncStatus, AutoCloseable {
             if (hash.equals(held.get(r.id()))) {
                 done.add(r);
             } else {
-                candidates.add(new Ready(r, payload, hash));
+                candidates.add(new Ready(r, payload, hash, held.containsKey(r.id())));
             }
         }
         complete(done);
@@ -608,8 +689,12 @@ public final class SyncEngine implements SyncStatus, AutoCloseable {
         if (!toQueue.isEmpty()) {
             store.enqueue(EntityType.CONTACT, toQueue, OutboxRow.Op.SAVE, now);
         }
-        // waiting for contacts is not a failure: no attempt is counted
-        store.postpone(waiting, now + Math.max(1_000, settings.batchDelay().toMillis()), "waiting for its contacts", false);
+        // waiting for contacts is not a failure: no attempt is counted. A row of the initial sync
+        // (not in the outbox) is recorded so that it waits there.
+        List<String> synthetic = waiting.stream().filter(r -> r.seq() < 0).map(OutboxRow::id).toList();
+        store.enqueue(EntityType.DEAL, synthetic, OutboxRow.Op.SAVE, now);
+        store.postpone(waiting.stream().filter(r -> r.seq() >= 0).toList(),
+                now + Math.max(1_000, settings.batchDelay().toMillis()), "waiting for its contacts", false);
         return ok;
     }
 
@@ -638,20 +723,48 @@ public final class SyncEngine implements SyncStatus, AutoCloseable {
         accepted(type, batch, now);
     }
 
+    /**
+     * Records what Wazzup accepted. The write runs on the store thread while the dispatcher sends the
+     * next batch (one write in flight at most); anything that reads what was accepted first waits for
+     * it ({@link #settle()}).
+     */
     private void accepted(EntityType type, List<Ready> batch, long now) {
         Map<String, String> hashes = new LinkedHashMap<>();
         batch.forEach(r -> hashes.put(r.row().id(), r.hash()));
-        store.putHashes(type, hashes, now);
-        complete(batch.stream().map(Ready::row).toList());
-        store.removeDeadLetters(type, hashes.keySet());
+        List<OutboxRow> rows = batch.stream().map(Ready::row).toList();
+        List<String> known = batch.stream().filter(Ready::held).map(r -> r.row().id()).toList();
+        boolean clearDead = deadLetters.get() > 0;
         succeeded(type);
-        if (type == EntityType.CONTACT) {
-            // deals set aside because a contact was missing may go now
-            List<String> revived = store.deadIdsWithCode(EntityType.DEAL, "CONTACT_");
-            if (!revived.isEmpty()) {
-                store.removeDeadLetters(EntityType.DEAL, revived);
-                store.enqueue(EntityType.DEAL, revived, OutboxRow.Op.SAVE, now);
+        settle();
+        pendingWrite = writer.submit(() -> {
+            store.accepted(type, hashes, known, rows, clearDead, now);
+            forget(rows);
+            if (type == EntityType.CONTACT && clearDead) {
+                // deals set aside because a contact was missing may go now
+                List<String> revived = store.deadIdsWithCode(EntityType.DEAL, "CONTACT_");
+                if (!revived.isEmpty()) {
+                    store.removeDeadLetters(EntityType.DEAL, revived);
+                    store.enqueue(EntityType.DEAL, revived, OutboxRow.Op.SAVE, now);
+                }
             }
+            return null;
+        });
+    }
+
+    /** Waits for the write in flight; its failure fails the round (the rows stay and are sent again). */
+    private void settle() {
+        java.util.concurrent.Future<?> f = pendingWrite;
+        if (f == null) {
+            return;
+        }
+        pendingWrite = null;
+        try {
+            f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new Abort();
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
         }
     }
 
@@ -688,6 +801,7 @@ public final class SyncEngine implements SyncStatus, AutoCloseable {
     }
 
     private void deadLetter(OutboxRow row, String code, String reason, List<String> fields, long now) {
+        deadLetters.incrementAndGet();
         LOG.warn("Wazzup sync: {} {} set aside: {} {}", row.type(), row.id(), code, fields);
         store.putDeadLetter(new DeadLetter(row.type(), row.id(), code == null ? "REJECTED" : code, reason, fields,
                 Instant.ofEpochMilli(now), row.attempts() + 1));
@@ -705,6 +819,7 @@ public final class SyncEngine implements SyncStatus, AutoCloseable {
         if (rows.isEmpty()) {
             return;
         }
+        settle();
         Map<String, String> held = store.hashes(type, rows.stream().map(OutboxRow::id).toList());
         List<OutboxRow> known = rows.stream().filter(r -> held.containsKey(r.id())).toList();
         complete(rows.stream().filter(r -> !held.containsKey(r.id())).toList());
@@ -736,6 +851,7 @@ public final class SyncEngine implements SyncStatus, AutoCloseable {
 
     /** Pipelines are one set: any change uploads the whole set, when it differs from what Wazzup holds. */
     private long pipelines(CrmDirectory dir, long now) {
+        settle();
         List<OutboxRow> rows = store.due(EntityType.PIPELINE, now, "", PAGE);
         if (rows.isEmpty()) {
             return Long.MAX_VALUE;
@@ -812,6 +928,7 @@ public final class SyncEngine implements SyncStatus, AutoCloseable {
 
     /** Compares the CRM with Wazzup and queues every difference. */
     void reconcile() {
+        settle();
         CrmDirectory dir = directory.get();
         if (dir == null || client == null) {
             return;
@@ -942,6 +1059,11 @@ public final class SyncEngine implements SyncStatus, AutoCloseable {
     @Override
     public String problem() {
         return problem;
+    }
+
+    @Override
+    public boolean initialSyncComplete() {
+        return initialComplete;
     }
 
     @Override

@@ -130,36 +130,34 @@ class SyncEngineTest {
     @Test
     void aRejectedContactBecomesADeadLetterAndTheRestOfItsBatchGoesThrough() {
         TestDirectory crm = TestDirectory.generated(1, 0, 100, 0);
-        crm.put(new CrmContact("c000042", "u0", "Bad telegram", List.of(new ChatHandle("whatsgroup", "12", null, null),
-                ChatHandle.of("telegram", null)), null));
-        // an id over Wazzup's 100 characters: the emulator rejects it, naming the item
-        crm.put(new CrmContact("c000050", "u0", "x", List.of(ChatHandle.whatsapp("79011112233")), null));
-        crm.contacts.remove("c000050");
-        String longId = "c000050" + "x".repeat(100);
-        crm.put(new CrmContact(longId, "u0", "Too long id", List.of(ChatHandle.whatsapp("79011112233")), null));
+        // 25 digits: Wazzup rejects the chat id, naming the item
+        crm.put(new CrmContact("c000042", "u0", "Typo", List.of(ChatHandle.whatsapp("+7 901 111 22 33 44 55 66 77 88 99")), null));
         harness(crm).start(SyncHarness.settings(IntegrationScheme.CONTACTS_ONLY));
         await("synced", TIMEOUT, () -> h.pending() == 0 && !h.engine.deadLetters().isEmpty());
 
         assertThat(h.account.contacts()).hasSize(99);
         List<DeadLetter> dead = h.engine.deadLetters();
         assertThat(dead).singleElement().satisfies(d -> {
-            assertThat(d.entityId()).isEqualTo(longId);
+            assertThat(d.entityId()).isEqualTo("c000042");
             assertThat(d.errorCode()).isEqualTo("INVALID_CONTACTS_DATA");
-            assertThat(d.fields()).containsExactly("id");
+            assertThat(d.fields()).containsExactly("contactData[0].chatId");
             assertThat(d.reason()).contains("Wazzup answered 400");
         });
         assertThat(h.engine.entities().get(EntityType.CONTACT).deadLetters()).isEqualTo(1);
 
-        // fixed in the host: retry delivers it
-        crm.contacts.remove(longId);
-        crm.put(new CrmContact(longId, "u0", "Too long id", List.of(ChatHandle.whatsapp("79011112233")), null));
+        // retried unchanged: back with the reason
         assertThat(h.engine.retry(dead.get(0))).isTrue();
-        await("retried", TIMEOUT, () -> h.pending() == 0);
-        assertThat(h.engine.deadLetters()).hasSize(1).as("still too long: back with the new reason");
-        crm.contacts.remove(longId);
-        h.deleted(EntityType.CONTACT, longId);
+        await("retried", TIMEOUT, () -> h.pending() == 0 && !h.engine.deadLetters().isEmpty());
+        assertThat(h.engine.retry(dead.get(0))).isTrue();
+        assertThat(h.engine.retry(dead.get(0))).as("no longer a dead letter").isFalse();
+        await("back again", TIMEOUT, () -> h.pending() == 0 && !h.engine.deadLetters().isEmpty());
+
+        // fixed in the host: retry delivers it
+        crm.put(new CrmContact("c000042", "u0", "Fixed", List.of(ChatHandle.whatsapp("+7 901 111 22 33")), null));
         assertThat(h.engine.retry(h.engine.deadLetters().get(0))).isTrue();
-        await("gone", TIMEOUT, () -> h.pending() == 0 && h.engine.deadLetters().isEmpty());
+        await("delivered", TIMEOUT, () -> h.pending() == 0 && h.account.contacts().size() == 100);
+        assertThat(h.engine.deadLetters()).isEmpty();
+        assertThat(h.account.contact("c000042").orElseThrow().contactData().get(0).chatId()).isEqualTo("79011112233");
     }
 
     @Test
@@ -228,6 +226,22 @@ class SyncEngineTest {
         h.start(new SyncSettings(IntegrationScheme.CONTACTS_ONLY, Duration.ofMillis(100), Duration.ofSeconds(2),
                 Duration.ZERO, true, false, PhoneRules.NONE, "d"));
         await("delivered after restart", TIMEOUT, () -> h.account.contacts().size() == 500 && h.pending() == 0);
+    }
+
+    @Test
+    void anInterruptedInitialSyncResumesWhereItStopped() {
+        TestDirectory crm = TestDirectory.generated(1, 0, 3_000, 0);
+        harness(crm);
+        h.wazzup.faults().next("POST /v3/contacts", 30, Fault.delay(Duration.ofMillis(30)));
+        h.start(SyncHarness.settings(IntegrationScheme.CONTACTS_ONLY));
+        await("some pages sent", TIMEOUT, () -> h.requests("POST /v3/contacts") >= 12);
+        h.stop();
+        int before = h.account.contacts().size();
+        assertThat(before).isBetween(1_200, 2_999);
+        h.start(SyncHarness.settings(IntegrationScheme.CONTACTS_ONLY));
+        await("all sent", TIMEOUT, () -> h.account.contacts().size() == 3_000 && h.pending() == 0);
+        // resumed at the saved page: at most the page in flight (10 requests) is sent again
+        assertThat(h.requests("POST /v3/contacts")).isBetween(30L, 40L);
     }
 
     @Test

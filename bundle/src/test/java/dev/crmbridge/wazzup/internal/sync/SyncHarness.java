@@ -87,8 +87,10 @@ final class SyncHarness implements AutoCloseable {
         return wazzup.journal().entries(route);
     }
 
+    /** Changes not yet accepted by Wazzup; 1 more while the initial sync runs. */
     long pending() {
-        return engine.entities().values().stream().mapToLong(s -> s.pending()).sum();
+        return engine.entities().values().stream().mapToLong(s -> s.pending()).sum()
+                + (engine.initialSyncComplete() ? 0 : 1);
     }
 
     /** Waits for a condition, polling every 20 ms; fails after the deadline. */

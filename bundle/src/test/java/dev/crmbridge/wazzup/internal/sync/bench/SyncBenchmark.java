@@ -1,0 +1,162 @@
+package dev.crmbridge.wazzup.internal.sync.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.crmbridge.wazzup.api.IntegrationScheme;
+import dev.crmbridge.wazzup.api.spi.CrmDirectory;
+import dev.crmbridge.wazzup.internal.client.RateLimiters;
+import dev.crmbridge.wazzup.internal.client.TimeSource;
+import dev.crmbridge.wazzup.internal.client.WazzupClient;
+import dev.crmbridge.wazzup.internal.store.EmbeddedDatabase;
+import dev.crmbridge.wazzup.internal.store.SyncStore;
+import dev.crmbridge.wazzup.internal.sync.PhoneRules;
+import dev.crmbridge.wazzup.internal.sync.SyncEngine;
+import dev.crmbridge.wazzup.internal.sync.SyncSettings;
+import dev.crmbridge.wazzup.internal.sync.TestDirectoryAccess;
+import java.io.File;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Benchmark, not a test: the initial sync of a host with 100,000 contacts and 20,000 deals (20 users,
+ * 3 pipelines) against the standalone emulator in its own JVM with Wazzup's 500 requests / 5 s limit
+ * on. Prints the requests per type, 429s, elapsed time against the floor the rate budget sets, and the
+ * heap the sync used above the host's own data.
+ *
+ * <p>Run: {@code bin/bench-sync [contacts] [deals]}.
+ */
+public final class SyncBenchmark {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private SyncBenchmark() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int contacts = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
+        int deals = args.length > 1 ? Integer.parseInt(args[1]) : 20_000;
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        String key = "bench0000000000000000000000000001";
+        Process emulator = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx2g",
+                "-jar", "emulator/target/wazzup-emulator.jar", "--port", Integer.toString(port), "--api-key", key)
+                .redirectErrorStream(true).redirectOutput(new File("target/bench-emulator.log")).start();
+        URI base = URI.create("http://127.0.0.1:" + port);
+        HttpClient http = HttpClient.newHttpClient();
+        try {
+            waitFor(http, base);
+            get(http, base, "/__emulator/options"); // warm the route
+            http.send(HttpRequest.newBuilder(base.resolve("/__emulator/options")).PUT(HttpRequest.BodyPublishers
+                    .ofString("{\"journalCapacity\": 20000}")).build(), HttpResponse.BodyHandlers.discarding());
+
+            CrmDirectory crm = TestDirectoryAccess.generated(20, 3, contacts, deals);
+            MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+            System.gc();
+            long baseline = memory.getHeapMemoryUsage().getUsed();
+            AtomicLong peak = new AtomicLong(baseline);
+            // the live heap: what a full GC leaves, sampled every 2 s during the sync
+            Thread sampler = new Thread(() -> {
+                while (!Thread.currentThread().isInterrupted()) {
+                    try {
+                        Thread.sleep(5_000);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                    System.gc();
+                    peak.accumulateAndGet(memory.getHeapMemoryUsage().getUsed(), Math::max);
+                }
+            });
+            sampler.setDaemon(true);
+
+            Path dir = Files.createTempDirectory("wazzup-bench");
+            EmbeddedDatabase db = new EmbeddedDatabase(dir.toFile());
+            SyncStore store = new SyncStore(db.dataSource(), "default");
+            store.migrate();
+            WazzupClient client = WazzupClient.builder().baseUrl(base).apiKey(key)
+                    .rateLimiters(new RateLimiters(TimeSource.SYSTEM)).build();
+            SyncEngine engine = new SyncEngine(new SyncSettings(IntegrationScheme.CLIENT_MANAGEMENT, Duration.ofMillis(500),
+                    Duration.ofSeconds(60), Duration.ZERO, true, true, PhoneRules.NONE, "bench"), store, client, () -> crm,
+                    Clock.systemUTC());
+            sampler.start();
+            long t0 = System.nanoTime();
+            engine.start();
+            // done when the initial sync is complete and nothing is pending; checked cheaply and rarely,
+            // so that the measurement does not slow the sync down
+            while (!"DONE".equals(store.meta("initial.phase"))
+                    || engine.entities().values().stream().mapToLong(s -> s.pending()).sum() > 0) {
+                Thread.sleep(100);
+            }
+            double elapsed = (System.nanoTime() - t0) / 1e9;
+            long syncedInStore = engine.entities().values().stream().mapToLong(s -> s.synced()).sum();
+            sampler.interrupt();
+            engine.close();
+            client.close();
+            db.close();
+            System.gc();
+            long retained = memory.getHeapMemoryUsage().getUsed() - baseline;
+
+            long users = count(http, base, "POST /v3/users");
+            long pipes = count(http, base, "POST /v3/pipelines");
+            long cs = count(http, base, "POST /v3/contacts");
+            long ds = count(http, base, "POST /v3/deals");
+            long limited = 0;
+            for (JsonNode e : get(http, base, "/__emulator/journal")) {
+                if (e.get("status").asInt() == 429) {
+                    limited++;
+                }
+            }
+            JsonNode state = get(http, base, "/__emulator/accounts/demo");
+            long requests = users + pipes + cs + ds;
+            double budgetPerSecond = RateLimiters.DEFAULT_BUDGET / 5.0;
+            double floor = requests / budgetPerSecond;
+            System.out.printf("host: 20 users, 3 pipelines, %d contacts, %d deals%n", contacts, deals);
+            System.out.printf("Wazzup holds: %d users, %d pipelines, %d contacts, %d deals%n", state.get("users").size(),
+                    state.get("pipelines").size(), state.get("contacts").size(), state.get("deals").size());
+            System.out.printf("requests: users=%d pipelines=%d contacts=%d deals=%d all=%d; 429s=%d%n", users, pipes, cs, ds,
+                    requests, limited);
+            System.out.printf("elapsed %.2f s; floor (requests / budget of %d per 5 s) %.2f s; ratio %.3f%n", elapsed,
+                    RateLimiters.DEFAULT_BUDGET, floor, elapsed / floor);
+            System.out.printf("synced per the store: %d%n", syncedInStore);
+            System.out.printf("live heap: baseline (host data) %d MB; peak during sync +%d MB; retained after +%d MB%n",
+                    baseline >> 20, (peak.get() - baseline) >> 20, retained >> 20);
+        } finally {
+            emulator.destroy();
+        }
+    }
+
+    private static long count(HttpClient http, URI base, String route) throws Exception {
+        return get(http, base, "/__emulator/journal?route=" + java.net.URLEncoder.encode(route, "UTF-8")).size();
+    }
+
+    private static JsonNode get(HttpClient http, URI base, String path) throws Exception {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(base.resolve(path)).build(), HttpResponse.BodyHandlers.ofString());
+        return JSON.readTree(r.body());
+    }
+
+    private static void waitFor(HttpClient http, URI base) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (true) {
+            try {
+                get(http, base, "/__emulator/health");
+                return;
+            } catch (java.io.IOException e) {
+                if (System.nanoTime() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(100);
+            }
+        }
+    }
+}
