@@ -51,8 +51,8 @@ public abstract class WazzupTestSupport {
         return options(
                 frameworkProperty(HTTP_PORT).value(Integer.toString(freePort())),
                 frameworkProperty("org.apache.felix.http.host").value("127.0.0.1"),
-                // quiet the fallback logger of pax-logging-api (no backend is installed)
-                systemProperty("org.ops4j.pax.logging.DefaultServiceLog.level").value("WARN"),
+                // the fallback logger of pax-logging-api (no backend is installed) prints to System.out
+                systemProperty("org.ops4j.pax.logging.DefaultServiceLog.level").value(logLevel()),
                 mavenBundle("org.ops4j.pax.logging", "pax-logging-api").versionAsInProject().startLevel(1),
 
                 mavenBundle("org.osgi", "org.osgi.util.function").versionAsInProject(),
@@ -138,6 +138,11 @@ public abstract class WazzupTestSupport {
                 throw new AssertionError("interrupted waiting for: " + what, e);
             }
         }
+    }
+
+    /** The level of the framework's fallback logger; WARN keeps test output short. */
+    protected String logLevel() {
+        return "WARN";
     }
 
     /** One of our bundles, as copied into {@code target/bundles} by the build. */

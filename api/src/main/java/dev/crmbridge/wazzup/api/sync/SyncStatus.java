@@ -47,6 +47,13 @@ public interface SyncStatus {
     boolean initialSyncComplete();
 
     /**
+     * The state of the webhook subscription: whether Wazzup was told where to send its webhooks.
+     *
+     * @return the state; never null
+     */
+    WebhookState webhooks();
+
+    /**
      * The entities Wazzup rejected.
      *
      * @return the dead letters, oldest first; never null

@@ -3,10 +3,12 @@ package dev.crmbridge.wazzup.internal.config;
 import dev.crmbridge.wazzup.api.WazzupConnector;
 import dev.crmbridge.wazzup.api.event.CrmEvents;
 import dev.crmbridge.wazzup.api.spi.CrmDirectory;
+import dev.crmbridge.wazzup.api.spi.CrmEntityFactory;
 import dev.crmbridge.wazzup.api.sync.DeadLetter;
 import dev.crmbridge.wazzup.api.sync.EntityStatus;
 import dev.crmbridge.wazzup.api.sync.EntityType;
 import dev.crmbridge.wazzup.api.sync.SyncStatus;
+import dev.crmbridge.wazzup.api.sync.WebhookState;
 import dev.crmbridge.wazzup.internal.client.RateLimiters;
 import dev.crmbridge.wazzup.internal.client.RetryPolicy;
 import dev.crmbridge.wazzup.internal.client.WazzupClient;
@@ -14,7 +16,15 @@ import dev.crmbridge.wazzup.internal.store.EmbeddedDatabase;
 import dev.crmbridge.wazzup.internal.store.SyncStore;
 import dev.crmbridge.wazzup.internal.sync.ChangeCapture;
 import dev.crmbridge.wazzup.internal.sync.SyncEngine;
+import dev.crmbridge.wazzup.internal.sync.Payloads;
 import dev.crmbridge.wazzup.internal.sync.SyncSettings;
+import dev.crmbridge.wazzup.internal.webhook.Webhooks;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.Dictionary;
+import org.osgi.service.cm.Configuration;
+import org.osgi.service.cm.ConfigurationAdmin;
+import org.osgi.service.event.EventAdmin;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -62,15 +72,25 @@ public final class ConnectorComponent implements SyncStatus, EventHandler {
     private final WazzupClient client;
     private final SyncEngine engine;
     private final ChangeCapture capture;
+    private final Webhooks webhooks;
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY, bind = "bindDirectory", unbind = "unbindDirectory")
     private volatile CrmDirectory directory;
 
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile CrmEntityFactory factory;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile EventAdmin eventAdmin;
+
     @Activate
     public ConnectorComponent(BundleContext context, ConnectorConfiguration config,
             @Reference(name = "dataSource", cardinality = ReferenceCardinality.OPTIONAL,
-                    policyOption = ReferencePolicyOption.GREEDY) DataSource hostDataSource) {
+                    policyOption = ReferencePolicyOption.GREEDY) DataSource hostDataSource,
+            @Reference ConfigurationAdmin configAdmin) {
         this.settings = ConnectorSettings.from(config);
         DataSource dataSource;
         if (settings.storage() == Storage.DATA_SOURCE) {
@@ -100,12 +120,39 @@ public final class ConnectorComponent implements SyncStatus, EventHandler {
         this.engine = new SyncEngine(sync, store, client, () -> directory, Clock.systemUTC());
         this.capture = new ChangeCapture(engine);
         engine.start();
+        String secret = settings.webhookSecret().isEmpty() ? storeNewSecret(configAdmin) : settings.webhookSecret();
+        this.webhooks = new Webhooks(context, new Webhooks.Config(settings.webhookPath(), secret, settings.crmKey(),
+                settings.webhookMaxBodyBytes(), settings.publicBaseUrl(), settings.dealPipelineId(), settings.dealStageId()),
+                store, client, () -> directory, () -> factory, () -> eventAdmin, new Payloads(settings.phoneRules()),
+                settings.scheme(), Clock.systemUTC(), List.of());
         // settings.toString() masks the key
         LOG.info("Wazzup connector started: {}", settings);
         if (!settings.hasApiKey()) {
             LOG.warn("Wazzup connector has no API key yet: changes are recorded; set '{}' in {} or connect by button",
                     WazzupConnector.PROPERTY_API_KEY, WazzupConnector.PID);
         }
+    }
+
+    /**
+     * A fresh random URL secret, written to the configuration (which restarts the component with it).
+     * Used for this activation too, so that the servlet is never reachable without a secret.
+     */
+    private static String storeNewSecret(ConfigurationAdmin configAdmin) {
+        byte[] bytes = new byte[24];
+        new SecureRandom().nextBytes(bytes);
+        String secret = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+        try {
+            Configuration c = configAdmin.getConfiguration(WazzupConnector.PID, "?");
+            Dictionary<String, Object> props = c.getProperties();
+            if (props != null) {
+                props.put("webhookSecret", secret);
+                c.update(props);
+                LOG.info("Wazzup connector: generated a webhook secret and stored it in {}", WazzupConnector.PID);
+            }
+        } catch (java.io.IOException e) {
+            LOG.warn("Wazzup connector: could not store the generated webhook secret; it changes at the next start");
+        }
+        return secret;
     }
 
     void bindDirectory(CrmDirectory d) {
@@ -124,6 +171,7 @@ public final class ConnectorComponent implements SyncStatus, EventHandler {
 
     @Deactivate
     void deactivate() {
+        webhooks.close();
         engine.close();
         if (client != null) {
             client.close();
@@ -161,6 +209,11 @@ public final class ConnectorComponent implements SyncStatus, EventHandler {
     @Override
     public String problem() {
         return engine.problem();
+    }
+
+    @Override
+    public WebhookState webhooks() {
+        return webhooks.state();
     }
 
     @Override

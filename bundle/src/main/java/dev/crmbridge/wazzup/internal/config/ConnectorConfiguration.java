@@ -115,6 +115,54 @@ public @interface ConnectorConfiguration {
     boolean initialSync() default true;
 
     @AttributeDefinition(
+            name = "Public base URL",
+            description = "The address at which Wazzup reaches this CRM from the internet, e.g. https://crm.example.com. "
+                    + "With it the connector subscribes to Wazzup's webhooks at <public base URL><webhook path>/<secret>. "
+                    + "Empty: no subscription (webhooks must then be set up by hand).",
+            required = false)
+    String publicBaseUrl() default "";
+
+    @AttributeDefinition(
+            name = "Webhook path",
+            description = "The path of the webhook servlet on this CRM's HTTP service. Default: /wazzup/webhook.")
+    String webhookPath() default "/wazzup/webhook";
+
+    @AttributeDefinition(
+            name = "Webhook secret",
+            description = "The secret part of the webhook address. Generated and stored here when empty. A secret: "
+                    + "changing it makes the connector subscribe again with the new address.",
+            type = AttributeType.PASSWORD,
+            required = false)
+    String webhookSecret() default "";
+
+    @AttributeDefinition(
+            name = "CRM key",
+            description = "Set by connecting with WAuth: Wazzup sends it as Authorization: Bearer on every webhook, "
+                    + "and then webhooks without it are refused. A secret.",
+            type = AttributeType.PASSWORD,
+            required = false)
+    String crmKey() default "";
+
+    @AttributeDefinition(
+            name = "Webhook body limit (bytes)",
+            description = "Larger webhook bodies are refused with 413. Default: 1048576 (1 MB). Range 1024-67108864.",
+            min = "1024",
+            max = "67108864")
+    int webhookMaxBodyBytes() default 1_048_576;
+
+    @AttributeDefinition(
+            name = "Pipeline for new deals",
+            description = "The pipeline id passed to the CRM when Wazzup asks it to create a deal. Empty: the CRM chooses.",
+            required = false)
+    String dealPipelineId() default "";
+
+    @AttributeDefinition(
+            name = "Stage for new deals",
+            description = "The stage id passed to the CRM when Wazzup asks it to create a deal. Empty: the CRM chooses.",
+            required = false)
+    String dealStageId() default "";
+
+    @AttributeDefinition(
             name = "Phone rules",
             description = "How national phone formats become international digits, as FROM>TO:LENGTH: a number of "
                     + "LENGTH digits starting with FROM gets TO instead. Example for Russia: 8>7:11 (8 901 ... becomes "

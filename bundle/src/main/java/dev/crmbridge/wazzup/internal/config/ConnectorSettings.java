@@ -31,6 +31,13 @@ public final class ConnectorSettings {
     private final boolean reconcileDeletes;
     private final boolean initialSync;
     private final PhoneRules phoneRules;
+    private final URI publicBaseUrl;
+    private final String webhookPath;
+    private final String webhookSecret;
+    private final String crmKey;
+    private final int webhookMaxBodyBytes;
+    private final String dealPipelineId;
+    private final String dealStageId;
 
     private ConnectorSettings(ConnectorConfiguration c) {
         this.apiKey = c.apiKey() == null ? "" : c.apiKey().trim();
@@ -47,6 +54,29 @@ public final class ConnectorSettings {
         this.reconcileDeletes = c.reconcileDeletes();
         this.initialSync = c.initialSync();
         this.phoneRules = PhoneRules.parse(c.phoneRules());
+        String base = c.publicBaseUrl() == null ? "" : c.publicBaseUrl().trim();
+        this.publicBaseUrl = base.isEmpty() ? null : parseUrl("publicBaseUrl", base);
+        String path = c.webhookPath() == null ? "" : c.webhookPath().trim();
+        while (path.endsWith("/")) {
+            path = path.substring(0, path.length() - 1);
+        }
+        if (!path.matches("(/[A-Za-z0-9._~-]+)+")) {
+            throw new IllegalArgumentException("webhookPath must be a path such as /wazzup/webhook, got: " + path);
+        }
+        this.webhookPath = path;
+        this.webhookSecret = c.webhookSecret() == null ? "" : c.webhookSecret().trim();
+        if (!webhookSecret.isEmpty() && !webhookSecret.matches("[A-Za-z0-9_-]{16,128}")) {
+            // the value is a secret: name the rule, never the value
+            throw new IllegalArgumentException("webhookSecret must be 16-128 letters, digits, '-' or '_'");
+        }
+        this.crmKey = c.crmKey() == null ? "" : c.crmKey().trim();
+        this.webhookMaxBodyBytes = range("webhookMaxBodyBytes", c.webhookMaxBodyBytes(), 1024, 64 * 1024 * 1024);
+        this.dealPipelineId = blankToNull(c.dealPipelineId());
+        this.dealStageId = blankToNull(c.dealStageId());
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s.trim();
     }
 
     /**
@@ -59,6 +89,10 @@ public final class ConnectorSettings {
     }
 
     private static URI parseBaseUrl(String value) {
+        return parseUrl("apiBaseUrl", value);
+    }
+
+    private static URI parseUrl(String attribute, String value) {
         String text = value == null ? "" : value.trim();
         while (text.endsWith("/")) {
             text = text.substring(0, text.length() - 1);
@@ -69,11 +103,11 @@ public final class ConnectorSettings {
             if (!(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null
                     || uri.getRawQuery() != null || uri.getRawFragment() != null) {
                 throw new IllegalArgumentException(
-                        "apiBaseUrl must be an absolute http(s) URL without query or fragment, got: " + text);
+                        attribute + " must be an absolute http(s) URL without query or fragment, got: " + text);
             }
             return uri;
         } catch (URISyntaxException e) {
-            throw new IllegalArgumentException("apiBaseUrl is not a valid URL: " + e.getMessage(), e);
+            throw new IllegalArgumentException(attribute + " is not a valid URL: " + e.getMessage(), e);
         }
     }
 
@@ -156,12 +190,44 @@ public final class ConnectorSettings {
         return phoneRules;
     }
 
+    /** Where Wazzup reaches this CRM, or null. */
+    public URI publicBaseUrl() {
+        return publicBaseUrl;
+    }
+
+    public String webhookPath() {
+        return webhookPath;
+    }
+
+    /** The URL secret of the webhook address, empty until generated. A secret. */
+    public String webhookSecret() {
+        return webhookSecret;
+    }
+
+    /** The crmKey Wazzup sends on webhooks after WAuth, empty when none. A secret. */
+    public String crmKey() {
+        return crmKey;
+    }
+
+    public int webhookMaxBodyBytes() {
+        return webhookMaxBodyBytes;
+    }
+
+    public String dealPipelineId() {
+        return dealPipelineId;
+    }
+
+    public String dealStageId() {
+        return dealStageId;
+    }
+
     @Override
     public String toString() {
         // never the key itself
         return "ConnectorSettings[apiBaseUrl=" + apiBaseUrl + ", scheme=" + scheme + ", apiKey="
                 + (hasApiKey() ? "<set>" : "<none>") + ", storage=" + storage + ", rateBudget=" + rateBudget
                 + "/5s, batchDelay=" + batchDelay.toMillis() + "ms, reconcileInterval=" + reconcileInterval.toMinutes()
-                + "min]";
+                + "min, publicBaseUrl=" + publicBaseUrl + ", webhookPath=" + webhookPath + ", webhookSecret="
+                + (webhookSecret.isEmpty() ? "<none>" : "<set>") + ", crmKey=" + (crmKey.isEmpty() ? "<none>" : "<set>") + "]";
     }
 }

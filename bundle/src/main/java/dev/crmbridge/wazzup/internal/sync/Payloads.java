@@ -66,7 +66,7 @@ public final class Payloads {
     }
 
     /** One handle in Wazzup's form, or null when nothing usable is left. */
-    WzChatHandle handle(ChatHandle h) {
+    public WzChatHandle handle(ChatHandle h) {
         String type = h.chatType().trim().toLowerCase(Locale.ROOT);
         if (type.isEmpty()) {
             return null;

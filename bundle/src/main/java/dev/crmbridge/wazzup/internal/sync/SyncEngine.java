@@ -22,6 +22,7 @@ import dev.crmbridge.wazzup.internal.client.WzDeal;
 import dev.crmbridge.wazzup.internal.client.WzPipeline;
 import dev.crmbridge.wazzup.internal.client.WzUser;
 import dev.crmbridge.wazzup.internal.store.OutboxRow;
+import dev.crmbridge.wazzup.internal.store.Refs;
 import dev.crmbridge.wazzup.internal.store.StoreException;
 import dev.crmbridge.wazzup.internal.store.SyncStore;
 import java.time.Clock;
@@ -46,9 +47,10 @@ import org.slf4j.LoggerFactory;
  * Keeps Wazzup in step with the CRM: records changes in the outbox, and one thread dispatches them in
  * order (users → pipelines → contacts → deals), in batches of 100, skipping what Wazzup already holds
  * (payload hashes), pausing while Wazzup is down, and setting aside what Wazzup rejects. It also runs
- * the initial sync of a new account and the periodic reconciliation. Implements {@link SyncStatus}.
+ * the initial sync of a new account and the periodic reconciliation. Answers the sync part of
+ * {@link SyncStatus}.
  */
-public final class SyncEngine implements SyncStatus, AutoCloseable {
+public final class SyncEngine implements AutoCloseable {
 
 
     private static final Logger LOG = LoggerFactory.getLogger(SyncEngine.class);
@@ -549,7 +551,7 @@ public final class SyncEngine implements SyncStatus, AutoCloseable {
 
     /**
      * When a batch that is not full goes anyway: once no change joined it for the batch delay (a burst
-     * is over), and at the latest four batch delays after its oldest change (a steady trickle).
+     * is over), and at the latest eight batch delays after its oldest change (a steady trickle).
      */
     private long partialDue(long[] createdAt) {
         long window = settings.batchDelay().toMillis();
@@ -559,7 +561,7 @@ public final class SyncEngine implements SyncStatus, AutoCloseable {
             oldest = Math.min(oldest, t);
             newest = Math.max(newest, t);
         }
-        return Math.min(newest + window, oldest + 4 * window);
+        return Math.min(newest + window, oldest + 8 * window);
     }
 
     /**
@@ -734,10 +736,17 @@ public final class SyncEngine implements SyncStatus, AutoCloseable {
         List<OutboxRow> rows = batch.stream().map(Ready::row).toList();
         List<String> known = batch.stream().filter(Ready::held).map(r -> r.row().id()).toList();
         boolean clearDead = deadLetters.get() > 0;
+        Map<String, Refs> refs = new HashMap<>();
+        batch.forEach(r -> {
+            Refs x = refs(r.payload());
+            if (x != null) {
+                refs.put(r.row().id(), x);
+            }
+        });
         succeeded(type);
         settle();
         pendingWrite = writer.submit(() -> {
-            store.accepted(type, hashes, known, rows, clearDead, now);
+            store.accepted(type, hashes, known, rows, clearDead, refs, now);
             forget(rows);
             if (type == EntityType.CONTACT && clearDead) {
                 // deals set aside because a contact was missing may go now
@@ -749,6 +758,25 @@ public final class SyncEngine implements SyncStatus, AutoCloseable {
             }
             return null;
         });
+    }
+
+    /** Who a contact's or deal's payload belongs to, for webhook events; null for other payloads. */
+    public static Refs refs(Object payload) {
+        if (payload instanceof WzContact c) {
+            List<String> keys = new ArrayList<>();
+            for (var h : c.contactData()) {
+                for (String handle : new String[] {h.chatId(), h.username(), h.phone()}) {
+                    if (handle != null) {
+                        keys.add(Refs.chatKey(h.chatType(), handle));
+                    }
+                }
+            }
+            return new Refs(c.responsibleUserId(), keys, List.of());
+        }
+        if (payload instanceof WzDeal d) {
+            return new Refs(d.responsibleUserId(), List.of(), d.contacts());
+        }
+        return null;
     }
 
     /** Waits for the write in flight; its failure fails the round (the rows stay and are sent again). */
@@ -978,6 +1006,7 @@ public final class SyncEngine implements SyncStatus, AutoCloseable {
         }
         List<String> save = new ArrayList<>();
         Map<String, String> aligned = new HashMap<>();
+        Map<String, Refs> alignedRefs = new HashMap<>();
         Set<String> inCrm = new HashSet<>();
         Function<Object, String> listedHash = type == EntityType.USER
                 ? p -> Payloads.listedUserHash((WzUser) p) : Payloads::hash;
@@ -1006,6 +1035,10 @@ public final class SyncEngine implements SyncStatus, AutoCloseable {
                     save.add(id); // the list omits phones: send once to be sure
                 } else {
                     aligned.put(id, Payloads.hash(payload));
+                    Refs r = refs(payload);
+                    if (r != null) {
+                        alignedRefs.put(id, r);
+                    }
                 }
             }
             cursor = page.nextCursor();
@@ -1017,6 +1050,7 @@ public final class SyncEngine implements SyncStatus, AutoCloseable {
             }
         }
         store.putHashes(type, aligned, now);
+        store.putRefs(type, alignedRefs);
         store.removeHashes(type, save);
         store.enqueue(type, save, OutboxRow.Op.SAVE, now);
         if (settings.reconcileDeletes() && !gone.isEmpty()) {
@@ -1038,7 +1072,6 @@ public final class SyncEngine implements SyncStatus, AutoCloseable {
 
     // ------------------------------------------------------------------ SyncStatus
 
-    @Override
     public Map<EntityType, EntityStatus> entities() {
         Map<EntityType, Long> pending = store.pendingCounts();
         Map<EntityType, Long> dead = store.deadCounts();
@@ -1051,27 +1084,22 @@ public final class SyncEngine implements SyncStatus, AutoCloseable {
         return out;
     }
 
-    @Override
     public boolean running() {
         return running && client != null && directory.get() != null;
     }
 
-    @Override
     public String problem() {
         return problem;
     }
 
-    @Override
     public boolean initialSyncComplete() {
         return initialComplete;
     }
 
-    @Override
     public List<DeadLetter> deadLetters() {
         return store.deadLetters();
     }
 
-    @Override
     public boolean retry(DeadLetter deadLetter) {
         int removed = store.removeDeadLetters(deadLetter.type(), List.of(deadLetter.entityId()));
         if (removed == 0) {
@@ -1081,7 +1109,6 @@ public final class SyncEngine implements SyncStatus, AutoCloseable {
         return true;
     }
 
-    @Override
     public void resyncAll() {
         reconcileRequested = true;
         wake();

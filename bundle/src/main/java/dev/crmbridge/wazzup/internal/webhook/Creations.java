@@ -1,0 +1,217 @@
+package dev.crmbridge.wazzup.internal.webhook;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.crmbridge.wazzup.api.IntegrationScheme;
+import dev.crmbridge.wazzup.api.model.ChatHandle;
+import dev.crmbridge.wazzup.api.model.CrmContact;
+import dev.crmbridge.wazzup.api.model.CrmDeal;
+import dev.crmbridge.wazzup.api.spi.CreationSource;
+import dev.crmbridge.wazzup.api.spi.CrmDirectory;
+import dev.crmbridge.wazzup.api.spi.CrmEntityFactory;
+import dev.crmbridge.wazzup.api.spi.NewContactRequest;
+import dev.crmbridge.wazzup.api.spi.NewDealRequest;
+import dev.crmbridge.wazzup.api.sync.EntityType;
+import dev.crmbridge.wazzup.internal.client.WzChatHandle;
+import dev.crmbridge.wazzup.internal.client.WzContact;
+import dev.crmbridge.wazzup.internal.client.WzDeal;
+import dev.crmbridge.wazzup.internal.store.Refs;
+import dev.crmbridge.wazzup.internal.store.SyncStore;
+import dev.crmbridge.wazzup.internal.sync.Payloads;
+import dev.crmbridge.wazzup.internal.sync.SyncEngine;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Wazzup's {@code createContact} and {@code createDeal} (§8.6): the host creates the entity while
+ * Wazzup waits, and the answer is the entity in the shape of the CRUD routes. A repeated request (for
+ * the same chat, or the same deal within {@link #DEAL_REPEAT_WINDOW}) gets the entity created first.
+ */
+final class Creations {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Creations.class);
+
+    /** A second identical deal request within this window is Wazzup repeating itself, not a second deal. */
+    static final Duration DEAL_REPEAT_WINDOW = Duration.ofMinutes(2);
+
+    /** What to answer: an HTTP status and a JSON body. */
+    record Answer(int status, Object body) {
+        static Answer error(int status, String code, String description) {
+            return new Answer(status, java.util.Map.of("error", code, "description", description));
+        }
+    }
+
+    private final SyncStore store;
+    private final Supplier<CrmEntityFactory> factory;
+    private final Supplier<CrmDirectory> directory;
+    private final Payloads payloads;
+    private final IntegrationScheme scheme;
+    private final String pipelineId;
+    private final String stageId;
+    private final Clock clock;
+    private final ConcurrentHashMap<String, ReentrantLock> locks = new ConcurrentHashMap<>();
+
+    Creations(SyncStore store, Supplier<CrmEntityFactory> factory, Supplier<CrmDirectory> directory, Payloads payloads,
+            IntegrationScheme scheme, String pipelineId, String stageId, Clock clock) {
+        this.store = store;
+        this.factory = factory;
+        this.directory = directory;
+        this.payloads = payloads;
+        this.scheme = scheme;
+        this.pipelineId = pipelineId;
+        this.stageId = stageId;
+        this.clock = clock;
+    }
+
+    Answer createContact(JsonNode req) {
+        String responsible = Notifications.text(req, "responsibleUserId");
+        String name = Notifications.text(req, "name");
+        List<ChatHandle> chats = new ArrayList<>();
+        for (JsonNode h : req.path("contactData")) {
+            String type = Notifications.text(h, "chatType");
+            if (type != null) {
+                chats.add(new ChatHandle(type, Notifications.text(h, "chatId"), Notifications.text(h, "username"),
+                        Notifications.text(h, "phone")));
+            }
+        }
+        if (responsible == null || chats.isEmpty()) {
+            return Answer.error(400, "INVALID_REQUEST", "createContact needs responsibleUserId and contactData");
+        }
+        TreeSet<String> keys = new TreeSet<>();
+        chats.forEach(c -> keys.add(Refs.chatKey(c.chatType(), first(c.chatId(), c.username(), c.phone()))));
+        String key = "contact:" + String.join(",", keys);
+        return locked(key, () -> {
+            CrmContact existing = existingContact(key, chats);
+            if (existing != null) {
+                LOG.info("Wazzup webhooks: createContact repeated for a known chat; answering contact {}", existing.id());
+                return new Answer(200, contactAnswer(existing, chats));
+            }
+            CrmEntityFactory f = factory.get();
+            if (f == null) {
+                return Answer.error(503, "NO_ENTITY_FACTORY", "the CRM does not create contacts (no CrmEntityFactory)");
+            }
+            CrmContact created;
+            try {
+                created = f.createContact(new NewContactRequest(responsible, name != null ? name : keys.first(), chats,
+                        CreationSource.of(Notifications.text(req, "source"))));
+            } catch (RuntimeException e) {
+                LOG.warn("Wazzup webhooks: the CRM could not create a contact", e);
+                return Answer.error(500, "CRM_FAILED", "the CRM could not create the contact");
+            }
+            if (created == null) {
+                return Answer.error(500, "CRM_FAILED", "the CRM created no contact");
+            }
+            WzContact answer = contactAnswer(created, chats);
+            store.recordCreated(key, EntityType.CONTACT, created.id(), Payloads.hash(answer), SyncEngine.refs(answer),
+                    clock.millis());
+            return new Answer(200, answer);
+        });
+    }
+
+    /** A contact already made for this chat: created on an earlier request, or synced from the CRM. */
+    private CrmContact existingContact(String key, List<ChatHandle> chats) {
+        CrmDirectory dir = directory.get();
+        if (dir == null) {
+            return null;
+        }
+        List<String> ids = new ArrayList<>();
+        String created = store.created(key);
+        if (created != null) {
+            ids.add(created);
+        }
+        for (ChatHandle c : chats) {
+            WzChatHandle h = payloads.handle(c);
+            if (h != null) {
+                ids.addAll(store.chatOwners(h.chatType(), first(h.chatId(), h.username(), h.phone())).contactIds());
+            }
+        }
+        return ids.isEmpty() ? null : dir.contacts(ids).stream().findFirst().orElse(null);
+    }
+
+    /** The contact as Wazzup's CRUD routes show it; the request's chats when the host returned none. */
+    private WzContact contactAnswer(CrmContact c, List<ChatHandle> requested) {
+        WzContact p = payloads.contact(c);
+        if (p != null) {
+            return p;
+        }
+        List<WzChatHandle> handles = requested.stream().map(payloads::handle).filter(java.util.Objects::nonNull).toList();
+        return new WzContact(c.id(), c.responsibleUserId(), c.name(), handles, c.uri());
+    }
+
+    Answer createDeal(JsonNode req) {
+        if (!scheme.includesDeals()) {
+            return Answer.error(400, "DEALS_DISABLED", "the integration scheme is CONTACTS_ONLY: this CRM creates no deals");
+        }
+        String responsible = Notifications.text(req, "responsibleUserId");
+        List<String> contacts = new ArrayList<>();
+        req.path("contacts").forEach(c -> {
+            if (!c.isNull() && !c.asText().isBlank()) {
+                contacts.add(c.asText());
+            }
+        });
+        if (responsible == null || contacts.isEmpty()) {
+            return Answer.error(400, "INVALID_REQUEST", "createDeal needs responsibleUserId and contacts");
+        }
+        CreationSource source = CreationSource.of(Notifications.text(req, "source"));
+        long window = clock.millis() / DEAL_REPEAT_WINDOW.toMillis();
+        String key = "deal:" + responsible + ":" + source + ":" + String.join(",", new TreeSet<>(contacts)) + ":" + window;
+        return locked(key, () -> {
+            String earlier = store.created(key);
+            CrmDirectory dir = directory.get();
+            if (earlier != null && dir != null) {
+                List<CrmDeal> found = dir.deals(List.of(earlier));
+                if (!found.isEmpty()) {
+                    LOG.info("Wazzup webhooks: createDeal repeated; answering deal {}", earlier);
+                    return new Answer(200, payloads.deal(found.get(0)));
+                }
+            }
+            CrmEntityFactory f = factory.get();
+            if (f == null) {
+                return Answer.error(503, "NO_ENTITY_FACTORY", "the CRM does not create deals (no CrmEntityFactory)");
+            }
+            CrmDeal created;
+            try {
+                created = f.createDeal(new NewDealRequest(responsible, contacts, source, pipelineId, stageId));
+            } catch (RuntimeException e) {
+                LOG.warn("Wazzup webhooks: the CRM could not create a deal", e);
+                return Answer.error(500, "CRM_FAILED", "the CRM could not create the deal");
+            }
+            if (created == null) {
+                return Answer.error(500, "CRM_FAILED", "the CRM created no deal");
+            }
+            WzDeal answer = payloads.deal(created);
+            store.recordCreated(key, EntityType.DEAL, created.id(), Payloads.hash(answer), SyncEngine.refs(answer),
+                    clock.millis());
+            return new Answer(200, answer);
+        });
+    }
+
+    private Answer locked(String key, Supplier<Answer> work) {
+        ReentrantLock lock = locks.computeIfAbsent(key, k -> new ReentrantLock());
+        lock.lock();
+        try {
+            return work.get();
+        } finally {
+            lock.unlock();
+            if (!lock.hasQueuedThreads()) {
+                locks.remove(key, lock);
+            }
+        }
+    }
+
+    private static String first(String... values) {
+        for (String v : values) {
+            if (v != null && !v.isBlank()) {
+                return v;
+            }
+        }
+        return "";
+    }
+}

@@ -1,0 +1,106 @@
+package dev.crmbridge.wazzup.internal.webhook;
+
+import dev.crmbridge.wazzup.api.sync.WebhookState;
+import dev.crmbridge.wazzup.internal.client.InvalidDataException;
+import dev.crmbridge.wazzup.internal.client.WazzupClient;
+import dev.crmbridge.wazzup.internal.client.WazzupException;
+import dev.crmbridge.wazzup.internal.client.WebhookSettings;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Tells Wazzup where to send webhooks ({@code PATCH /v3/webhooks}, §8.1), on its own thread, once the
+ * servlet is there to answer Wazzup's test POST; retries after a failure (10 s, doubling up to 10
+ * minutes) and keeps the state for {@code SyncStatus}. The address holds the URL secret: it is never
+ * logged or shown whole.
+ */
+final class Subscriber implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Subscriber.class);
+
+    static final Duration FIRST_RETRY = Duration.ofSeconds(10);
+    static final Duration LONGEST_RETRY = Duration.ofMinutes(10);
+
+    private final WazzupClient client;
+    private final WebhookSettings wanted;
+    private final String shownAddress;
+    private final Clock clock;
+    private final Thread thread;
+    private volatile boolean running = true;
+    private volatile WebhookState state;
+
+    Subscriber(WazzupClient client, WebhookSettings wanted, String shownAddress, Clock clock) {
+        this.client = client;
+        this.wanted = wanted;
+        this.shownAddress = shownAddress;
+        this.clock = clock;
+        this.state = new WebhookState(false, shownAddress, null, null, 0, 0);
+        this.thread = new Thread(this::run, "wazzup-webhook-subscription");
+        thread.setDaemon(true);
+    }
+
+    void start() {
+        thread.start();
+    }
+
+    private void run() {
+        Duration wait = FIRST_RETRY;
+        while (running) {
+            Instant now = clock.instant();
+            try {
+                client.webhooks().set(wanted);
+                state = new WebhookState(true, shownAddress, null, now, 0, 0);
+                LOG.info("Wazzup webhooks: subscribed at {}", shownAddress);
+                return;
+            } catch (InvalidDataException e) {
+                String why = e.is("testPostNotPassed")
+                        ? "Wazzup could not reach " + shownAddress + " (its test POST did not get 200): check the public base URL"
+                        : e.is("uriNotValid") ? "Wazzup refused the address " + shownAddress + " as not valid"
+                        : "Wazzup refused the subscription: " + e.description();
+                fail(why, now, wait);
+            } catch (WazzupException | IllegalStateException e) {
+                fail("subscribing failed: " + e.getMessage(), now, wait);
+            }
+            sleep(wait);
+            wait = wait.multipliedBy(2).compareTo(LONGEST_RETRY) > 0 ? LONGEST_RETRY : wait.multipliedBy(2);
+        }
+    }
+
+    private void fail(String why, Instant now, Duration retry) {
+        state = new WebhookState(false, shownAddress, why, now, 0, 0);
+        LOG.warn("Wazzup webhooks: {}; retrying in {} s", why, retry.toSeconds());
+    }
+
+    private void sleep(Duration d) {
+        synchronized (this) {
+            try {
+                if (running) {
+                    wait(d.toMillis());
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                running = false;
+            }
+        }
+    }
+
+    WebhookState state() {
+        return state;
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        synchronized (this) {
+            notifyAll();
+        }
+        try {
+            thread.join(5_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
