@@ -312,6 +312,37 @@ public class WebhookIT extends WazzupTestSupport {
     }
 
     @Test
+    public void noServiceInTheFrameworkShowsASecretInItsProperties() throws Exception {
+        String apiKey = connectAndReturnKey(Map.of("crmKey", "it-crm-key-43"));
+        org.osgi.framework.ServiceReference<?>[] all = context.getAllServiceReferences(null, null);
+        List<String> offenders = new ArrayList<>();
+        int ours = 0;
+        for (org.osgi.framework.ServiceReference<?> ref : all) {
+            if (ref.getBundle() != null && "dev.crmbridge.wazzup".equals(ref.getBundle().getSymbolicName())) {
+                ours++;
+            }
+            for (String key : ref.getPropertyKeys()) {
+                Object v = ref.getProperty(key);
+                String text = v instanceof Object[] a ? java.util.Arrays.toString(a) : String.valueOf(v);
+                for (String secret : List.of(apiKey, SECRET, "it-crm-key-43")) {
+                    if (text.contains(secret)) {
+                        offenders.add(ref + " " + key);
+                    }
+                }
+            }
+        }
+        // SyncStatus/EventHandler and the webhook servlet at least
+        assertTrue("the connector's services were looked at: " + ours, ours >= 2);
+        assertEquals("services whose properties show a secret", List.of(), offenders);
+    }
+
+    private String connectAndReturnKey(Map<String, Object> extra) throws Exception {
+        connect(extra);
+        return (String) configAdmin.getConfiguration(WazzupConnector.PID, "?").getProperties()
+                .get(WazzupConnector.PROPERTY_API_KEY);
+    }
+
+    @Test
     public void aNewClientFromTheEmulatorBecomesAContactAndADealEverywhere() throws Exception {
         SyncStatus status = connect(Map.of("publicBaseUrl", "http://127.0.0.1:" + httpPort()));
         await("subscribed at Wazzup", Duration.ofSeconds(30), () -> status.webhooks().subscribed());

@@ -49,6 +49,8 @@ final class Requester {
     private final TimeSource time;
     private final DoubleSupplier random;
     private final Logger log;
+    /** Set when the client is closed: calls in progress stop retrying and fail at once. */
+    private volatile boolean closed;
 
     Requester(URI baseUrl, String apiKey, HttpTransport transport, RetryPolicy policy, RateLimiter limiter,
             TimeSource time, DoubleSupplier random, Logger log) {
@@ -60,6 +62,11 @@ final class Requester {
         this.time = time;
         this.random = random;
         this.log = log;
+    }
+
+    /** Stops retrying: every call in progress or to come fails with {@link UnavailableException}. */
+    void close() {
+        closed = true;
     }
 
     boolean hasKey() {
@@ -85,6 +92,9 @@ final class Requester {
         TransportRequest request = new TransportRequest(call.method(), baseUrl.resolve(call.path()), headers, call.body());
         int max = policy.maxAttempts();
         for (int attempt = 1; ; attempt++) {
+            if (closed) {
+                throw new UnavailableException(call.route(), 0, null, "the client is closed", null, null, null);
+            }
             acquire(call);
             long t0 = time.nanoTime();
             TransportResponse response;
@@ -167,7 +177,10 @@ final class Requester {
 
     private void sleep(Duration wait) {
         try {
-            time.sleep(wait);
+            // a closed client does not wait; one closed meanwhile fails at the next attempt
+            if (!closed) {
+                time.sleep(wait);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new UnavailableException("retry", 0, null, "interrupted while waiting to retry", null, null, e);

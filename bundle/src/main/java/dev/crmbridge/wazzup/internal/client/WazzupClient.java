@@ -212,6 +212,7 @@ public final class WazzupClient implements AutoCloseable {
 
     @Override
     public void close() {
+        requester.close();
         if (ownsTransport) {
             transport.close();
         }

@@ -30,11 +30,14 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import javax.sql.DataSource;
+import java.util.Hashtable;
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
@@ -57,8 +60,10 @@ import org.slf4j.LoggerFactory;
         configurationPid = WazzupConnector.PID,
         configurationPolicy = ConfigurationPolicy.REQUIRE,
         immediate = true,
-        service = {SyncStatus.class, EventHandler.class},
-        property = EventConstants.EVENT_TOPIC + "=" + CrmEvents.TOPIC_ALL)
+        // no DS-registered service: DS would publish every configuration property (the API key and the
+        // secrets among them) as service properties, and EventAdmin would reach the handler through
+        // SCR's service factory, whose lock a configuration change holds. See register().
+        service = {})
 @Designate(ocd = ConnectorConfiguration.class)
 public final class ConnectorComponent implements SyncStatus, EventHandler {
 
@@ -67,12 +72,21 @@ public final class ConnectorComponent implements SyncStatus, EventHandler {
     /** The engine's client retries briefly; longer outages are the engine's pause to ride out. */
     static final RetryPolicy ENGINE_RETRIES = new RetryPolicy(4, Duration.ofMillis(500), Duration.ofSeconds(4));
 
-    private final ConnectorSettings settings;
-    private final EmbeddedDatabase embedded;
-    private final WazzupClient client;
-    private final SyncEngine engine;
-    private final ChangeCapture capture;
-    private final Webhooks webhooks;
+    private final BundleContext context;
+    private final ConfigurationAdmin configAdmin;
+    private final DataSource hostDataSource;
+    private volatile Storage storage;
+    private volatile EmbeddedDatabase embedded;
+    private volatile SyncStore store;
+    /** The configuration the runtime was built from, without the webhook secret. */
+    private volatile Map<String, Object> applied;
+    /** What a configuration change replaces: settings, client, engine, webhooks. Swapped whole. */
+    private volatile Runtime runtime;
+    private ServiceRegistration<?> registration;
+    private volatile boolean closed;
+    private final java.util.concurrent.atomic.AtomicLong lateEvents = new java.util.concurrent.atomic.AtomicLong();
+    /** The secret this component generated and wrote to the configuration, until the change comes back. */
+    private volatile String generatedSecret;
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY, bind = "bindDirectory", unbind = "unbindDirectory")
@@ -86,14 +100,75 @@ public final class ConnectorComponent implements SyncStatus, EventHandler {
             policyOption = ReferencePolicyOption.GREEDY)
     private volatile EventAdmin eventAdmin;
 
+    /** One configuration's working parts. */
+    private final class Runtime implements AutoCloseable {
+        final ConnectorSettings settings;
+        final WazzupClient client;
+        final SyncEngine engine;
+        final ChangeCapture capture;
+        final Webhooks webhooks;
+
+        Runtime(ConnectorSettings settings, String secret) {
+            this.settings = settings;
+            this.client = settings.hasApiKey() ? WazzupClient.builder()
+                    .baseUrl(settings.apiBaseUrl())
+                    .apiKey(settings.apiKey())
+                    .connectTimeout(settings.connectTimeout())
+                    .responseTimeout(settings.responseTimeout())
+                    .rateBudget(settings.rateBudget(), RateLimiters.WAZZUP_WINDOW)
+                    .retryPolicy(ENGINE_RETRIES)
+                    .build() : null;
+            SyncSettings sync = new SyncSettings(settings.scheme(), settings.batchDelay(), settings.retryMaxDelay(),
+                    settings.reconcileInterval(), settings.reconcileDeletes(), settings.initialSync(), settings.phoneRules(),
+                    settings.apiKeyDigest());
+            this.engine = new SyncEngine(sync, store, client, () -> directory, Clock.systemUTC());
+            this.capture = new ChangeCapture(engine);
+            this.webhooks = new Webhooks(context, new Webhooks.Config(settings.webhookPath(), secret, settings.crmKey(),
+                    settings.webhookMaxBodyBytes(), settings.publicBaseUrl(), settings.dealPipelineId(), settings.dealStageId()),
+                    store, client, () -> directory, () -> factory, () -> eventAdmin, new Payloads(settings.phoneRules()),
+                    settings.scheme(), Clock.systemUTC(), List.of());
+        }
+
+        @Override
+        public void close() {
+            webhooks.close();
+            engine.stop();
+            if (client != null) {
+                client.close(); // a request in flight ends now, so the dispatcher stops promptly
+            }
+            engine.close();
+        }
+    }
+
     @Activate
-    public ConnectorComponent(BundleContext context, ConnectorConfiguration config,
+    public ConnectorComponent(BundleContext context, ConnectorConfiguration config, Map<String, Object> properties,
             @Reference(name = "dataSource", cardinality = ReferenceCardinality.OPTIONAL,
                     policyOption = ReferencePolicyOption.GREEDY) DataSource hostDataSource,
             @Reference ConfigurationAdmin configAdmin) {
-        this.settings = ConnectorSettings.from(config);
+        this.context = context;
+        this.configAdmin = configAdmin;
+        this.hostDataSource = hostDataSource;
+        ConnectorSettings settings = ConnectorSettings.from(config);
+        openStore(settings.storage());
+        Runtime r = new Runtime(settings, secretOf(settings));
+        this.runtime = r;
+        this.applied = withoutSecret(properties);
+        r.engine.start();
+        started(settings);
+        this.registration = register();
+    }
+
+    /** The published services: a plain object with only the properties named here. */
+    private ServiceRegistration<?> register() {
+        Hashtable<String, Object> props = new Hashtable<>();
+        props.put(EventConstants.EVENT_TOPIC, CrmEvents.TOPIC_ALL);
+        props.put(org.osgi.framework.Constants.SERVICE_DESCRIPTION, "Wazzup connector");
+        return context.registerService(new String[] {SyncStatus.class.getName(), EventHandler.class.getName()}, this, props);
+    }
+
+    private void openStore(Storage mode) {
         DataSource dataSource;
-        if (settings.storage() == Storage.DATA_SOURCE) {
+        if (mode == Storage.DATA_SOURCE) {
             if (hostDataSource == null) {
                 throw new IllegalStateException("storage is DATA_SOURCE but no DataSource service matches "
                         + "dataSource.target; the connector starts when one is registered");
@@ -104,29 +179,91 @@ public final class ConnectorComponent implements SyncStatus, EventHandler {
             this.embedded = new EmbeddedDatabase(context.getDataFile("store"));
             dataSource = embedded.dataSource();
         }
-        SyncStore store = new SyncStore(dataSource, "default");
-        store.migrate();
-        this.client = settings.hasApiKey() ? WazzupClient.builder()
-                .baseUrl(settings.apiBaseUrl())
-                .apiKey(settings.apiKey())
-                .connectTimeout(settings.connectTimeout())
-                .responseTimeout(settings.responseTimeout())
-                .rateBudget(settings.rateBudget(), RateLimiters.WAZZUP_WINDOW)
-                .retryPolicy(ENGINE_RETRIES)
-                .build() : null;
-        SyncSettings sync = new SyncSettings(settings.scheme(), settings.batchDelay(), settings.retryMaxDelay(),
-                settings.reconcileInterval(), settings.reconcileDeletes(), settings.initialSync(), settings.phoneRules(),
-                settings.apiKeyDigest());
-        this.engine = new SyncEngine(sync, store, client, () -> directory, Clock.systemUTC());
-        this.capture = new ChangeCapture(engine);
-        engine.start();
-        String secret = settings.webhookSecret().isEmpty() ? storeNewSecret(configAdmin) : settings.webhookSecret();
-        this.webhooks = new Webhooks(context, new Webhooks.Config(settings.webhookPath(), secret, settings.crmKey(),
-                settings.webhookMaxBodyBytes(), settings.publicBaseUrl(), settings.dealPipelineId(), settings.dealStageId()),
-                store, client, () -> directory, () -> factory, () -> eventAdmin, new Payloads(settings.phoneRules()),
-                settings.scheme(), Clock.systemUTC(), List.of());
-        // settings.toString() masks the key
-        LOG.info("Wazzup connector started: {}", settings);
+        SyncStore s = new SyncStore(dataSource, "default");
+        s.migrate();
+        this.store = s;
+        this.storage = mode;
+    }
+
+    /**
+     * A configuration change: the runtime is replaced while the event handler stays registered, so
+     * that no host event is lost (rows recorded meanwhile wait in the store). The secret this component
+     * generated coming back in the configuration changes nothing.
+     */
+    @Modified
+    void modified(ConnectorConfiguration config, Map<String, Object> properties) {
+        ConnectorSettings settings = ConnectorSettings.from(config);
+        Map<String, Object> next = withoutSecret(properties);
+        Runtime old = runtime;
+        boolean secretCameBack = settings.webhookSecret().equals(generatedSecret);
+        if (next.equals(applied) && secretCameBack) {
+            return;
+        }
+        java.util.Set<String> changed = new java.util.TreeSet<>(next.keySet());
+        changed.addAll(applied.keySet());
+        changed.removeIf(k -> java.util.Objects.equals(next.get(k), applied.get(k)));
+        // names only: values may be secrets
+        LOG.info("Wazzup connector: configuration changed ({}{}), restarting its parts", changed,
+                secretCameBack ? "" : ", webhookSecret");
+        if (settings.storage() != storage) {
+            old.close();
+            if (embedded != null) {
+                embedded.close();
+            }
+            openStore(settings.storage());
+            Runtime fresh = new Runtime(settings, secretOf(settings));
+            runtime = fresh;
+            applied = next;
+            fresh.engine.start();
+            started(settings);
+            return;
+        }
+        // the old runtime's servlet goes first (one registration per path), its dispatcher may take a
+        // moment to stop: the new one starts after it, off the configuration thread, so that SCR is not
+        // held (events to this handler wait for SCR) and two dispatchers never run at once
+        old.webhooks.close();
+        Runtime fresh = new Runtime(settings, secretOf(settings));
+        runtime = fresh;
+        applied = next;
+        Thread handover = new Thread(() -> {
+            old.close();
+            if (runtime == fresh) {
+                fresh.engine.start();
+                started(settings);
+            }
+        }, "wazzup-reconfigure");
+        handover.setDaemon(true);
+        handover.start();
+        this.handover = handover;
+    }
+
+    /** The thread that stops the previous runtime and starts the current one, after a change. */
+    private volatile Thread handover;
+
+    /** Configuration properties that matter for the runtime: all but the secret and the framework's own. */
+    private static Map<String, Object> withoutSecret(Map<String, Object> properties) {
+        Map<String, Object> out = new java.util.TreeMap<>();
+        properties.forEach((k, v) -> {
+            if (!k.equals("webhookSecret") && !k.startsWith("service.") && !k.startsWith("component.")
+                    && !k.startsWith("felix.") && !k.equals("event.topics")) {
+                out.put(k, v instanceof Object[] a ? java.util.Arrays.asList(a) : v);
+            }
+        });
+        return out;
+    }
+
+    private String secretOf(ConnectorSettings settings) {
+        if (!settings.webhookSecret().isEmpty()) {
+            return settings.webhookSecret();
+        }
+        String s = storeNewSecret(configAdmin);
+        generatedSecret = s;
+        return s;
+    }
+
+    private static void started(ConnectorSettings settings) {
+        // settings.toString() masks the key and the secrets
+        LOG.info("Wazzup connector running: {}", settings);
         if (!settings.hasApiKey()) {
             LOG.warn("Wazzup connector has no API key yet: changes are recorded; set '{}' in {} or connect by button",
                     WazzupConnector.PROPERTY_API_KEY, WazzupConnector.PID);
@@ -134,8 +271,8 @@ public final class ConnectorComponent implements SyncStatus, EventHandler {
     }
 
     /**
-     * A fresh random URL secret, written to the configuration (which restarts the component with it).
-     * Used for this activation too, so that the servlet is never reachable without a secret.
+     * A fresh random URL secret, written to the configuration (which comes back as a change that
+     * {@link #modified} recognises). Used at once, so the servlet is never reachable without a secret.
      */
     private static String storeNewSecret(ConfigurationAdmin configAdmin) {
         byte[] bytes = new byte[24];
@@ -157,9 +294,9 @@ public final class ConnectorComponent implements SyncStatus, EventHandler {
 
     void bindDirectory(CrmDirectory d) {
         this.directory = d;
-        SyncEngine e = engine;
-        if (e != null) {
-            e.wake();
+        Runtime r = runtime;
+        if (r != null) {
+            r.engine.wake();
         }
     }
 
@@ -171,11 +308,21 @@ public final class ConnectorComponent implements SyncStatus, EventHandler {
 
     @Deactivate
     void deactivate() {
-        webhooks.close();
-        engine.close();
-        if (client != null) {
-            client.close();
+        try {
+            registration.unregister();
+        } catch (IllegalStateException alreadyGone) {
+            // the framework is stopping
         }
+        closed = true;
+        Thread h = handover;
+        if (h != null) {
+            try {
+                h.join(20_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        runtime.close();
         if (embedded != null) {
             embedded.close();
         }
@@ -184,55 +331,74 @@ public final class ConnectorComponent implements SyncStatus, EventHandler {
 
     /** The validated settings this component runs with. */
     public ConnectorSettings settings() {
-        return settings;
+        return runtime.settings;
     }
 
     // ---------------------------------------------------------------- EventHandler
 
     @Override
     public void handleEvent(Event event) {
-        capture.handle(event);
+        if (closed) {
+            late(event);
+            return;
+        }
+        try {
+            runtime.capture.handle(event);
+        } catch (RuntimeException e) {
+            if (!closed) {
+                throw e;
+            }
+            late(event); // stopped while recording it
+        }
+    }
+
+    /** EventAdmin may still deliver what was queued before the unregistration. */
+    private void late(Event event) {
+        if (lateEvents.getAndIncrement() == 0) {
+            LOG.warn("Wazzup connector: host events arrive after it stopped and are not recorded ({}); "
+                    + "the next reconciliation sends what they changed", event.getTopic());
+        }
     }
 
     // ---------------------------------------------------------------- SyncStatus
 
     @Override
     public Map<EntityType, EntityStatus> entities() {
-        return engine.entities();
+        return runtime.engine.entities();
     }
 
     @Override
     public boolean running() {
-        return engine.running();
+        return runtime.engine.running();
     }
 
     @Override
     public String problem() {
-        return engine.problem();
+        return runtime.engine.problem();
     }
 
     @Override
     public WebhookState webhooks() {
-        return webhooks.state();
+        return runtime.webhooks.state();
     }
 
     @Override
     public boolean initialSyncComplete() {
-        return engine.initialSyncComplete();
+        return runtime.engine.initialSyncComplete();
     }
 
     @Override
     public List<DeadLetter> deadLetters() {
-        return engine.deadLetters();
+        return runtime.engine.deadLetters();
     }
 
     @Override
     public boolean retry(DeadLetter deadLetter) {
-        return engine.retry(deadLetter);
+        return runtime.engine.retry(deadLetter);
     }
 
     @Override
     public void resyncAll() {
-        engine.resyncAll();
+        runtime.engine.resyncAll();
     }
 }

@@ -5,6 +5,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import javax.sql.DataSource;
+import org.h2.jdbcx.JdbcConnectionPool;
 import org.h2.jdbcx.JdbcDataSource;
 
 /**
@@ -15,6 +16,8 @@ import org.h2.jdbcx.JdbcDataSource;
 public final class EmbeddedDatabase implements AutoCloseable {
 
     private final JdbcDataSource dataSource;
+    /** Sessions are kept: each keeps its parsed statements, so a query is parsed once, not per use. */
+    private final JdbcConnectionPool pool;
 
     /** Opens (creating if needed) the database {@code wazzup} in {@code directory}. */
     public EmbeddedDatabase(File directory) {
@@ -28,15 +31,18 @@ public final class EmbeddedDatabase implements AutoCloseable {
                 + ";WRITE_DELAY=0;DB_CLOSE_DELAY=-1;DB_CLOSE_ON_EXIT=FALSE");
         dataSource.setUser("wazzup");
         dataSource.setPassword("");
+        pool = JdbcConnectionPool.create(dataSource);
+        pool.setMaxConnections(16);
     }
 
     public DataSource dataSource() {
-        return dataSource;
+        return pool;
     }
 
     /** Closes the database (its file stays). */
     @Override
     public void close() {
+        pool.dispose();
         try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
             s.execute("SHUTDOWN");
         } catch (SQLException e) {

@@ -6,6 +6,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Savepoint;
 import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -13,6 +14,7 @@ import java.util.Arrays;
 import java.util.Collection;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import javax.sql.DataSource;
@@ -80,6 +82,9 @@ public final class SyncStore {
                             + " body VARCHAR(200000) NOT NULL, state CHAR(1) NOT NULL, received_at BIGINT NOT NULL,"
                             + " attempts INT NOT NULL, UNIQUE (dedup, account))");
                     s.execute("CREATE INDEX wz_inbox_state ON wz_inbox (state, seq)");
+                    // de-duplication keys live apart from the bodies: handled rows leave the inbox
+                    s.execute("CREATE TABLE wz_seen (account VARCHAR(64) NOT NULL, dedup VARCHAR(400) NOT NULL,"
+                            + " seen_at BIGINT NOT NULL, PRIMARY KEY (dedup, account))");
                     s.execute("CREATE TABLE wz_created (account VARCHAR(64) NOT NULL, request_key VARCHAR(400) NOT NULL,"
                             + " etype VARCHAR(16) NOT NULL, entity_id VARCHAR(255) NOT NULL, created_at BIGINT NOT NULL,"
                             + " PRIMARY KEY (request_key, account))");
@@ -188,6 +193,8 @@ public final class SyncStore {
     }
 
     private void deleteRows(Connection c, Collection<OutboxRow> rows) throws SQLException {
+        // rows of the initial sync (seq < 0) were never in the outbox
+        rows = rows.stream().filter(r -> r.seq() >= 0).toList();
         if (rows.isEmpty()) {
             return;
         }
@@ -315,27 +322,50 @@ public final class SyncStore {
      */
     public void accepted(EntityType type, Map<String, String> hashes, Collection<String> known, Collection<OutboxRow> rows,
             boolean clearDeadLetters, Map<String, Refs> refs, long now) {
+        accepted(List.of(new Accepted(type, hashes, known, rows, clearDeadLetters, refs)), now);
+    }
+
+    /**
+     * What Wazzup accepted in one batch: the hashes, which of the ids had a row already, the outbox
+     * rows to remove, whether dead letters may need clearing, and who the entities belong to.
+     */
+    public record Accepted(EntityType type, Map<String, String> hashes, Collection<String> known,
+            Collection<OutboxRow> rows, boolean clearDeadLetters, Map<String, Refs> refs) {
+    }
+
+    /** Several accepted batches in one transaction (one commit). */
+    public void accepted(List<Accepted> batches, long now) {
+        accepted(batches, Map.of(), now);
+    }
+
+    /** Several accepted batches and some facts ({@link #meta}) in one transaction (one commit). */
+    public void accepted(List<Accepted> batches, Map<String, String> facts, long now) {
         inTransaction("record accepted changes", c -> {
-            putHashes(c, type, hashes, known, now);
-            putRefs(c, type, refs, known);
-            deleteRows(c, rows);
-            if (clearDeadLetters) {
-                deleteIds(c, "wz_dead", type, hashes.keySet());
+            for (Map.Entry<String, String> f : facts.entrySet()) {
+                meta(c, f.getKey(), f.getValue());
+            }
+            for (Accepted a : batches) {
+                putHashes(c, a.type(), a.hashes(), a.known(), a.refs(), now);
+                putRefs(c, a.type(), a.refs(), a.known() == null ? List.of() : a.known(), false);
+                deleteRows(c, a.rows());
+                if (a.clearDeadLetters()) {
+                    deleteIds(c, "wz_dead", a.type(), a.hashes().keySet());
+                }
             }
             return null;
         });
     }
 
     private void putHashes(Connection c, EntityType type, Map<String, String> hashes, long now) throws SQLException {
-        putHashes(c, type, hashes, null, now);
+        putHashes(c, type, hashes, null, null, now);
     }
 
     /**
      * Upserts hashes. {@code known}, when not null, names the ids that already have a row: the others
      * are inserted without trying an update first (the initial sync inserts only).
      */
-    private void putHashes(Connection c, EntityType type, Map<String, String> hashes, Collection<String> known, long now)
-            throws SQLException {
+    private void putHashes(Connection c, EntityType type, Map<String, String> hashes, Collection<String> known,
+            Map<String, Refs> refs, long now) throws SQLException {
         List<Map.Entry<String, String>> entries = new ArrayList<>();
         List<Map.Entry<String, String>> missing = new ArrayList<>();
         for (Map.Entry<String, String> e : hashes.entrySet()) {
@@ -343,13 +373,14 @@ public final class SyncStore {
         }
         if (!entries.isEmpty()) {
             try (PreparedStatement u = c.prepareStatement(
-                    "UPDATE wz_synced SET hash = ?, synced_at = ? WHERE account = ? AND etype = ? AND eid = ?")) {
+                    "UPDATE wz_synced SET hash = ?, synced_at = ?, owner = ? WHERE account = ? AND etype = ? AND eid = ?")) {
             for (Map.Entry<String, String> e : entries) {
                 u.setString(1, e.getValue());
                 u.setLong(2, now);
-                u.setString(3, account);
-                u.setString(4, type.name());
-                u.setString(5, e.getKey());
+                u.setString(3, owner(refs, e.getKey()));
+                u.setString(4, account);
+                u.setString(5, type.name());
+                u.setString(6, e.getKey());
                 u.addBatch();
             }
             int[] counts = u.executeBatch();
@@ -361,19 +392,35 @@ public final class SyncStore {
             }
         }
         if (!missing.isEmpty()) {
+            Savepoint sp = known == null ? null : c.setSavepoint();
             try (PreparedStatement in = c.prepareStatement(
-                    "INSERT INTO wz_synced (account, etype, eid, hash, synced_at) VALUES (?, ?, ?, ?, ?)")) {
+                    "INSERT INTO wz_synced (account, etype, eid, hash, synced_at, owner) VALUES (?, ?, ?, ?, ?, ?)")) {
                 for (Map.Entry<String, String> e : missing) {
                     in.setString(1, account);
                     in.setString(2, type.name());
                     in.setString(3, e.getKey());
                     in.setString(4, e.getValue());
                     in.setLong(5, now);
+                    in.setString(6, owner(refs, e.getKey()));
                     in.addBatch();
                 }
                 in.executeBatch();
+            } catch (SQLException e) {
+                if (sp == null) {
+                    throw e;
+                }
+                // an id said to be new had a row after all (synced meanwhile): update or insert each
+                c.rollback(sp);
+                Map<String, String> again = new LinkedHashMap<>();
+                missing.forEach(m -> again.put(m.getKey(), m.getValue()));
+                putHashes(c, type, again, null, refs, now);
             }
         }
+    }
+
+    private static String owner(Map<String, Refs> refs, String id) {
+        Refs r = refs == null ? null : refs.get(id);
+        return r == null ? null : r.owner();
     }
 
     /** Records who synced contacts and deals belong to (see {@link Refs}). */
@@ -389,9 +436,31 @@ public final class SyncStore {
 
     /** {@code known}: ids that may have references already (others are new: nothing to clear). */
     private void putRefs(Connection c, EntityType type, Map<String, Refs> refs, Collection<String> known) throws SQLException {
+        putRefs(c, type, refs, known, known == null);
+    }
+
+    /** As above; {@code owners}: also write the owner column (not needed when putHashes wrote it). */
+    private void putRefs(Connection c, EntityType type, Map<String, Refs> refs, Collection<String> known, boolean owners)
+            throws SQLException {
         if (refs == null || refs.isEmpty() || (type != EntityType.CONTACT && type != EntityType.DEAL)) {
             return;
         }
+        if (known != null) {
+            Savepoint sp = c.setSavepoint();
+            try {
+                writeRefs(c, type, refs, known, owners);
+                return;
+            } catch (SQLException e) {
+                // references of an id said to be new existed after all: replace them all
+                c.rollback(sp);
+            }
+        }
+        writeRefs(c, type, refs, null, owners);
+    }
+
+    /** Replaces the references of {@code known} (all of {@code refs} when null) and writes the new ones. */
+    private void writeRefs(Connection c, EntityType type, Map<String, Refs> refs, Collection<String> known, boolean owners)
+            throws SQLException {
         Collection<String> stale = known == null ? refs.keySet() : known;
         boolean contact = type == EntityType.CONTACT;
         if (!stale.isEmpty()) {
@@ -412,11 +481,13 @@ public final class SyncStore {
                         ? "INSERT INTO wz_chat (account, chat_key, contact_id) VALUES (?, ?, ?)"
                         : "INSERT INTO wz_link (account, contact_id, deal_id) VALUES (?, ?, ?)")) {
             for (Map.Entry<String, Refs> e : refs.entrySet()) {
-                u.setString(1, e.getValue().owner());
-                u.setString(2, account);
-                u.setString(3, type.name());
-                u.setString(4, e.getKey());
-                u.addBatch();
+                if (owners) {
+                    u.setString(1, e.getValue().owner());
+                    u.setString(2, account);
+                    u.setString(3, type.name());
+                    u.setString(4, e.getKey());
+                    u.addBatch();
+                }
                 // wz_chat (chat_key, contact_id) or wz_link (contact_id, deal_id): the key, then the entity
                 for (String key : new java.util.LinkedHashSet<>(contact ? e.getValue().chatKeys() : e.getValue().contactIds())) {
                     in.setString(1, account);
@@ -425,7 +496,9 @@ public final class SyncStore {
                     in.addBatch();
                 }
             }
-            u.executeBatch();
+            if (owners) {
+                u.executeBatch();
+            }
             in.executeBatch();
         }
     }
@@ -519,7 +592,7 @@ public final class SyncStore {
             List<String> keys = items.stream().map(i -> i[0]).distinct().toList();
             for (int from = 0; from < keys.size(); from += IN_CHUNK) {
                 List<String> chunk = keys.subList(from, Math.min(keys.size(), from + IN_CHUNK));
-                try (PreparedStatement s = c.prepareStatement("SELECT dedup FROM wz_inbox WHERE account = ? AND dedup IN ("
+                try (PreparedStatement s = c.prepareStatement("SELECT dedup FROM wz_seen WHERE account = ? AND dedup IN ("
                         + placeholders(chunk.size()) + ")")) {
                     s.setString(1, account);
                     for (int i = 0; i < chunk.size(); i++) {
@@ -534,7 +607,8 @@ public final class SyncStore {
             }
             int added = 0;
             try (PreparedStatement in = c.prepareStatement("INSERT INTO wz_inbox (account, dedup, kind, body, state,"
-                    + " received_at, attempts) VALUES (?, ?, ?, ?, 'P', ?, 0)")) {
+                    + " received_at, attempts) VALUES (?, ?, ?, ?, 'P', ?, 0)");
+                    PreparedStatement key = c.prepareStatement("INSERT INTO wz_seen (account, dedup, seen_at) VALUES (?, ?, ?)")) {
                 for (String[] item : items) {
                     if (!seen.add(item[0])) {
                         continue;
@@ -545,10 +619,15 @@ public final class SyncStore {
                     in.setString(4, item[2]);
                     in.setLong(5, now);
                     in.addBatch();
+                    key.setString(1, account);
+                    key.setString(2, item[0]);
+                    key.setLong(3, now);
+                    key.addBatch();
                     added++;
                 }
                 if (added > 0) {
                     in.executeBatch();
+                    key.executeBatch();
                 }
             }
             return added;
@@ -573,13 +652,14 @@ public final class SyncStore {
         });
     }
 
-    /** Marks notifications as handled (their events posted); kept a while for de-duplication. */
+    /** Removes handled notifications (their events posted); their keys are kept a while for de-duplication. */
     public void inboxDone(Collection<Long> seqs) {
         if (seqs.isEmpty()) {
             return;
         }
         inTransaction("complete webhook notifications", c -> {
-            try (PreparedStatement u = c.prepareStatement("UPDATE wz_inbox SET state = 'D', body = '' WHERE seq = ?")) {
+            // its de-duplication key stays in wz_seen
+            try (PreparedStatement u = c.prepareStatement("DELETE FROM wz_inbox WHERE seq = ?")) {
                 for (Long seq : seqs) {
                     u.setLong(1, seq);
                     u.addBatch();
@@ -590,10 +670,10 @@ public final class SyncStore {
         });
     }
 
-    /** Forgets handled notifications received before {@code before} (their repeats are long over). */
+    /** Forgets the keys of notifications received before {@code before} (their repeats are long over). */
     public int inboxPurge(long before) {
         return inTransaction("purge the inbox", c -> {
-            try (PreparedStatement d = c.prepareStatement("DELETE FROM wz_inbox WHERE state = 'D' AND received_at < ? AND account = ?")) {
+            try (PreparedStatement d = c.prepareStatement("DELETE FROM wz_seen WHERE seen_at < ? AND account = ?")) {
                 d.setLong(1, before);
                 d.setString(2, account);
                 return d.executeUpdate();
@@ -643,8 +723,8 @@ public final class SyncStore {
                 in.setLong(5, now);
                 in.executeUpdate();
             }
-            putHashes(c, type, Map.of(id, hash), null, now);
-            putRefs(c, type, Map.of(id, refs), null);
+            putHashes(c, type, Map.of(id, hash), null, Map.of(id, refs), now);
+            putRefs(c, type, Map.of(id, refs), null, false);
             return null;
         });
     }
@@ -799,19 +879,23 @@ public final class SyncStore {
 
     public void meta(String name, String value) {
         inTransaction("record state", c -> {
-            try (PreparedStatement u = c.prepareStatement("UPDATE wz_meta SET val = ? WHERE name = ?")) {
-                u.setString(1, value);
-                u.setString(2, account + ":" + name);
-                if (u.executeUpdate() == 0) {
-                    try (PreparedStatement in = c.prepareStatement("INSERT INTO wz_meta (name, val) VALUES (?, ?)")) {
-                        in.setString(1, account + ":" + name);
-                        in.setString(2, value);
-                        in.executeUpdate();
-                    }
-                }
-            }
+            meta(c, name, value);
             return null;
         });
+    }
+
+    private void meta(Connection c, String name, String value) throws SQLException {
+        try (PreparedStatement u = c.prepareStatement("UPDATE wz_meta SET val = ? WHERE name = ?")) {
+            u.setString(1, value);
+            u.setString(2, account + ":" + name);
+            if (u.executeUpdate() == 0) {
+                try (PreparedStatement in = c.prepareStatement("INSERT INTO wz_meta (name, val) VALUES (?, ?)")) {
+                    in.setString(1, account + ":" + name);
+                    in.setString(2, value);
+                    in.executeUpdate();
+                }
+            }
+        }
     }
 
     // ---------------------------------------------------------------- helpers

@@ -82,17 +82,16 @@ public final class SyncEngine implements AutoCloseable {
     private volatile boolean running;
     private volatile boolean reconcileRequested;
     private volatile boolean initialComplete;
+    /** The initial sync's next page, ahead of the store (which records it after the page's writes). */
+    private String nextCursor;
+    /** A type whose initial sync started with nothing of it in Wazzup (in this run): its hashes are all new. */
+    private EntityType freshType;
     private Thread thread;
 
     private long pausedUntil;
     private int failures;
-    /** Writes what Wazzup accepted while the dispatcher goes on; one write in flight at most. */
-    private final java.util.concurrent.ExecutorService writer = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "wazzup-sync-store");
-        t.setDaemon(true);
-        return t;
-    });
-    private volatile java.util.concurrent.Future<?> pendingWrite;
+    /** Writes what Wazzup accepted while the dispatcher goes on. */
+    private Thread writer;
     /** Dead letters in the store, or more (never fewer): 0 lets the dispatcher skip clearing them. */
     private final java.util.concurrent.atomic.AtomicLong deadLetters = new java.util.concurrent.atomic.AtomicLong(-1);
     private volatile String problem;
@@ -134,15 +133,24 @@ public final class SyncEngine implements AutoCloseable {
     public void start() {
         deadLetters.set(store.deadCounts().values().stream().mapToLong(Long::longValue).sum());
         running = true;
+        writer = new Thread(this::writeLoop, "wazzup-sync-store");
+        writer.setDaemon(true);
+        writer.start();
         thread = new Thread(this::loop, "wazzup-sync");
         thread.setDaemon(true);
         thread.start();
     }
 
-    @Override
-    public void close() {
+    /** Asks the dispatcher to stop after the step it is in; {@link #close()} waits for it. */
+    public void stop() {
         running = false;
         wake();
+        writes.offer(STOP_WRITER);
+    }
+
+    @Override
+    public void close() {
+        stop();
         Thread t = thread;
         if (t != null) {
             try {
@@ -158,11 +166,13 @@ public final class SyncEngine implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
-        writer.shutdown();
-        try {
-            writer.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        Thread w = writer;
+        if (w != null) {
+            try {
+                w.join(10_000); // it ends once the queue is empty and running is false
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
@@ -384,7 +394,11 @@ public final class SyncEngine implements AutoCloseable {
             return false;
         }
         EntityType type = EntityType.valueOf(phase);
-        String cursor = store.meta("initial.cursor");
+        String cursor = nextCursor != null ? nextCursor : store.meta("initial.cursor");
+        if (cursor == null || cursor.isEmpty()) {
+            // a type starting from nothing: no entity of it can be in Wazzup yet, no need to look up hashes
+            freshType = store.syncedCounts().getOrDefault(type, 0L) == 0 ? type : null;
+        }
         String next;
         try {
             next = initialPage(dir, type, cursor == null || cursor.isEmpty() ? null : cursor, now);
@@ -400,15 +414,17 @@ public final class SyncEngine implements AutoCloseable {
             }
             throw e;
         }
-        settle(); // the page's hashes are stored before the position moves past it
+        // the position moves past the page in the transaction of its last hashes, never before them
         if (next != null) {
-            store.meta("initial.cursor", next);
+            recordAfterWrites(Map.of("initial.cursor", next), now);
+            nextCursor = next;
             return false;
         }
+        nextCursor = null;
         int i = types.indexOf(type);
         String after = i + 1 < types.size() ? types.get(i + 1).name() : "DONE";
-        store.meta("initial.phase", after);
-        store.meta("initial.cursor", "");
+        recordAfterWrites(Map.of("initial.phase", after, "initial.cursor", ""), now);
+        settle();
         if (after.equals("DONE")) {
             LOG.info("Wazzup sync: initial sync complete");
         }
@@ -481,8 +497,12 @@ public final class SyncEngine implements AutoCloseable {
         } catch (Abort stop) {
             return pausedUntil;
         } finally {
+            // rows the dispatcher read stay marked in flight until the writes that may delete them are
+            // done: an event must not be skipped as "already pending" for a row about to be removed
             try {
-                settle();
+                if (outboxWritesInFlight) {
+                    settle();
+                }
             } finally {
                 releaseInFlight();
             }
@@ -505,11 +525,13 @@ public final class SyncEngine implements AutoCloseable {
             if (!running) {
                 throw new Abort();
             }
-            settle();
             List<OutboxRow> rows = store.due(type, now, after, PAGE);
             if (rows.isEmpty()) {
                 break;
             }
+            // rows read before the writes in flight settle may already be accepted: their hashes (read
+            // after settling) then match and they complete without a request
+            settle();
             markInFlight(rows);
             after = rows.get(rows.size() - 1).id();
             List<OutboxRow> saveRows = new ArrayList<>();
@@ -579,7 +601,9 @@ public final class SyncEngine implements AutoCloseable {
         if (rows.isEmpty()) {
             return;
         }
-        settle();
+        if (loaded == null) {
+            settle(); // outbox rows may be the ones just accepted; an initial page's entities are not
+        }
         List<String> ids = rows.stream().map(OutboxRow::id).toList();
         Map<String, Object> current = new HashMap<>();
         try {
@@ -611,7 +635,7 @@ public final class SyncEngine implements AutoCloseable {
             store.postpone(rows, now + pauseFor(1).toMillis(), why, true);
             return;
         }
-        Map<String, String> held = store.hashes(type, ids);
+        Map<String, String> held = loaded != null && type == freshType ? Map.of() : store.hashes(type, ids);
         List<OutboxRow> done = new ArrayList<>();
         List<Ready> candidates = new ArrayList<>();
         for (OutboxRow r : rows) {
@@ -727,8 +751,9 @@ public final class SyncEngine implements AutoCloseable {
 
     /**
      * Records what Wazzup accepted. The write runs on the store thread while the dispatcher sends the
-     * next batch (one write in flight at most); anything that reads what was accepted first waits for
-     * it ({@link #settle()}).
+     * next batches; writes that queue up meanwhile are committed together (one commit), and at most
+     * {@link #WRITES_IN_FLIGHT} are outstanding. Anything that reads what was accepted first waits for
+     * them ({@link #settle()}).
      */
     private void accepted(EntityType type, List<Ready> batch, long now) {
         Map<String, String> hashes = new LinkedHashMap<>();
@@ -744,20 +769,120 @@ public final class SyncEngine implements AutoCloseable {
             }
         });
         succeeded(type);
-        settle();
-        pendingWrite = writer.submit(() -> {
-            store.accepted(type, hashes, known, rows, clearDead, refs, now);
-            forget(rows);
-            if (type == EntityType.CONTACT && clearDead) {
-                // deals set aside because a contact was missing may go now
-                List<String> revived = store.deadIdsWithCode(EntityType.DEAL, "CONTACT_");
-                if (!revived.isEmpty()) {
-                    store.removeDeadLetters(EntityType.DEAL, revived);
-                    store.enqueue(EntityType.DEAL, revived, OutboxRow.Op.SAVE, now);
+        Write w = new Write(new SyncStore.Accepted(type, hashes, known, rows, clearDead, refs), Map.of(), now,
+                new java.util.concurrent.CompletableFuture<>());
+        outboxWritesInFlight |= rows.stream().anyMatch(r -> r.seq() >= 0);
+        while (inFlight.size() >= WRITES_IN_FLIGHT) {
+            await(inFlight.poll());
+        }
+        inFlight.add(w.done());
+        writes.add(w);
+    }
+
+    /** Whether a write in flight removes outbox rows (not only initial-sync hashes). Dispatcher thread only. */
+    private boolean outboxWritesInFlight;
+
+    /** Wakes the store thread when the engine stops. */
+    private static final Write STOP_WRITER = new Write(null, Map.of(), 0, new java.util.concurrent.CompletableFuture<>());
+
+    /** At most this many accepted batches wait to be written. */
+    static final int WRITES_IN_FLIGHT = 8;
+
+    /** A batch to record, or (batch null) facts to record after the batches before it. */
+    private record Write(SyncStore.Accepted batch, Map<String, String> facts, long now,
+            java.util.concurrent.CompletableFuture<Void> done) {
+    }
+
+    /**
+     * Records facts in the store after every accepted batch queued before: committed in the same
+     * transaction as the last of them, or after, never before.
+     */
+    private void recordAfterWrites(Map<String, String> facts, long now) {
+        Write w = new Write(null, facts, now, new java.util.concurrent.CompletableFuture<>());
+        inFlight.add(w.done());
+        writes.add(w);
+    }
+
+    private final java.util.concurrent.LinkedBlockingQueue<Write> writes = new java.util.concurrent.LinkedBlockingQueue<>();
+    private final java.util.ArrayDeque<java.util.concurrent.CompletableFuture<Void>> inFlight = new java.util.ArrayDeque<>();
+
+    /** The store thread: commits queued writes together, then updates the index and revives deals. */
+    private void writeLoop() {
+        List<Write> group = new ArrayList<>();
+        while (true) {
+            try {
+                Write first = writes.poll(1, java.util.concurrent.TimeUnit.SECONDS);
+                if (first == null || first == STOP_WRITER) {
+                    if (!running && writes.isEmpty()) {
+                        return;
+                    }
+                    continue;
                 }
+                group.add(first);
+                writes.drainTo(group);
+                group.remove(STOP_WRITER);
+                try {
+                    Map<String, String> facts = new LinkedHashMap<>();
+                    group.forEach(w -> facts.putAll(w.facts()));
+                    store.accepted(group.stream().map(Write::batch).filter(java.util.Objects::nonNull).toList(), facts,
+                            first.now());
+                    boolean contacts = false;
+                    boolean clearDead = false;
+                    for (Write w : group) {
+                        if (w.batch() == null) {
+                            continue;
+                        }
+                        forget(w.batch().rows());
+                        contacts |= w.batch().type() == EntityType.CONTACT;
+                        clearDead |= w.batch().clearDeadLetters();
+                    }
+                    if (contacts && clearDead) {
+                        // deals set aside because a contact was missing may go now
+                        List<String> revived = store.deadIdsWithCode(EntityType.DEAL, "CONTACT_");
+                        if (!revived.isEmpty()) {
+                            store.removeDeadLetters(EntityType.DEAL, revived);
+                            store.enqueue(EntityType.DEAL, revived, OutboxRow.Op.SAVE, first.now());
+                            wake();
+                        }
+                    }
+                    group.forEach(w -> w.done().complete(null));
+                } catch (RuntimeException e) {
+                    group.forEach(w -> w.done().completeExceptionally(e));
+                }
+                group.clear();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
             }
-            return null;
-        });
+        }
+    }
+
+    /** Waits for every write in flight; a failure fails the round (the rows stay and are sent again). */
+    private void settle() {
+        outboxWritesInFlight = false;
+        java.util.concurrent.CompletableFuture<Void> f;
+        RuntimeException failure = null;
+        while ((f = inFlight.poll()) != null) {
+            try {
+                await(f);
+            } catch (RuntimeException e) {
+                failure = failure == null ? e : failure;
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    private static void await(java.util.concurrent.CompletableFuture<Void> f) {
+        try {
+            f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new Abort();
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
+        }
     }
 
     /** Who a contact's or deal's payload belongs to, for webhook events; null for other payloads. */
@@ -779,22 +904,6 @@ public final class SyncEngine implements AutoCloseable {
         return null;
     }
 
-    /** Waits for the write in flight; its failure fails the round (the rows stay and are sent again). */
-    private void settle() {
-        java.util.concurrent.Future<?> f = pendingWrite;
-        if (f == null) {
-            return;
-        }
-        pendingWrite = null;
-        try {
-            f.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new Abort();
-        } catch (java.util.concurrent.ExecutionException e) {
-            throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
-        }
-    }
 
     /** Wazzup rejected the batch: set aside the items it named, or bisect to find them. */
     private void rejected(EntityType type, List<Ready> batch, WazzupException e, long now) {
@@ -879,11 +988,11 @@ public final class SyncEngine implements AutoCloseable {
 
     /** Pipelines are one set: any change uploads the whole set, when it differs from what Wazzup holds. */
     private long pipelines(CrmDirectory dir, long now) {
-        settle();
         List<OutboxRow> rows = store.due(EntityType.PIPELINE, now, "", PAGE);
         if (rows.isEmpty()) {
             return Long.MAX_VALUE;
         }
+        settle();
         markInFlight(rows);
         List<WzPipeline> set;
         try {

@@ -37,6 +37,9 @@ final class Inbox implements AutoCloseable {
     private record Pending(List<String[]> items, CompletableFuture<Integer> stored) {
     }
 
+    /** Put in the queue to wake the writer when the inbox closes. */
+    private static final Pending STOP = new Pending(List.of(), new CompletableFuture<>());
+
     private final SyncStore store;
     private final Supplier<EventAdmin> events;
     private final Notifications.OwnerLookup owners;
@@ -57,7 +60,7 @@ final class Inbox implements AutoCloseable {
             List<Runnable> onMessage) {
         this.store = store;
         this.events = events;
-        this.owners = owners;
+        this.owners = cached(owners, clock);
         this.clock = clock;
         this.onMessage = List.copyOf(onMessage);
         this.writer = new Thread(this::writeLoop, "wazzup-inbox-writer");
@@ -99,11 +102,12 @@ final class Inbox implements AutoCloseable {
         while (running) {
             try {
                 Pending first = queue.poll(1, TimeUnit.SECONDS);
-                if (first == null) {
+                if (first == null || first == STOP) {
                     continue;
                 }
                 group.add(first);
                 queue.drainTo(group, 500);
+                group.remove(STOP);
                 List<String[]> all = new ArrayList<>();
                 group.forEach(p -> all.addAll(p.items()));
                 try {
@@ -124,6 +128,33 @@ final class Inbox implements AutoCloseable {
                 return;
             }
         }
+    }
+
+    /**
+     * Chat owners change rarely (a contact's handles or responsible user): the event worker, the only
+     * user, keeps the last 1,000 answers for 10 seconds.
+     */
+    private static Notifications.OwnerLookup cached(Notifications.OwnerLookup lookup, Clock clock) {
+        record Entry(dev.crmbridge.wazzup.internal.store.SyncStore.ChatOwners owners, long at) {
+        }
+        java.util.Map<String, Entry> cache = new java.util.LinkedHashMap<>(256, 0.75f, true) {
+            private static final long serialVersionUID = 1L;
+
+            @Override
+            protected boolean removeEldestEntry(java.util.Map.Entry<String, Entry> eldest) {
+                return size() > 1_000;
+            }
+        };
+        return (chatType, chatId) -> {
+            String key = chatType + ":" + chatId;
+            long now = clock.millis();
+            Entry e = cache.get(key);
+            if (e == null || now - e.at() > 10_000) {
+                e = new Entry(lookup.of(chatType, chatId), now);
+                cache.put(key, e);
+            }
+            return e.owners();
+        };
     }
 
     void wake() {
@@ -205,6 +236,7 @@ final class Inbox implements AutoCloseable {
     public void close() {
         running = false;
         wake();
+        queue.offer(STOP);
         // no interrupt: one in the middle of a database write would make the embedded database close
         try {
             writer.join(5_000);
@@ -213,7 +245,9 @@ final class Inbox implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         for (Pending p; (p = queue.poll()) != null; ) {
-            p.stored().completeExceptionally(new IllegalStateException("the connector is stopping"));
+            if (p != STOP) {
+                p.stored().completeExceptionally(new IllegalStateException("the connector is stopping"));
+            }
         }
     }
 }

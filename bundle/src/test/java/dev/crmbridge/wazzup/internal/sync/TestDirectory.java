@@ -75,9 +75,20 @@ final class TestDirectory implements CrmDirectory {
         return ids.stream().map(map::get).filter(Objects::nonNull).toList();
     }
 
-    private <T> Page<T> page(Map<String, T> map, String cursor, int limit) {
+    /** The last listing of each map, reused while the map is unchanged (a host would page in its database). */
+    private final Map<Map<String, ?>, List<?>> listings = new java.util.IdentityHashMap<>();
+    private final Map<Map<String, ?>, Integer> listedSizes = new java.util.IdentityHashMap<>();
+
+    @SuppressWarnings("unchecked")
+    private synchronized <T> Page<T> page(Map<String, T> map, String cursor, int limit) {
         check();
-        return Page.of(new ArrayList<>(map.values()), cursor, limit);
+        List<T> all = (List<T>) listings.get(map);
+        if (all == null || cursor == null || listedSizes.get(map) != map.size()) {
+            all = new ArrayList<>(map.values());
+            listings.put(map, all);
+            listedSizes.put(map, map.size());
+        }
+        return Page.of(all, cursor, limit);
     }
 
     private void check() {

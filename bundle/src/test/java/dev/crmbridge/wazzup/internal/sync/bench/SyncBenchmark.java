@@ -59,7 +59,7 @@ public final class SyncBenchmark {
             waitFor(http, base);
             get(http, base, "/__emulator/options"); // warm the route
             http.send(HttpRequest.newBuilder(base.resolve("/__emulator/options")).PUT(HttpRequest.BodyPublishers
-                    .ofString("{\"journalCapacity\": 20000}")).build(), HttpResponse.BodyHandlers.discarding());
+                    .ofString("{\"journalCapacity\": 20000, \"journalBodyLimit\": 0}")).build(), HttpResponse.BodyHandlers.discarding());
 
             CrmDirectory crm = TestDirectoryAccess.generated(20, 3, contacts, deals);
             MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
