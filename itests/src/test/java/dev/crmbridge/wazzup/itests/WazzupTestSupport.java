@@ -95,8 +95,8 @@ public abstract class WazzupTestSupport {
         c.update(new java.util.Hashtable<>(properties));
     }
 
-    /** Deletes the connector's configuration, if any. */
-    protected static void unconfigure(org.osgi.service.cm.ConfigurationAdmin configAdmin) throws Exception {
+    /** Deletes the connector's configuration, if any, and waits until the connector has stopped. */
+    protected void unconfigure(org.osgi.service.cm.ConfigurationAdmin configAdmin) throws Exception {
         org.osgi.service.cm.Configuration[] existing = configAdmin.listConfigurations(
                 "(service.pid=" + dev.crmbridge.wazzup.api.WazzupConnector.PID + ")");
         if (existing != null) {
@@ -104,6 +104,9 @@ public abstract class WazzupTestSupport {
                 c.delete();
             }
         }
+        // the next test's events must not meet the component while SCR still deactivates it
+        await("the connector stopped", Duration.ofSeconds(30),
+                () -> context.getServiceReference(dev.crmbridge.wazzup.api.sync.SyncStatus.class) == null);
     }
 
     /** The connector's {@link dev.crmbridge.wazzup.api.sync.SyncStatus}, waiting for it. */
@@ -116,13 +119,13 @@ public abstract class WazzupTestSupport {
     }
 
     /** Like {@link #await(String, Supplier)} with another deadline; an AssertionError of the probe ends it at once. */
-    public static <T> T await(String what, Duration timeout, Supplier<T> probe) {
+    public static <T> T await(String what, Duration timeout, java.util.concurrent.Callable<T> probe) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
             T value;
             try {
-                value = probe.get();
-            } catch (RuntimeException e) {
+                value = probe.call();
+            } catch (Exception e) {
                 value = null;
             }
             if (value != null && !Boolean.FALSE.equals(value)) {
@@ -156,7 +159,7 @@ public abstract class WazzupTestSupport {
     }
 
     /** A free TCP port on loopback, chosen by the OS. */
-    protected static int freePort() {
+    public static int freePort() {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             socket.setReuseAddress(true);
             return socket.getLocalPort();

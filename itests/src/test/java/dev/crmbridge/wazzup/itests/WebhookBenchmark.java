@@ -1,0 +1,118 @@
+package dev.crmbridge.wazzup.itests;
+
+import dev.crmbridge.wazzup.emulator.WazzupEmulator;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Benchmark, not a test: sustained {@code messages} webhooks into the connector running in a real
+ * Felix framework (Felix HTTP, Jetty 12) in its own JVM, driven by wrk on loopback. Prints wrk's
+ * figures and checks that every webhook answered 200 became a stored notification and an event.
+ *
+ * <p>Run: {@code bin/bench-webhooks [connections] [seconds]}.
+ */
+public final class WebhookBenchmark {
+
+    private static final String SECRET = "bench-webhook-secret-0123456789";
+
+    private WebhookBenchmark() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int connections = args.length > 0 ? Integer.parseInt(args[0]) : 64;
+        int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 20;
+        Path work = Files.createTempDirectory(Path.of("target"), "bench-webhooks-");
+        Path countFile = work.resolve("events.count");
+        try (WazzupEmulator wazzup = WazzupEmulator.builder().start()) {
+            String host = ChildFrameworks.hostBundle(work.resolve("host.jar"), "dev.crmbridge.wazzup.itests.webhookhost",
+                    WebhookChildActivator.class, "dev.crmbridge.wazzup.api,dev.crmbridge.wazzup.api.model,"
+                            + "dev.crmbridge.wazzup.api.spi,dev.crmbridge.wazzup.api.event,org.osgi.framework,"
+                            + "org.osgi.service.cm,org.osgi.service.event,org.osgi.util.tracker",
+                    ItDirectory.class);
+            int port = WazzupTestSupport.freePort();
+            List<String> bundles = new ArrayList<>(ChildFrameworks.bundles(ChildFrameworks.concat(ChildFrameworks.CORE,
+                    ChildFrameworks.EVENT_ADMIN, ChildFrameworks.HTTP)));
+            bundles.addAll(ChildFrameworks.ours());
+            bundles.add(host);
+            Process child = ChildFrameworks.start(work.resolve("felix-cache"), Map.of("org.osgi.service.http.port",
+                    Integer.toString(port), "org.apache.felix.http.host", "127.0.0.1", "wazzup.child.emulator",
+                    wazzup.baseUrl().toString(), "wazzup.child.secret", SECRET, "wazzup.child.countFile", countFile.toString()),
+                    bundles, work.resolve("child.log"));
+            try {
+                URI hook = URI.create("http://127.0.0.1:" + port + "/wazzup/webhook/" + SECRET);
+                HttpClient http = HttpClient.newHttpClient();
+                WazzupTestSupport.await("the webhook servlet", Duration.ofSeconds(60), () -> http.send(
+                        HttpRequest.newBuilder(hook).POST(HttpRequest.BodyPublishers.ofString("{\"test\":true}")).build(),
+                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200);
+                Path script = work.resolve("messages.lua");
+                Files.writeString(script, """
+                        local counter = 0
+                        local prefix = ""
+                        function setup(thread)
+                          thread:set("tid", tostring(math.random(1, 1000000000)))
+                        end
+                        function init(args)
+                          prefix = tid .. "-" .. tostring(os.time())
+                        end
+                        function request()
+                          counter = counter + 1
+                          local body = '{"messages":[{"messageId":"' .. prefix .. '-' .. counter .. '",'
+                            .. '"dateTime":"2025-05-06T14:16:00.002Z","channelId":"b96a353b-9999-4cac-8413-ba99999f981",'
+                            .. '"chatType":"whatsapp","chatId":"79999999999","type":"text","isEcho":false,'
+                            .. '"contact":{"name":"Client"},"text":"Hello, is the sofa still available?","status":"inbound"}]}'
+                          return wrk.format("POST", nil, {["Content-Type"] = "application/json; charset-utf-8"}, body)
+                        end
+                        done = function(summary, latency, requests)
+                          io.write(string.format("RESULT requests=%d non2xx=%d errors=%d p50ms=%.2f p90ms=%.2f p99ms=%.2f maxms=%.2f\\n",
+                            summary.requests, summary.errors.status, summary.errors.connect + summary.errors.read
+                            + summary.errors.write + summary.errors.timeout,
+                            latency:percentile(50) / 1000, latency:percentile(90) / 1000, latency:percentile(99) / 1000,
+                            latency.max / 1000))
+                        end
+                        """);
+                // a short warm-up, then the measured run
+                run(List.of("wrk", "-t2", "-c" + connections, "-d5s", "-s", script.toString(), hook.toString()), false);
+                long before = count(countFile);
+                List<String> out = run(List.of("wrk", "-t2", "-c" + connections, "-d" + seconds + "s", "--latency",
+                        "-s", script.toString(), hook.toString()), true);
+                String result = out.stream().filter(l -> l.startsWith("RESULT")).findFirst().orElse("");
+                long requests = Long.parseLong(result.replaceAll(".*requests=(\\d+).*", "$1"));
+                long non2xx = Long.parseLong(result.replaceAll(".*non2xx=(\\d+).*", "$1"));
+                long expected = requests - non2xx;
+                WazzupTestSupport.await("every accepted webhook's event", Duration.ofSeconds(120),
+                        () -> count(countFile) - before >= expected);
+                System.out.printf("connections=%d seconds=%d: %d webhooks answered 200 (%.0f/s), %d not; events posted for "
+                        + "all %d%n", connections, seconds, expected, expected / (double) seconds, non2xx, count(countFile) - before);
+            } finally {
+                child.destroy();
+                child.waitFor();
+            }
+        }
+    }
+
+    private static long count(Path file) {
+        try {
+            return Files.exists(file) ? Long.parseLong(Files.readString(file).trim()) : 0;
+        } catch (Exception e) {
+            return 0;
+        }
+    }
+
+    private static List<String> run(List<String> command, boolean print) throws Exception {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        List<String> lines = new String(p.getInputStream().readAllBytes()).lines().toList();
+        p.waitFor();
+        if (print) {
+            lines.forEach(System.out::println);
+        }
+        return lines;
+    }
+}
