@@ -672,8 +672,13 @@ public final class SyncStore {
 
     /** Forgets the keys of notifications received before {@code before} (their repeats are long over). */
     public int inboxPurge(long before) {
-        return inTransaction("purge the inbox", c -> {
-            try (PreparedStatement d = c.prepareStatement("DELETE FROM wz_seen WHERE seen_at < ? AND account = ?")) {
+        return purge("purge the inbox", "wz_seen", "seen_at", before);
+    }
+
+    /** Deletes this account's rows of {@code table} whose {@code column} (epoch ms) is before {@code before}. */
+    private int purge(String what, String table, String column, long before) {
+        return inTransaction(what, c -> {
+            try (PreparedStatement d = c.prepareStatement("DELETE FROM " + table + " WHERE " + column + " < ? AND account = ?")) {
                 d.setLong(1, before);
                 d.setString(2, account);
                 return d.executeUpdate();
@@ -731,13 +736,7 @@ public final class SyncStore {
 
     /** Forgets creation answers older than {@code before}. */
     public int createdPurge(long before) {
-        return inTransaction("purge created entities", c -> {
-            try (PreparedStatement d = c.prepareStatement("DELETE FROM wz_created WHERE created_at < ? AND account = ?")) {
-                d.setLong(1, before);
-                d.setString(2, account);
-                return d.executeUpdate();
-            }
-        });
+        return purge("purge created entities", "wz_created", "created_at", before);
     }
 
     /** Forgets everything Wazzup holds and who its chats belong to (another account: all is sent again). */
