@@ -1,5 +1,8 @@
 package dev.crmbridge.wazzup.emulator;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonProperty;
+
 import java.time.Duration;
 
 /**
@@ -14,7 +17,7 @@ import java.time.Duration;
  * @param body the body for {@code status}, or null for a default error body
  * @param dropAnswer handle the request, then close the connection without an answer
  */
-public record Fault(int status, Duration delay, boolean dropConnection, String body, boolean dropAnswer) {
+public record Fault(int status, @JsonIgnore Duration delay, boolean dropConnection, String body, boolean dropAnswer) {
 
     public Fault {
         delay = delay == null ? Duration.ZERO : delay;
@@ -22,6 +25,12 @@ public record Fault(int status, Duration delay, boolean dropConnection, String b
 
     public Fault(int status, Duration delay, boolean dropConnection, String body) {
         this(status, delay, dropConnection, body, false);
+    }
+
+    /** The delay in milliseconds, as the control route takes and shows it. */
+    @JsonProperty("delayMillis")
+    public long delayMillis() {
+        return delay.toMillis();
     }
 
     /** Handle the request, then close the connection without answering: the answer is lost. */

@@ -56,8 +56,10 @@ class FaultsJournalControlTest extends EmulatorTestSupport {
 
     @Test
     void faultsThroughTheControlRoute() {
-        control.post("/__emulator/faults", Map.of("route", "GET /v3/channels", "times", 1, "status", 500,
-                "body", "{\"error\":\"X\"}"));
+        Http.Answer queued = control.post("/__emulator/faults", Map.of("route", "GET /v3/channels", "times", 1,
+                "status", 500, "delayMillis", 5, "body", "{\"error\":\"X\"}"));
+        assertThat(queued.status()).isEqualTo(200);
+        assertThat(queued.body()).contains("\"GET /v3/channels\"").contains("\"delayMillis\":5");
         Http.Answer r = api.get("/v3/channels");
         assertThat(r.status()).isEqualTo(500);
         assertThat(r.body()).isEqualTo("{\"error\":\"X\"}");

@@ -75,6 +75,11 @@ final class EmulatorControl {
         send("POST", "/__emulator/faults", json(Map.of("route", route, "times", times, "status", status)));
     }
 
+    /** Drops every queued fault and ends any outage: faults are emulator-wide, not per account. */
+    void clearFaults() {
+        send("DELETE", "/__emulator/faults", null);
+    }
+
     JsonNode send(String method, String path, String body) {
         try {
             HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(60));

@@ -4,6 +4,15 @@ import dev.crmbridge.wazzup.api.WazzupConnector;
 import dev.crmbridge.wazzup.api.event.CrmEvents;
 import dev.crmbridge.wazzup.api.spi.CrmDirectory;
 import dev.crmbridge.wazzup.api.spi.CrmEntityFactory;
+import dev.crmbridge.wazzup.api.spi.CrmSession;
+import dev.crmbridge.wazzup.api.chat.ChatWindows;
+import dev.crmbridge.wazzup.api.chat.Unanswered;
+import dev.crmbridge.wazzup.api.chat.UnansweredCounters;
+import dev.crmbridge.wazzup.internal.chat.ChatDeals;
+import dev.crmbridge.wazzup.internal.chat.ChatService;
+import dev.crmbridge.wazzup.internal.chat.Chats;
+import dev.crmbridge.wazzup.internal.store.OutboxRow;
+import java.net.URI;
 import dev.crmbridge.wazzup.api.sync.DeadLetter;
 import dev.crmbridge.wazzup.api.sync.EntityStatus;
 import dev.crmbridge.wazzup.api.sync.EntityType;
@@ -65,7 +74,7 @@ import org.slf4j.LoggerFactory;
         // SCR's service factory, whose lock a configuration change holds. See register().
         service = {})
 @Designate(ocd = ConnectorConfiguration.class)
-public final class ConnectorComponent implements SyncStatus, EventHandler {
+public final class ConnectorComponent implements SyncStatus, EventHandler, ChatWindows, UnansweredCounters {
 
     private static final Logger LOG = LoggerFactory.getLogger(ConnectorComponent.class);
 
@@ -100,6 +109,10 @@ public final class ConnectorComponent implements SyncStatus, EventHandler {
             policyOption = ReferencePolicyOption.GREEDY)
     private volatile EventAdmin eventAdmin;
 
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile CrmSession session;
+
     /** One configuration's working parts. */
     private final class Runtime implements AutoCloseable {
         final ConnectorSettings settings;
@@ -107,6 +120,7 @@ public final class ConnectorComponent implements SyncStatus, EventHandler {
         final SyncEngine engine;
         final ChangeCapture capture;
         final Webhooks webhooks;
+        final Chats chats;
 
         Runtime(ConnectorSettings settings, String secret) {
             this.settings = settings;
@@ -123,14 +137,25 @@ public final class ConnectorComponent implements SyncStatus, EventHandler {
                     settings.apiKeyDigest());
             this.engine = new SyncEngine(sync, store, client, () -> directory, Clock.systemUTC());
             this.capture = new ChangeCapture(engine);
+            Payloads payloads = new Payloads(settings.phoneRules());
+            ChatService chatService = new ChatService(client, () -> directory, payloads,
+                    new ChatService.Options(settings.clientType(), settings.chatDealEvents()), settings.counterTtl(),
+                    settings.responseTimeout(), Clock.systemUTC());
+            SyncEngine e = engine;
+            ChatDeals deals = new ChatDeals(() -> factory, store, payloads,
+                    id -> e.record(EntityType.DEAL, List.of(id), OutboxRow.Op.SAVE), settings.dealPipelineId(),
+                    settings.dealStageId(), Clock.systemUTC());
             this.webhooks = new Webhooks(context, new Webhooks.Config(settings.webhookPath(), secret, settings.crmKey(),
                     settings.webhookMaxBodyBytes(), settings.publicBaseUrl(), settings.dealPipelineId(), settings.dealStageId()),
-                    store, client, () -> directory, () -> factory, () -> eventAdmin, new Payloads(settings.phoneRules()),
-                    settings.scheme(), Clock.systemUTC(), List.of());
+                    store, client, () -> directory, () -> factory, () -> eventAdmin, payloads,
+                    settings.scheme(), Clock.systemUTC(), List.of(chatService::messagesArrived));
+            this.chats = new Chats(context, settings.chatPath(), (int) settings.counterPoll().toSeconds(), chatService, deals,
+                    () -> session, settings.chatDealEvents());
         }
 
         @Override
         public void close() {
+            chats.close();
             webhooks.close();
             engine.stop();
             if (client != null) {
@@ -163,7 +188,8 @@ public final class ConnectorComponent implements SyncStatus, EventHandler {
         Hashtable<String, Object> props = new Hashtable<>();
         props.put(EventConstants.EVENT_TOPIC, CrmEvents.TOPIC_ALL);
         props.put(org.osgi.framework.Constants.SERVICE_DESCRIPTION, "Wazzup connector");
-        return context.registerService(new String[] {SyncStatus.class.getName(), EventHandler.class.getName()}, this, props);
+        return context.registerService(new String[] {SyncStatus.class.getName(), EventHandler.class.getName(),
+                ChatWindows.class.getName(), UnansweredCounters.class.getName()}, this, props);
     }
 
     private void openStore(Storage mode) {
@@ -218,9 +244,10 @@ public final class ConnectorComponent implements SyncStatus, EventHandler {
             started(settings);
             return;
         }
-        // the old runtime's servlet goes first (one registration per path), its dispatcher may take a
+        // the old runtime's servlets go first (one registration per path), its dispatcher may take a
         // moment to stop: the new one starts after it, off the configuration thread, so that SCR is not
-        // held (events to this handler wait for SCR) and two dispatchers never run at once
+        // held and two dispatchers never run at once
+        old.chats.close();
         old.webhooks.close();
         Runtime fresh = new Runtime(settings, secretOf(settings));
         runtime = fresh;
@@ -400,5 +427,27 @@ public final class ConnectorComponent implements SyncStatus, EventHandler {
     @Override
     public void resyncAll() {
         runtime.engine.resyncAll();
+    }
+
+    // ---------------------------------------------------------------- ChatWindows, UnansweredCounters
+
+    @Override
+    public URI global(String userId) {
+        return runtime.chats.service().global(userId);
+    }
+
+    @Override
+    public URI contact(String userId, String contactId) {
+        return runtime.chats.service().contact(userId, contactId);
+    }
+
+    @Override
+    public URI deal(String userId, String dealId) {
+        return runtime.chats.service().deal(userId, dealId);
+    }
+
+    @Override
+    public Unanswered of(String userId) {
+        return runtime.chats.service().of(userId);
     }
 }

@@ -163,6 +163,40 @@ public @interface ConnectorConfiguration {
     String dealStageId() default "";
 
     @AttributeDefinition(
+            name = "Chat endpoints path",
+            description = "The path of the chat buttons' endpoints and script on this CRM's HTTP service. "
+                    + "Default: /wazzup/chat.")
+    String chatPath() default "/wazzup/chat";
+
+    @AttributeDefinition(
+            name = "Counter cache (s)",
+            description = "How long a user's unanswered counter is reused before Wazzup is asked again; a customer's "
+                    + "message refreshes it sooner. Default: 15. Range 1-3600.",
+            min = "1", max = "3600")
+    int counterTtlSeconds() default 15;
+
+    @AttributeDefinition(
+            name = "Counter poll interval (s)",
+            description = "How often an open page asks for the unanswered counter (and at once when the tab "
+                    + "becomes visible). Default: 30. Range 5-3600.",
+            min = "5", max = "3600")
+    int counterPollSeconds() default 30;
+
+    @AttributeDefinition(
+            name = "Deal events in the chat window",
+            description = "On: \"+\" and the deals in the chat window's Deals dropdown are handled by the page: "
+                    + "the chat button creates the deal through the CRM and the page gets DOM events "
+                    + "(wazzup-create-entity, wazzup-open-entity). Off: Wazzup asks for deals by webhook "
+                    + "(needs a public base URL). Default: off.")
+    boolean chatDealEvents() default false;
+
+    @AttributeDefinition(
+            name = "CRM type",
+            description = "The CRM's name as Wazzup's chat window is told (options.clientType). Optional.",
+            required = false)
+    String clientType() default "";
+
+    @AttributeDefinition(
             name = "Phone rules",
             description = "How national phone formats become international digits, as FROM>TO:LENGTH: a number of "
                     + "LENGTH digits starting with FROM gets TO instead. Example for Russia: 8>7:11 (8 901 ... becomes "

@@ -38,6 +38,11 @@ public final class ConnectorSettings {
     private final int webhookMaxBodyBytes;
     private final String dealPipelineId;
     private final String dealStageId;
+    private final String chatPath;
+    private final Duration counterTtl;
+    private final Duration counterPoll;
+    private final boolean chatDealEvents;
+    private final String clientType;
 
     private ConnectorSettings(ConnectorConfiguration c) {
         this.apiKey = c.apiKey() == null ? "" : c.apiKey().trim();
@@ -56,14 +61,7 @@ public final class ConnectorSettings {
         this.phoneRules = PhoneRules.parse(c.phoneRules());
         String base = c.publicBaseUrl() == null ? "" : c.publicBaseUrl().trim();
         this.publicBaseUrl = base.isEmpty() ? null : parseUrl("publicBaseUrl", base);
-        String path = c.webhookPath() == null ? "" : c.webhookPath().trim();
-        while (path.endsWith("/")) {
-            path = path.substring(0, path.length() - 1);
-        }
-        if (!path.matches("(/[A-Za-z0-9._~-]+)+")) {
-            throw new IllegalArgumentException("webhookPath must be a path such as /wazzup/webhook, got: " + path);
-        }
-        this.webhookPath = path;
+        this.webhookPath = path("webhookPath", c.webhookPath(), "/wazzup/webhook");
         this.webhookSecret = c.webhookSecret() == null ? "" : c.webhookSecret().trim();
         if (!webhookSecret.isEmpty() && !webhookSecret.matches("[A-Za-z0-9_-]{16,128}")) {
             // the value is a secret: name the rule, never the value
@@ -73,6 +71,26 @@ public final class ConnectorSettings {
         this.webhookMaxBodyBytes = range("webhookMaxBodyBytes", c.webhookMaxBodyBytes(), 1024, 64 * 1024 * 1024);
         this.dealPipelineId = blankToNull(c.dealPipelineId());
         this.dealStageId = blankToNull(c.dealStageId());
+        this.chatPath = path("chatPath", c.chatPath(), "/wazzup/chat");
+        this.counterTtl = Duration.ofSeconds(range("counterTtlSeconds", c.counterTtlSeconds(), 1, 3600));
+        this.counterPoll = Duration.ofSeconds(range("counterPollSeconds", c.counterPollSeconds(), 5, 3600));
+        this.chatDealEvents = c.chatDealEvents();
+        this.clientType = c.clientType() == null ? "" : c.clientType().trim();
+        if (chatPath.equals(webhookPath)) {
+            throw new IllegalArgumentException("chatPath and webhookPath must differ, both are " + chatPath);
+        }
+    }
+
+    /** A servlet path such as /wazzup/webhook, without a trailing slash. */
+    private static String path(String attribute, String value, String example) {
+        String path = value == null ? "" : value.trim();
+        while (path.endsWith("/")) {
+            path = path.substring(0, path.length() - 1);
+        }
+        if (!path.matches("(/[A-Za-z0-9._~-]+)+")) {
+            throw new IllegalArgumentException(attribute + " must be a path such as " + example + ", got: " + path);
+        }
+        return path;
     }
 
     private static String blankToNull(String s) {
@@ -221,13 +239,37 @@ public final class ConnectorSettings {
         return dealStageId;
     }
 
+    /** The path of the chat endpoints, without a trailing slash. */
+    public String chatPath() {
+        return chatPath;
+    }
+
+    public Duration counterTtl() {
+        return counterTtl;
+    }
+
+    public Duration counterPoll() {
+        return counterPoll;
+    }
+
+    /** Whether the chat window posts deal events to the page (options.useDealsEvents). */
+    public boolean chatDealEvents() {
+        return chatDealEvents;
+    }
+
+    /** options.clientType, empty when not set. */
+    public String clientType() {
+        return clientType;
+    }
+
     @Override
     public String toString() {
         // never the key itself
         return "ConnectorSettings[apiBaseUrl=" + apiBaseUrl + ", scheme=" + scheme + ", apiKey="
                 + (hasApiKey() ? "<set>" : "<none>") + ", storage=" + storage + ", rateBudget=" + rateBudget
                 + "/5s, batchDelay=" + batchDelay.toMillis() + "ms, reconcileInterval=" + reconcileInterval.toMinutes()
-                + "min, publicBaseUrl=" + publicBaseUrl + ", webhookPath=" + webhookPath + ", webhookSecret="
+                + "min, publicBaseUrl=" + publicBaseUrl + ", webhookPath=" + webhookPath + ", chatPath=" + chatPath
+                + ", webhookSecret="
                 + (webhookSecret.isEmpty() ? "<none>" : "<set>") + ", crmKey=" + (crmKey.isEmpty() ? "<none>" : "<set>") + "]";
     }
 }

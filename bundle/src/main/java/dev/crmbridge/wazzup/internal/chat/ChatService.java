@@ -1,0 +1,205 @@
+package dev.crmbridge.wazzup.internal.chat;
+
+import dev.crmbridge.wazzup.api.chat.ChatWindowException;
+import dev.crmbridge.wazzup.api.chat.ChatWindowException.Reason;
+import dev.crmbridge.wazzup.api.chat.ChatWindows;
+import dev.crmbridge.wazzup.api.chat.Unanswered;
+import dev.crmbridge.wazzup.api.chat.UnansweredCounters;
+import dev.crmbridge.wazzup.api.model.ChatHandle;
+import dev.crmbridge.wazzup.api.model.CrmContact;
+import dev.crmbridge.wazzup.api.model.CrmDeal;
+import dev.crmbridge.wazzup.api.model.CrmUser;
+import dev.crmbridge.wazzup.api.spi.CrmDirectory;
+import dev.crmbridge.wazzup.internal.client.ChatWindowRequest;
+import dev.crmbridge.wazzup.internal.client.InvalidDataException;
+import dev.crmbridge.wazzup.internal.client.NotFoundException;
+import dev.crmbridge.wazzup.internal.client.UnansweredCounter;
+import dev.crmbridge.wazzup.internal.client.UnauthorizedException;
+import dev.crmbridge.wazzup.internal.client.WazzupClient;
+import dev.crmbridge.wazzup.internal.client.WazzupException;
+import dev.crmbridge.wazzup.internal.client.WzChatHandle;
+import dev.crmbridge.wazzup.internal.sync.Payloads;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Chat windows and counters: reads the user and the card from the {@link CrmDirectory}, builds the
+ * {@code POST /v3/iframe} request (a card's filter from its chat handles, normalised as the sync sends
+ * them; the first one opened) and turns every failure into a {@link ChatWindowException} whose message
+ * a manager can read.
+ */
+public final class ChatService implements ChatWindows, UnansweredCounters {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ChatService.class);
+
+    /** What the chat window is told besides the user and the chats. */
+    public record Options(String clientType, boolean dealEvents) {
+    }
+
+    private final WazzupClient client;
+    private final Supplier<CrmDirectory> directory;
+    private final Payloads payloads;
+    private final ChatWindowRequest.Options options;
+    private final CounterCache counters;
+    private final Clock clock;
+
+    /** @param client null when no API key is configured */
+    public ChatService(WazzupClient client, Supplier<CrmDirectory> directory, Payloads payloads, Options options,
+            Duration counterTtl, Duration responseTimeout, Clock clock) {
+        this.client = client;
+        this.directory = directory;
+        this.payloads = payloads;
+        this.options = new ChatWindowRequest.Options(options.clientType().isEmpty() ? null : options.clientType(),
+                options.dealEvents() ? Boolean.TRUE : null, null);
+        this.clock = clock;
+        this.counters = new CounterCache(this::fetchCounter, counterTtl, responseTimeout.plusSeconds(5), clock);
+    }
+
+    @Override
+    public URI global(String userId) {
+        CrmUser user = user(userId);
+        return open(ChatWindowRequest.global(new ChatWindowRequest.User(user.id(), user.name()), options));
+    }
+
+    @Override
+    public URI contact(String userId, String contactId) {
+        CrmUser user = user(userId);
+        CrmContact contact = one(host(() -> dir().contacts(List.of(contactId))), "contact", contactId);
+        List<ChatWindowRequest.Chat> chats = chats(List.of(contact));
+        if (chats.isEmpty()) {
+            throw new ChatWindowException(Reason.NO_CHAT, "The contact " + contact.name()
+                    + " has no messenger to chat in: add a phone for WhatsApp or another messenger to the contact");
+        }
+        return open(ChatWindowRequest.card(new ChatWindowRequest.User(user.id(), user.name()), chats, options));
+    }
+
+    @Override
+    public URI deal(String userId, String dealId) {
+        CrmUser user = user(userId);
+        CrmDeal deal = one(host(() -> dir().deals(List.of(dealId))), "deal", dealId);
+        List<CrmContact> contacts = deal.contactIds().isEmpty() ? List.of() : host(() -> dir().contacts(deal.contactIds()));
+        List<ChatWindowRequest.Chat> chats = chats(contacts);
+        if (chats.isEmpty()) {
+            throw new ChatWindowException(Reason.NO_CHAT, "No contact of the deal " + deal.name()
+                    + " has a messenger to chat in: add a contact with a phone for WhatsApp or another messenger");
+        }
+        return open(ChatWindowRequest.card(new ChatWindowRequest.User(user.id(), user.name()), chats, options));
+    }
+
+    @Override
+    public Unanswered of(String userId) {
+        if (userId == null || userId.isBlank()) {
+            throw new ChatWindowException(Reason.NOT_FOUND, "No user");
+        }
+        return counters.get(userId);
+    }
+
+    /** Counters are refetched at their next use: a customer's message changes them. */
+    public void messagesArrived() {
+        counters.invalidateAll();
+    }
+
+    private Unanswered fetchCounter(String userId) {
+        UnansweredCounter c = call(() -> api().unanswered().get(userId), "read the unanswered counter");
+        Unanswered.Colour colour = c.count() == 0 || c.type() == null ? Unanswered.Colour.NONE
+                : c.red() ? Unanswered.Colour.RED
+                : "grey".equalsIgnoreCase(c.type()) || "gray".equalsIgnoreCase(c.type()) ? Unanswered.Colour.GREY
+                : Unanswered.Colour.NONE;
+        return new Unanswered(Math.max(0, c.count()), colour, c.lastMessageAt(), clock.instant());
+    }
+
+    private URI open(ChatWindowRequest request) {
+        return call(() -> api().chatWindows().open(request), "open the chat window");
+    }
+
+    /** The card's chats in Wazzup's terms, each once, in the contacts' order. */
+    private List<ChatWindowRequest.Chat> chats(List<CrmContact> contacts) {
+        Map<String, ChatWindowRequest.Chat> out = new LinkedHashMap<>();
+        for (CrmContact c : contacts) {
+            for (ChatHandle h : c.chats()) {
+                WzChatHandle w = payloads.handle(h);
+                if (w != null) {
+                    out.putIfAbsent(w.chatType() + ":" + w.chatId() + ":" + w.username() + ":" + w.phone(),
+                            new ChatWindowRequest.Chat(w.chatType(), w.chatId(), c.name(), w.username(), w.phone(), null));
+                }
+            }
+        }
+        return new ArrayList<>(out.values());
+    }
+
+    private CrmUser user(String userId) {
+        if (userId == null || userId.isBlank()) {
+            throw new ChatWindowException(Reason.NOT_FOUND, "No user");
+        }
+        return one(host(() -> dir().users(List.of(userId))), "user", userId);
+    }
+
+    /** A read from the host's directory; its failure is told as such. */
+    private static <T> T host(Call<T> read) {
+        try {
+            return read.run();
+        } catch (ChatWindowException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            LOG.warn("Wazzup chat: the CRM's directory failed", e);
+            throw new ChatWindowException(Reason.UNAVAILABLE, "The CRM could not provide the data; try again");
+        }
+    }
+
+    private CrmDirectory dir() {
+        CrmDirectory d = directory.get();
+        if (d == null) {
+            throw new ChatWindowException(Reason.NOT_CONFIGURED, "The CRM has not registered its directory with the "
+                    + "Wazzup connector yet");
+        }
+        return d;
+    }
+
+    private WazzupClient api() {
+        if (client == null) {
+            throw new ChatWindowException(Reason.NOT_CONFIGURED,
+                    "Wazzup is not connected yet: an administrator must set the API key or connect by button");
+        }
+        return client;
+    }
+
+    private static <T> T one(List<T> found, String what, String id) {
+        if (found == null || found.isEmpty()) {
+            throw new ChatWindowException(Reason.NOT_FOUND, "No " + what + " " + id + " in the CRM");
+        }
+        return found.get(0);
+    }
+
+    private interface Call<T> {
+        T run();
+    }
+
+    /** Runs a Wazzup call; its failures become what a manager can be told (never a key). */
+    private static <T> T call(Call<T> call, String what) {
+        try {
+            return call.run();
+        } catch (ChatWindowException e) {
+            throw e;
+        } catch (UnauthorizedException e) {
+            LOG.warn("Wazzup chat: could not {}: Wazzup refused the API key", what);
+            throw new ChatWindowException(Reason.UNAVAILABLE,
+                    "Wazzup refused the connector's API key: an administrator must check it");
+        } catch (InvalidDataException | NotFoundException e) {
+            LOG.warn("Wazzup chat: could not {}: Wazzup answered {} {}", what, e.status(), e.errorCode());
+            throw new ChatWindowException(Reason.REJECTED, "Wazzup refused to " + what + ": "
+                    + (e.description() == null ? e.errorCode() : e.description())
+                    + " (is the user synced to Wazzup and given a role there?)");
+        } catch (WazzupException e) {
+            LOG.warn("Wazzup chat: could not {}: {}", what, e.getMessage());
+            throw new ChatWindowException(Reason.UNAVAILABLE, "Wazzup cannot be reached just now; try again in a moment");
+        }
+    }
+}

@@ -1,0 +1,201 @@
+package dev.crmbridge.wazzup.internal.chat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.crmbridge.wazzup.api.chat.ChatWindowException;
+import dev.crmbridge.wazzup.api.chat.Unanswered;
+import dev.crmbridge.wazzup.api.model.CrmDeal;
+import dev.crmbridge.wazzup.api.spi.CrmSession;
+import dev.crmbridge.wazzup.api.spi.SessionUser;
+import dev.crmbridge.wazzup.internal.client.Json;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
+import javax.servlet.http.HttpServlet;
+import javax.servlet.http.HttpServletRequest;
+import javax.servlet.http.HttpServletResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The chat buttons' endpoints, under the configured chat path:
+ * <ul>
+ * <li>{@code GET /window?scope=global}, {@code ?scope=card&contact=ID}, {@code ?scope=card&deal=ID}:
+ * {@code {"url": …}} of Wazzup's chat window for the signed-in user;</li>
+ * <li>{@code GET /counter}: the signed-in user's unanswered counter;</li>
+ * <li>{@code POST /deal} {@code {"chatType","chatId"}} with header {@value #CSRF_HEADER}: "+" in the
+ * Deals dropdown, when deal events are on;</li>
+ * <li>{@code GET /static/wazzup-chat.js}, {@code /static/chat.svg}: the web component and its icon.</li>
+ * </ul>
+ * The user is always {@link CrmSession}'s: a user id in the request is never read. No session → 401;
+ * a card the user may not see → 403; errors are {@code {"error": CODE, "message": words for the user}}.
+ */
+final class ChatServlet extends HttpServlet {
+
+    private static final long serialVersionUID = 1L;
+    private static final Logger LOG = LoggerFactory.getLogger(ChatServlet.class);
+    static final String CSRF_HEADER = "X-Wazzup-Chat";
+    private static final int MAX_BODY = 4096;
+
+    private final transient ChatService chats;
+    private final transient ChatDeals deals;
+    private final transient Supplier<CrmSession> session;
+    private final boolean dealEvents;
+
+    ChatServlet(ChatService chats, ChatDeals deals, Supplier<CrmSession> session, boolean dealEvents) {
+        this.chats = chats;
+        this.deals = deals;
+        this.session = session;
+        this.dealEvents = dealEvents;
+    }
+
+    @Override
+    protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+        String path = req.getPathInfo() == null ? "" : req.getPathInfo();
+        switch (path) {
+            case "/static/wazzup-chat.js" -> resource(resp, "wazzup-chat.js", "text/javascript; charset=utf-8");
+            case "/static/chat.svg" -> resource(resp, "chat.svg", "image/svg+xml");
+            case "/window" -> withUser(req, resp, (s, user) -> window(req, resp, s, user));
+            case "/counter" -> withUser(req, resp, (s, user) -> counter(resp, user));
+            default -> error(resp, 404, "NOT_FOUND", "No such chat endpoint");
+        }
+    }
+
+    @Override
+    protected void doPost(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+        String path = req.getPathInfo() == null ? "" : req.getPathInfo();
+        if (!path.equals("/deal")) {
+            error(resp, 404, "NOT_FOUND", "No such chat endpoint");
+            return;
+        }
+        // a custom header cannot be sent cross-site without a CORS preflight, which is never granted
+        if (req.getHeader(CSRF_HEADER) == null) {
+            error(resp, 403, "FORBIDDEN", "Missing the " + CSRF_HEADER + " header");
+            return;
+        }
+        withUser(req, resp, (s, user) -> deal(req, resp, s, user));
+    }
+
+    private interface Handler {
+        void handle(CrmSession session, SessionUser user) throws IOException;
+    }
+
+    private void withUser(HttpServletRequest req, HttpServletResponse resp, Handler handler) throws IOException {
+        CrmSession s = session.get();
+        if (s == null) {
+            error(resp, 503, "NO_SESSION_SERVICE", "The CRM has not told the Wazzup connector who is signed in");
+            return;
+        }
+        Optional<SessionUser> user;
+        try {
+            user = s.user(req);
+        } catch (RuntimeException e) {
+            LOG.warn("Wazzup chat: the CRM's session service failed", e);
+            error(resp, 500, "SESSION_FAILED", "The CRM could not tell who is signed in");
+            return;
+        }
+        if (user == null || user.isEmpty()) {
+            error(resp, 401, "UNAUTHORIZED", "Sign in to the CRM first");
+            return;
+        }
+        try {
+            handler.handle(s, user.get());
+        } catch (ChatWindowException e) {
+            error(resp, e.reason().httpStatus(), e.reason().name(), e.getMessage());
+        }
+    }
+
+    private void window(HttpServletRequest req, HttpServletResponse resp, CrmSession s, SessionUser user) throws IOException {
+        String scope = req.getParameter("scope");
+        String contact = req.getParameter("contact");
+        String deal = req.getParameter("deal");
+        URI url;
+        if ("global".equals(scope)) {
+            url = chats.global(user.id());
+        } else if ("card".equals(scope) && contact != null && !contact.isBlank() && deal == null) {
+            if (!s.maySeeContact(user, contact)) {
+                error(resp, 403, "FORBIDDEN", "You may not see this contact");
+                return;
+            }
+            url = chats.contact(user.id(), contact);
+        } else if ("card".equals(scope) && deal != null && !deal.isBlank() && contact == null) {
+            if (!s.maySeeDeal(user, deal)) {
+                error(resp, 403, "FORBIDDEN", "You may not see this deal");
+                return;
+            }
+            url = chats.deal(user.id(), deal);
+        } else {
+            error(resp, 400, "BAD_REQUEST", "Ask for scope=global, or scope=card with one contact or deal id");
+            return;
+        }
+        json(resp, 200, Map.of("url", url.toString()));
+    }
+
+    private void counter(HttpServletResponse resp, SessionUser user) throws IOException {
+        Unanswered u = chats.of(user.id());
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("count", u.count());
+        body.put("colour", u.colour().name().toLowerCase(java.util.Locale.ROOT));
+        body.put("lastMessageAt", u.lastMessageAt() == null ? null : u.lastMessageAt().toString());
+        body.put("asOf", u.asOf().toString());
+        json(resp, 200, body);
+    }
+
+    private void deal(HttpServletRequest req, HttpServletResponse resp, CrmSession s, SessionUser user) throws IOException {
+        if (!dealEvents) {
+            error(resp, 409, "DEAL_EVENTS_OFF", "Deals are created by Wazzup's webhooks here, not by the page");
+            return;
+        }
+        JsonNode body;
+        try (InputStream in = req.getInputStream()) {
+            byte[] bytes = in.readNBytes(MAX_BODY + 1);
+            body = bytes.length > MAX_BODY ? null : Json.mapper().readTree(bytes);
+        } catch (IOException e) {
+            body = null;
+        }
+        if (body == null || !body.isObject() || !body.path("chatType").isTextual() || !body.path("chatId").isTextual()) {
+            error(resp, 400, "BAD_REQUEST", "Send {\"chatType\": …, \"chatId\": …}");
+            return;
+        }
+        CrmDeal d = deals.create(user, s, body.get("chatType").asText(), body.get("chatId").asText());
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("id", d.id());
+        out.put("name", d.name());
+        out.put("uri", d.uri());
+        json(resp, 200, out);
+    }
+
+    private void resource(HttpServletResponse resp, String name, String type) throws IOException {
+        try (InputStream in = ChatServlet.class.getResourceAsStream(name)) {
+            if (in == null) {
+                error(resp, 404, "NOT_FOUND", "No such file");
+                return;
+            }
+            byte[] bytes = in.readAllBytes();
+            resp.setStatus(200);
+            resp.setContentType(type);
+            resp.setHeader("Cache-Control", "public, max-age=300");
+            resp.setHeader("X-Content-Type-Options", "nosniff");
+            resp.setContentLength(bytes.length);
+            resp.getOutputStream().write(bytes);
+        }
+    }
+
+    private static void error(HttpServletResponse resp, int status, String code, String message) throws IOException {
+        json(resp, status, Map.of("error", code, "message", message));
+    }
+
+    private static void json(HttpServletResponse resp, int status, Object body) throws IOException {
+        byte[] bytes = Json.bytes(body);
+        resp.setStatus(status);
+        resp.setContentType("application/json");
+        resp.setCharacterEncoding("UTF-8");
+        resp.setHeader("Cache-Control", "no-store");
+        resp.setHeader("X-Content-Type-Options", "nosniff");
+        resp.setContentLength(bytes.length);
+        resp.getOutputStream().write(bytes);
+    }
+}

@@ -1,0 +1,268 @@
+/*
+ * The Wazzup connector's chat button: <wazzup-chat-button>. Plain JavaScript, no build step, no
+ * dependency. Include it once per page (as a module or a classic script) and place elements:
+ *
+ *   <wazzup-chat-button scope="global" endpoint="/wazzup/chat" poll="30" label="Chats"></wazzup-chat-button>
+ *   <wazzup-chat-button scope="contact" entity-id="42" endpoint="/wazzup/chat" label="Chat"></wazzup-chat-button>
+ *   <wazzup-chat-button scope="deal" entity-id="7" endpoint="/wazzup/chat" label="Chat"></wazzup-chat-button>
+ *
+ * A click opens Wazzup's chat window for the signed-in user in a modal iFrame. The global button shows
+ * the unanswered counter, asked every `poll` seconds and whenever the tab becomes visible again.
+ * Messages from the chat window (Wazzup's origin only) become DOM events on the button, bubbling:
+ *   wazzup-create-entity  "+" in the Deals dropdown; unless the page calls preventDefault(), the
+ *                         connector asks the CRM to create the deal, then wazzup-deal-created fires
+ *   wazzup-open-entity    a deal in the dropdown; unless prevented, its link opens in a new tab
+ *   wazzup-error          a window or deal could not be had; detail {status, error, message}
+ */
+(function () {
+  'use strict';
+  if (window.customElements === undefined || window.customElements.get('wazzup-chat-button')) {
+    return;
+  }
+
+  var STYLE = [
+    ':host{display:inline-block}',
+    'button{display:inline-flex;align-items:center;gap:6px;padding:6px 12px;border:1px solid #1f8a70;',
+    'border-radius:6px;background:#fff;color:#1f8a70;font:inherit;cursor:pointer}',
+    'button:hover{background:#eaf6f2}',
+    'button[disabled]{opacity:.6;cursor:progress}',
+    '.badge{min-width:18px;padding:0 5px;border-radius:9px;font-size:12px;line-height:18px;text-align:center;color:#fff}',
+    '.badge.red{background:#d93025}.badge.grey{background:#8a8f98}.badge.none{background:#8a8f98}',
+    '.badge[hidden]{display:none}'
+  ].join('');
+
+  var ICON = '<svg width="16" height="16" viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2" ' +
+    'aria-hidden="true"><path d="M21 11.5a8.4 8.4 0 0 1-9 8.4 8.9 8.9 0 0 1-3.9-.9L3 21l1.9-5.1A8.4 8.4 0 1 1 21 11.5z"/></svg>';
+
+  // the one modal of the page, and which button opened it
+  var modal = null;
+  var frame = null;
+  var opener = null;
+  var windowOrigin = null;
+
+  function ensureModal() {
+    if (modal) {
+      return;
+    }
+    modal = document.createElement('div');
+    modal.id = 'wazzup-chat-modal';
+    modal.setAttribute('role', 'dialog');
+    modal.setAttribute('aria-modal', 'true');
+    modal.setAttribute('aria-label', 'Wazzup chats');
+    modal.style.cssText = 'position:fixed;inset:0;z-index:2147483000;background:rgba(0,0,0,.45);display:none;' +
+      'align-items:center;justify-content:center';
+    var box = document.createElement('div');
+    box.style.cssText = 'position:relative;width:min(1100px,96vw);height:min(780px,92vh);background:#fff;' +
+      'border-radius:8px;overflow:hidden;box-shadow:0 10px 40px rgba(0,0,0,.35)';
+    var close = document.createElement('button');
+    close.type = 'button';
+    close.id = 'wazzup-chat-close';
+    close.setAttribute('aria-label', 'Close');
+    close.textContent = '\u00d7';
+    close.style.cssText = 'position:absolute;top:4px;right:8px;z-index:1;border:0;background:transparent;' +
+      'font-size:26px;line-height:26px;cursor:pointer;color:#555';
+    close.addEventListener('click', closeModal);
+    frame = document.createElement('iframe');
+    frame.id = 'wazzup-chat-frame';
+    frame.title = 'Wazzup chats';
+    frame.setAttribute('allow', 'microphone *; clipboard-write *');
+    frame.style.cssText = 'width:100%;height:100%;border:0';
+    box.appendChild(close);
+    box.appendChild(frame);
+    modal.appendChild(box);
+    modal.addEventListener('click', function (e) {
+      if (e.target === modal) {
+        closeModal();
+      }
+    });
+    document.addEventListener('keydown', function (e) {
+      if (e.key === 'Escape' && modal.style.display !== 'none') {
+        closeModal();
+      }
+    });
+    document.body.appendChild(modal);
+  }
+
+  function openModal(url, button) {
+    ensureModal();
+    opener = button;
+    windowOrigin = new URL(url, document.baseURI).origin;
+    frame.src = url;
+    modal.style.display = 'flex';
+  }
+
+  function closeModal() {
+    if (!modal) {
+      return;
+    }
+    modal.style.display = 'none';
+    frame.src = 'about:blank';
+    windowOrigin = null;
+    var b = opener;
+    opener = null;
+    if (b) {
+      b.refreshCounter();
+      b.focus();
+    }
+  }
+
+  function fire(target, name, detail, cancelable) {
+    var e = new CustomEvent(name, { detail: detail, bubbles: true, composed: true, cancelable: !!cancelable });
+    return target.dispatchEvent(e);
+  }
+
+  function readJson(response) {
+    return response.text().then(function (text) {
+      var body = null;
+      try {
+        body = text ? JSON.parse(text) : null;
+      } catch (ignored) {
+        body = null;
+      }
+      if (!response.ok) {
+        var err = new Error((body && body.message) || ('HTTP ' + response.status));
+        err.status = response.status;
+        err.code = body && body.error;
+        throw err;
+      }
+      return body;
+    });
+  }
+
+  // the chat window talks to its parent with postMessage (Wazzup's "deal events")
+  window.addEventListener('message', function (event) {
+    if (!windowOrigin || event.origin !== windowOrigin || !opener || event.source !== frame.contentWindow) {
+      return;
+    }
+    var msg = event.data || {};
+    var type = msg.type || msg.event;
+    var data = msg.data || {};
+    if (type === 'WZ_CREATE_ENTITY') {
+      if (fire(opener, 'wazzup-create-entity', data, true)) {
+        opener.createDeal(data);
+      }
+    } else if (type === 'WZ_OPEN_ENTITY') {
+      if (fire(opener, 'wazzup-open-entity', data, true) && data.entity && data.entity.link) {
+        window.open(data.entity.link, '_blank', 'noopener');
+      }
+    }
+  });
+
+  class WazzupChatButton extends HTMLElement {
+    constructor() {
+      super();
+      this.attachShadow({ mode: 'open' });
+      this._timer = null;
+      this._onVisible = this.refreshCounter.bind(this);
+    }
+
+    get endpoint() {
+      return (this.getAttribute('endpoint') || '/wazzup/chat').replace(/\/+$/, '');
+    }
+
+    get scope() {
+      return this.getAttribute('scope') || 'global';
+    }
+
+    connectedCallback() {
+      var label = this.getAttribute('label') || (this.scope === 'global' ? 'Chats' : 'Chat');
+      this.shadowRoot.innerHTML = '<style>' + STYLE + '</style><button type="button" part="button">' + ICON +
+        '<span part="label"></span><span class="badge none" part="badge" hidden></span></button>';
+      this._button = this.shadowRoot.querySelector('button');
+      this._badge = this.shadowRoot.querySelector('.badge');
+      this.shadowRoot.querySelector('[part=label]').textContent = label;
+      this._button.setAttribute('aria-label', label);
+      this._button.addEventListener('click', this.open.bind(this));
+      if (this.scope === 'global' && !this.hasAttribute('no-counter')) {
+        var seconds = Math.max(5, parseInt(this.getAttribute('poll') || '30', 10) || 30);
+        this.refreshCounter();
+        this._timer = window.setInterval(this.refreshCounter.bind(this), seconds * 1000);
+        document.addEventListener('visibilitychange', this._onVisible);
+      }
+    }
+
+    disconnectedCallback() {
+      if (this._timer) {
+        window.clearInterval(this._timer);
+        this._timer = null;
+      }
+      document.removeEventListener('visibilitychange', this._onVisible);
+    }
+
+    focus() {
+      if (this._button) {
+        this._button.focus();
+      }
+    }
+
+    /** Asks for the counter and shows it; a failure keeps the badge as it was. */
+    refreshCounter() {
+      if (this.scope !== 'global' || this.hasAttribute('no-counter') || document.visibilityState === 'hidden') {
+        return Promise.resolve();
+      }
+      var self = this;
+      return fetch(this.endpoint + '/counter', { credentials: 'same-origin', headers: { Accept: 'application/json' } })
+        .then(readJson)
+        .then(function (c) {
+          var count = c && typeof c.count === 'number' ? c.count : 0;
+          self._badge.textContent = count > 99 ? '99+' : String(count);
+          self._badge.className = 'badge ' + (c && c.colour ? c.colour : 'none');
+          self._badge.hidden = count === 0;
+          self._button.setAttribute('aria-label', (self.getAttribute('label') || 'Chats') +
+            (count ? ', ' + count + ' unanswered' : ''));
+          self._button.title = count && c.lastMessageAt ? 'Last unanswered message: ' +
+            new Date(c.lastMessageAt).toLocaleString() : '';
+          self.setAttribute('data-count', String(count));
+        })
+        .catch(function () { /* shown again at the next poll */ });
+    }
+
+    /** Opens the chat window of this button's scope. */
+    open() {
+      var q;
+      if (this.scope === 'global') {
+        q = 'scope=global';
+      } else {
+        var id = this.getAttribute('entity-id');
+        q = 'scope=card&' + (this.scope === 'deal' ? 'deal' : 'contact') + '=' + encodeURIComponent(id || '');
+      }
+      var self = this;
+      this._button.disabled = true;
+      return fetch(this.endpoint + '/window?' + q, { credentials: 'same-origin', headers: { Accept: 'application/json' } })
+        .then(readJson)
+        .then(function (body) {
+          openModal(body.url, self);
+        })
+        .catch(function (err) {
+          if (fire(self, 'wazzup-error', { status: err.status || 0, error: err.code || 'NETWORK', message: err.message }, true)) {
+            window.alert(err.message);
+          }
+        })
+        .then(function () {
+          self._button.disabled = false;
+        });
+    }
+
+    /** "+" in the Deals dropdown: the CRM creates the deal for this chat. */
+    createDeal(data) {
+      var self = this;
+      return fetch(this.endpoint + '/deal', {
+        method: 'POST',
+        credentials: 'same-origin',
+        headers: { 'Content-Type': 'application/json', Accept: 'application/json', 'X-Wazzup-Chat': '1' },
+        body: JSON.stringify({ chatType: data.chatType, chatId: data.chatId, channelId: data.channelId })
+      })
+        .then(readJson)
+        .then(function (deal) {
+          fire(self, 'wazzup-deal-created', deal, false);
+        })
+        .catch(function (err) {
+          if (fire(self, 'wazzup-error', { status: err.status || 0, error: err.code || 'NETWORK', message: err.message }, true)) {
+            window.alert(err.message);
+          }
+        });
+    }
+  }
+
+  window.customElements.define('wazzup-chat-button', WazzupChatButton);
+})();

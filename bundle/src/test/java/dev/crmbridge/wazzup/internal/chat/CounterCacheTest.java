@@ -1,0 +1,153 @@
+package dev.crmbridge.wazzup.internal.chat;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.crmbridge.wazzup.api.chat.ChatWindowException;
+import dev.crmbridge.wazzup.api.chat.Unanswered;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import org.junit.jupiter.api.Test;
+
+/** The per-user counter cache: TTL, single-flight, invalidation by new messages, stale values on failure. */
+class CounterCacheTest {
+
+    /** A clock the test moves by hand. */
+    private static final class HandClock extends Clock {
+        volatile long millis = 1_000_000L;
+
+        @Override
+        public ZoneOffset getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return Instant.ofEpochMilli(millis);
+        }
+    }
+
+    private final HandClock clock = new HandClock();
+    private final ConcurrentHashMap<String, AtomicInteger> calls = new ConcurrentHashMap<>();
+
+    private Function<String, Unanswered> counting(Function<String, Unanswered> answer) {
+        return user -> {
+            calls.computeIfAbsent(user, k -> new AtomicInteger()).incrementAndGet();
+            return answer.apply(user);
+        };
+    }
+
+    private Unanswered counter(int count) {
+        return new Unanswered(count, count > 0 ? Unanswered.Colour.RED : Unanswered.Colour.NONE, null, clock.instant());
+    }
+
+    private int calls(String user) {
+        AtomicInteger n = calls.get(user);
+        return n == null ? 0 : n.get();
+    }
+
+    @Test
+    void aValueIsReusedWithinItsTtlAndFetchedAgainAfter() {
+        AtomicInteger count = new AtomicInteger(3);
+        CounterCache cache = new CounterCache(counting(u -> counter(count.get())), Duration.ofSeconds(15),
+                Duration.ofSeconds(5), clock);
+        assertThat(cache.get("u1").count()).isEqualTo(3);
+        count.set(4);
+        clock.millis += 14_999;
+        assertThat(cache.get("u1").count()).isEqualTo(3);
+        assertThat(calls("u1")).isEqualTo(1);
+        clock.millis += 1;
+        assertThat(cache.get("u1").count()).isEqualTo(4);
+        assertThat(calls("u1")).isEqualTo(2);
+        assertThat(cache.get("u2").count()).as("users have their own values").isEqualTo(4);
+        assertThat(calls("u2")).isEqualTo(1);
+    }
+
+    @Test
+    void invalidationMakesEveryUserFetchAtTheirNextUse() {
+        AtomicInteger count = new AtomicInteger(1);
+        CounterCache cache = new CounterCache(counting(u -> counter(count.get())), Duration.ofHours(1),
+                Duration.ofSeconds(5), clock);
+        cache.get("u1");
+        cache.get("u2");
+        count.set(2);
+        cache.invalidateAll();
+        assertThat(cache.get("u1").count()).isEqualTo(2);
+        assertThat(cache.get("u2").count()).isEqualTo(2);
+        assertThat(cache.get("u1").count()).isEqualTo(2);
+        assertThat(calls("u1")).isEqualTo(2);
+        assertThat(calls("u2")).isEqualTo(2);
+    }
+
+    @Test
+    void concurrentCallersForOneUserShareOneFetch() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        CounterCache cache = new CounterCache(counting(u -> {
+            try {
+                release.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return counter(7);
+        }), Duration.ofSeconds(15), Duration.ofSeconds(10), clock);
+        ExecutorService pool = Executors.newFixedThreadPool(16);
+        try {
+            List<Future<Unanswered>> answers = new ArrayList<>();
+            for (int i = 0; i < 64; i++) {
+                answers.add(pool.submit(() -> cache.get("u1")));
+            }
+            // every caller is either the fetcher or waits for it; let the fetch finish
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (calls("u1") == 0 && System.nanoTime() < deadline) {
+                Thread.onSpinWait();
+            }
+            release.countDown();
+            for (Future<Unanswered> a : answers) {
+                assertThat(a.get(10, TimeUnit.SECONDS).count()).isEqualTo(7);
+            }
+            assertThat(calls("u1")).isEqualTo(1);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void aFailedFetchServesTheLastValueWithItsOldTimeAndFailsWhenThereIsNone() {
+        AtomicBoolean down = new AtomicBoolean();
+        CounterCache cache = new CounterCache(counting(u -> {
+            if (down.get()) {
+                throw new ChatWindowException(ChatWindowException.Reason.UNAVAILABLE, "Wazzup cannot be reached");
+            }
+            return counter(5);
+        }), Duration.ofSeconds(15), Duration.ofSeconds(5), clock);
+        Unanswered first = cache.get("u1");
+        down.set(true);
+        clock.millis += 60_000;
+        Unanswered stale = cache.get("u1");
+        assertThat(stale.count()).isEqualTo(5);
+        assertThat(stale.asOf()).as("the age shows").isEqualTo(first.asOf());
+        assertThatThrownBy(() -> cache.get("u-new"))
+                .isInstanceOfSatisfying(ChatWindowException.class,
+                        e -> assertThat(e.reason()).isEqualTo(ChatWindowException.Reason.UNAVAILABLE));
+        down.set(false);
+        assertThat(cache.get("u1").asOf()).isEqualTo(clock.instant());
+    }
+}
