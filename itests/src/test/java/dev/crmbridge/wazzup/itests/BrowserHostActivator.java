@@ -1,0 +1,107 @@
+package dev.crmbridge.wazzup.itests;
+
+import dev.crmbridge.wazzup.api.WazzupConnector;
+import dev.crmbridge.wazzup.api.model.ChatHandle;
+import dev.crmbridge.wazzup.api.model.CrmContact;
+import dev.crmbridge.wazzup.api.model.CrmDeal;
+import dev.crmbridge.wazzup.api.spi.CrmDirectory;
+import dev.crmbridge.wazzup.api.spi.CrmEntityFactory;
+import dev.crmbridge.wazzup.api.spi.CrmSession;
+import dev.crmbridge.wazzup.api.spi.NewContactRequest;
+import dev.crmbridge.wazzup.api.spi.NewDealRequest;
+import java.io.IOException;
+import java.util.Hashtable;
+import java.util.List;
+import javax.servlet.Servlet;
+import org.osgi.framework.BundleActivator;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceReference;
+import org.osgi.service.cm.Configuration;
+import org.osgi.service.cm.ConfigurationAdmin;
+import org.osgi.util.tracker.ServiceTracker;
+
+/**
+ * The host CRM of the browser test ({@link BrowserIT}), in a child framework: a few users, contacts
+ * and a deal, a cookie session, pages that show the connector's UI contributions by their service
+ * properties alone ({@link BrowserHostPages}), and the connector configured for the emulator named by
+ * {@code wazzup.child.emulator} with the key {@code wazzup.child.apiKey}.
+ */
+public final class BrowserHostActivator implements BundleActivator {
+
+    private ServiceTracker<ConfigurationAdmin, ConfigurationAdmin> config;
+    private BrowserHostPages pages;
+
+    /** The CRM of the test: Manager 1 owns Anna (two messengers), Boris and a deal; Manager 2 owns Vera. */
+    static ItDirectory directory(String base) {
+        ItDirectory crm = ItDirectory.generated(3, 1, 0, 0);
+        crm.contacts.put("c-anna", new CrmContact("c-anna", "u1", "Anna Petrova",
+                List.of(ChatHandle.whatsapp("+7 901 111-22-33"), ChatHandle.telegramUsername("@anna_p")),
+                base + "/crm/contacts/c-anna"));
+        crm.contacts.put("c-boris", new CrmContact("c-boris", "u1", "Boris Ivanov",
+                List.of(ChatHandle.whatsapp("+7 901 444-55-66")), base + "/crm/contacts/c-boris"));
+        crm.contacts.put("c-vera", new CrmContact("c-vera", "u2", "Vera Smirnova",
+                List.of(ChatHandle.whatsapp("+7 901 777-88-99")), base + "/crm/contacts/c-vera"));
+        crm.deals.put("d-sofa", new CrmDeal("d-sofa", "u1", "Sofa for Anna", List.of("c-anna"), base + "/crm/deals/d-sofa",
+                false));
+        return crm;
+    }
+
+    @Override
+    public void start(BundleContext context) throws Exception {
+        ItDirectory crm = directory("http://127.0.0.1:" + context.getProperty("org.osgi.service.http.port"));
+        ItFactory created = new ItFactory(crm);
+        CrmEntityFactory factory = new CrmEntityFactory() {
+            @Override
+            public CrmContact createContact(NewContactRequest request) {
+                return created.createContact(request);
+            }
+
+            @Override
+            public CrmDeal createDeal(NewDealRequest request) {
+                CrmDeal d = created.createDeal(request);
+                System.out.println("HOST DEAL " + d.id() + " " + d.responsibleUserId() + " " + d.contactIds());
+                System.out.flush();
+                return d;
+            }
+        };
+        CookieSession session = new CookieSession(crm);
+        context.registerService(CrmDirectory.class, crm, null);
+        context.registerService(CrmEntityFactory.class, factory, null);
+        context.registerService(CrmSession.class, session, null);
+
+        pages = new BrowserHostPages(context, crm, session);
+        Hashtable<String, Object> servlet = new Hashtable<>();
+        servlet.put("osgi.http.whiteboard.servlet.pattern", "/crm/*");
+        servlet.put("osgi.http.whiteboard.servlet.name", "host-crm-pages");
+        context.registerService(Servlet.class, pages, servlet);
+
+        config = new ServiceTracker<>(context, ConfigurationAdmin.class, null) {
+            @Override
+            public ConfigurationAdmin addingService(ServiceReference<ConfigurationAdmin> ref) {
+                ConfigurationAdmin admin = context.getService(ref);
+                try {
+                    Configuration c = admin.getConfiguration(WazzupConnector.PID, "?");
+                    Hashtable<String, Object> p = new Hashtable<>();
+                    p.put(WazzupConnector.PROPERTY_API_KEY, context.getProperty("wazzup.child.apiKey"));
+                    p.put(WazzupConnector.PROPERTY_API_BASE_URL, context.getProperty("wazzup.child.emulator"));
+                    p.put("webhookSecret", "browser-host-webhook-secret-0123");
+                    p.put("publicBaseUrl", "http://127.0.0.1:" + context.getProperty("org.osgi.service.http.port"));
+                    p.put("counterPollSeconds", Integer.valueOf(context.getProperty("wazzup.child.poll")));
+                    p.put("chatDealEvents", Boolean.TRUE);
+                    p.put("batchDelayMillis", 50);
+                    c.update(p);
+                } catch (IOException e) {
+                    throw new IllegalStateException(e);
+                }
+                return admin;
+            }
+        };
+        config.open();
+    }
+
+    @Override
+    public void stop(BundleContext context) {
+        config.close();
+        pages.close();
+    }
+}
