@@ -10,6 +10,7 @@ import dev.crmbridge.wazzup.api.spi.CrmSession;
 import dev.crmbridge.wazzup.api.spi.NewContactRequest;
 import dev.crmbridge.wazzup.api.spi.NewDealRequest;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.Hashtable;
 import java.util.List;
 import javax.servlet.Servlet;
@@ -28,6 +29,8 @@ import org.osgi.util.tracker.ServiceTracker;
  */
 public final class BrowserHostActivator implements BundleActivator {
 
+    static final String WEBHOOK_SECRET = "browser-host-webhook-secret-0123";
+
     private ServiceTracker<ConfigurationAdmin, ConfigurationAdmin> config;
     private BrowserHostPages pages;
 
@@ -44,6 +47,14 @@ public final class BrowserHostActivator implements BundleActivator {
         crm.deals.put("d-sofa", new CrmDeal("d-sofa", "u1", "Sofa for Anna", List.of("c-anna"), base + "/crm/deals/d-sofa",
                 false));
         return crm;
+    }
+
+    /** This host as a bundle file, written to {@code jar}. */
+    static String bundle(Path jar) throws IOException {
+        return ChildFrameworks.hostBundle(jar, "dev.crmbridge.wazzup.itests.browserhost", BrowserHostActivator.class,
+                "dev.crmbridge.wazzup.api,dev.crmbridge.wazzup.api.model,dev.crmbridge.wazzup.api.spi,javax.servlet,"
+                        + "javax.servlet.http,org.osgi.framework,org.osgi.service.cm,org.osgi.util.tracker",
+                ItDirectory.class, ItFactory.class, CookieSession.class, BrowserHostPages.class);
     }
 
     @Override
@@ -84,7 +95,7 @@ public final class BrowserHostActivator implements BundleActivator {
                     Hashtable<String, Object> p = new Hashtable<>();
                     p.put(WazzupConnector.PROPERTY_API_KEY, context.getProperty("wazzup.child.apiKey"));
                     p.put(WazzupConnector.PROPERTY_API_BASE_URL, context.getProperty("wazzup.child.emulator"));
-                    p.put("webhookSecret", "browser-host-webhook-secret-0123");
+                    p.put("webhookSecret", WEBHOOK_SECRET);
                     p.put("publicBaseUrl", "http://127.0.0.1:" + context.getProperty("org.osgi.service.http.port"));
                     p.put("counterPollSeconds", Integer.valueOf(context.getProperty("wazzup.child.poll")));
                     p.put("chatDealEvents", Boolean.TRUE);

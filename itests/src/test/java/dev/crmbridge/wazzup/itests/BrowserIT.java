@@ -16,7 +16,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -69,21 +68,11 @@ public class BrowserIT {
         work = Files.createTempDirectory(Path.of("target"), "browser-");
         Files.createDirectories(SHOTS);
 
-        String host = ChildFrameworks.hostBundle(work.resolve("host.jar"), "dev.crmbridge.wazzup.itests.browserhost",
-                BrowserHostActivator.class, "dev.crmbridge.wazzup.api,dev.crmbridge.wazzup.api.model,"
-                        + "dev.crmbridge.wazzup.api.spi,javax.servlet,javax.servlet.http,org.osgi.framework,"
-                        + "org.osgi.service.cm,org.osgi.util.tracker",
-                ItDirectory.class, ItFactory.class, CookieSession.class, BrowserHostPages.class);
         int port = WazzupTestSupport.freePort();
         base = "http://127.0.0.1:" + port;
-        List<String> bundles = new ArrayList<>(ChildFrameworks.bundles(ChildFrameworks.concat(ChildFrameworks.CORE,
-                ChildFrameworks.EVENT_ADMIN, ChildFrameworks.HTTP)));
-        bundles.addAll(ChildFrameworks.ours());
-        bundles.add(host);
-        child = ChildFrameworks.start(work.resolve("framework"), Map.of("org.osgi.service.http.port", Integer.toString(port),
-                "org.apache.felix.http.host", "127.0.0.1", "wazzup.child.emulator", wazzup.baseUrl().toString(),
-                "wazzup.child.apiKey", account.apiKey(), "wazzup.child.poll", Integer.toString(POLL_SECONDS)),
-                bundles, work.resolve("child.log"));
+        child = ChildFrameworks.startWithHttp(work, BrowserHostActivator.bundle(work.resolve("host.jar")), port,
+                Map.of("wazzup.child.emulator", wazzup.baseUrl().toString(), "wazzup.child.apiKey", account.apiKey(),
+                        "wazzup.child.poll", Integer.toString(POLL_SECONDS)));
         await("the host's users, contacts and deal in Wazzup, webhooks subscribed", Duration.ofSeconds(60),
                 () -> account.users().size() == 3 && account.contacts().size() == 3 && account.deals().size() == 1
                         && account.webhooks().messagesAndStatuses());
@@ -195,6 +184,13 @@ public class BrowserIT {
         browser.navigate().refresh();
         until("the deal on the host's page", () -> !browser.findElements(By.id("deal-" + dealId)).isEmpty());
         assertEquals("c-boris", browser.findElement(By.id("deal-" + dealId)).getAttribute("data-contacts"));
+
+        // no secret on the manager's pages or in the framework's log
+        String log = Files.readString(work.resolve("child.log"));
+        for (String secret : List.of(account.apiKey(), BrowserHostActivator.WEBHOOK_SECRET)) {
+            assertFalse("a secret on the page", browser.getPageSource().contains(secret));
+            assertFalse("a secret in the log", log.contains(secret));
+        }
     }
 
     // ---------------------------------------------------------------- helpers

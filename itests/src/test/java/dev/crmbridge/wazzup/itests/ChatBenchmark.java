@@ -10,7 +10,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -40,20 +39,10 @@ public final class ChatBenchmark {
         try (WazzupEmulator wazzup = WazzupEmulator.builder().start()) {
             wazzup.options().rateLimit(false);
             Account account = wazzup.createAccount();
-            String host = ChildFrameworks.hostBundle(work.resolve("host.jar"), "dev.crmbridge.wazzup.itests.browserhost",
-                    BrowserHostActivator.class, "dev.crmbridge.wazzup.api,dev.crmbridge.wazzup.api.model,"
-                            + "dev.crmbridge.wazzup.api.spi,javax.servlet,javax.servlet.http,org.osgi.framework,"
-                            + "org.osgi.service.cm,org.osgi.util.tracker",
-                    ItDirectory.class, ItFactory.class, CookieSession.class, BrowserHostPages.class);
             int port = WazzupTestSupport.freePort();
-            List<String> bundles = new ArrayList<>(ChildFrameworks.bundles(ChildFrameworks.concat(ChildFrameworks.CORE,
-                    ChildFrameworks.EVENT_ADMIN, ChildFrameworks.HTTP)));
-            bundles.addAll(ChildFrameworks.ours());
-            bundles.add(host);
-            Process child = ChildFrameworks.start(work.resolve("felix-cache"), Map.of("org.osgi.service.http.port",
-                    Integer.toString(port), "org.apache.felix.http.host", "127.0.0.1", "wazzup.child.emulator",
-                    wazzup.baseUrl().toString(), "wazzup.child.apiKey", account.apiKey(), "wazzup.child.poll", "30"),
-                    bundles, work.resolve("child.log"));
+            Process child = ChildFrameworks.startWithHttp(work, BrowserHostActivator.bundle(work.resolve("host.jar")), port,
+                    Map.of("wazzup.child.emulator", wazzup.baseUrl().toString(), "wazzup.child.apiKey", account.apiKey(),
+                            "wazzup.child.poll", "30"));
             try {
                 WazzupTestSupport.await("the host synced", Duration.ofSeconds(60),
                         () -> account.users().size() == 3 && account.contacts().size() == 3);

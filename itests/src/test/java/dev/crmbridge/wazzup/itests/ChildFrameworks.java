@@ -102,6 +102,21 @@ final class ChildFrameworks {
         return new ProcessBuilder(c).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     }
 
+    /**
+     * Starts a Felix framework with the connector's full set (EventAdmin, Felix HTTP on loopback
+     * {@code port}), our bundles and {@code host}, on {@code work/felix-cache}, logging to
+     * {@code work/child.log}.
+     */
+    static Process startWithHttp(Path work, String host, int port, Map<String, String> properties) throws IOException {
+        List<String> bundles = new ArrayList<>(bundles(concat(CORE, EVENT_ADMIN, HTTP)));
+        bundles.addAll(ours());
+        bundles.add(host);
+        Map<String, String> all = new java.util.HashMap<>(properties);
+        all.put("org.osgi.service.http.port", Integer.toString(port));
+        all.put("org.apache.felix.http.host", "127.0.0.1");
+        return start(work.resolve("felix-cache"), all, bundles, work.resolve("child.log"));
+    }
+
     static Path localRepo() {
         return Path.of(System.getProperty("org.ops4j.pax.url.mvn.localRepository",
                 System.getProperty("user.home") + "/.m2/repository"));

@@ -8,7 +8,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -38,14 +37,8 @@ public final class WebhookBenchmark {
                             + "org.osgi.service.cm,org.osgi.service.event,org.osgi.util.tracker",
                     ItDirectory.class);
             int port = WazzupTestSupport.freePort();
-            List<String> bundles = new ArrayList<>(ChildFrameworks.bundles(ChildFrameworks.concat(ChildFrameworks.CORE,
-                    ChildFrameworks.EVENT_ADMIN, ChildFrameworks.HTTP)));
-            bundles.addAll(ChildFrameworks.ours());
-            bundles.add(host);
-            Process child = ChildFrameworks.start(work.resolve("felix-cache"), Map.of("org.osgi.service.http.port",
-                    Integer.toString(port), "org.apache.felix.http.host", "127.0.0.1", "wazzup.child.emulator",
-                    wazzup.baseUrl().toString(), "wazzup.child.secret", SECRET, "wazzup.child.countFile", countFile.toString()),
-                    bundles, work.resolve("child.log"));
+            Process child = ChildFrameworks.startWithHttp(work, host, port, Map.of("wazzup.child.emulator",
+                    wazzup.baseUrl().toString(), "wazzup.child.secret", SECRET, "wazzup.child.countFile", countFile.toString()));
             try {
                 URI hook = URI.create("http://127.0.0.1:" + port + "/wazzup/webhook/" + SECRET);
                 HttpClient http = HttpClient.newHttpClient();

@@ -67,6 +67,12 @@ final class ChatServlet extends HttpServlet {
     @Override
     protected void doPost(HttpServletRequest req, HttpServletResponse resp) throws IOException {
         String path = req.getPathInfo() == null ? "" : req.getPathInfo();
+        // read first, whatever the answer: Jetty closes a connection whose request body was left unread,
+        // and the client's next request on it would fail
+        byte[] bytes = body(req);
+        if (bytes == null || bytes.length > MAX_BODY) {
+            resp.setHeader("Connection", "close"); // the rest stays unread
+        }
         if (!path.equals("/deal")) {
             error(resp, 404, "NOT_FOUND", "No such chat endpoint");
             return;
@@ -76,7 +82,16 @@ final class ChatServlet extends HttpServlet {
             error(resp, 403, "FORBIDDEN", "Missing the " + CSRF_HEADER + " header");
             return;
         }
-        withUser(req, resp, (s, user) -> deal(req, resp, s, user));
+        withUser(req, resp, (s, user) -> deal(bytes, resp, s, user));
+    }
+
+    /** The request body, up to one byte more than allowed; null when it could not be read. */
+    private static byte[] body(HttpServletRequest req) {
+        try (InputStream in = req.getInputStream()) {
+            return in.readNBytes(MAX_BODY + 1);
+        } catch (IOException e) {
+            return null;
+        }
     }
 
     private interface Handler {
@@ -144,15 +159,14 @@ final class ChatServlet extends HttpServlet {
         json(resp, 200, body);
     }
 
-    private void deal(HttpServletRequest req, HttpServletResponse resp, CrmSession s, SessionUser user) throws IOException {
+    private void deal(byte[] bytes, HttpServletResponse resp, CrmSession s, SessionUser user) throws IOException {
         if (!dealEvents) {
             error(resp, 409, "DEAL_EVENTS_OFF", "Deals are created by Wazzup's webhooks here, not by the page");
             return;
         }
         JsonNode body;
-        try (InputStream in = req.getInputStream()) {
-            byte[] bytes = in.readNBytes(MAX_BODY + 1);
-            body = bytes.length > MAX_BODY ? null : Json.mapper().readTree(bytes);
+        try {
+            body = bytes == null || bytes.length > MAX_BODY ? null : Json.mapper().readTree(bytes);
         } catch (IOException e) {
             body = null;
         }

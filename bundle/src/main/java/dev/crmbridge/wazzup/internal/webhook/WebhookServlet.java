@@ -44,20 +44,25 @@ final class WebhookServlet extends HttpServlet {
         this.creations = creations;
     }
 
+    /** How much of an unauthorised request's body is read to keep the connection usable. */
+    private static final long UNAUTHORIZED_SWALLOW = 64 * 1024;
+    /** How much beyond the limit an oversized body is read to keep the connection usable. */
+    private static final long TOO_LARGE_SWALLOW = 4L * 1024 * 1024;
+
     @Override
     protected void doPost(HttpServletRequest req, HttpServletResponse resp) throws IOException {
         if (!authorized(req)) {
             // no detail: a caller without the secret learns nothing
-            answer(resp, 401, Map.of("error", "UNAUTHORIZED"));
+            refuse(req, resp, UNAUTHORIZED_SWALLOW, 401, Map.of("error", "UNAUTHORIZED"));
             return;
         }
         if (req.getContentLengthLong() > maxBody) {
-            answer(resp, 413, Map.of("error", "TOO_LARGE", "description", "the body exceeds " + maxBody + " bytes"));
+            refuse(req, resp, maxBody + TOO_LARGE_SWALLOW, 413, Map.of("error", "TOO_LARGE", "description", "the body exceeds " + maxBody + " bytes"));
             return;
         }
         byte[] body = read(req.getInputStream());
         if (body == null) {
-            answer(resp, 413, Map.of("error", "TOO_LARGE", "description", "the body exceeds " + maxBody + " bytes"));
+            refuse(req, resp, TOO_LARGE_SWALLOW, 413, Map.of("error", "TOO_LARGE", "description", "the body exceeds " + maxBody + " bytes"));
             return;
         }
         JsonNode json;
@@ -127,6 +132,35 @@ final class WebhookServlet extends HttpServlet {
 
     private static void reply(HttpServletResponse resp, Creations.Answer a) throws IOException {
         answer(resp, a.status(), a.body());
+    }
+
+    /**
+     * Refuses a request whose body was not (fully) read. The rest of the body, up to {@code allowance}
+     * bytes, is read and dropped so that the connection can serve the client's next request (as Tomcat's
+     * "swallow" does); a longer one is not read and the answer says the connection ends with it: Jetty
+     * closes such a connection, and a client that reused it would lose its next request.
+     */
+    private static void refuse(HttpServletRequest req, HttpServletResponse resp, long allowance, int status, Object body)
+            throws IOException {
+        long length = req.getContentLengthLong();
+        boolean consumed = false;
+        if (length <= allowance) {
+            try {
+                InputStream in = req.getInputStream();
+                byte[] buf = new byte[8192];
+                long total = 0;
+                for (int n; total <= allowance && (n = in.read(buf)) >= 0; ) {
+                    total += n;
+                }
+                consumed = total <= allowance;
+            } catch (IOException e) {
+                consumed = false;
+            }
+        }
+        if (!consumed) {
+            resp.setHeader("Connection", "close");
+        }
+        answer(resp, status, body);
     }
 
     private static void answer(HttpServletResponse resp, int status, Object body) throws IOException {
