@@ -165,6 +165,11 @@ public class BrowserIT {
         click(browser.findElement(By.cssSelector("#contact-c-boris wazzup-chat-button")));
         inChatWindow(() -> {
             assertEquals(Set.of("whatsapp:79014445566"), chats());
+            // a message of the same shape from the CRM page's own origin (not Wazzup's) is ignored
+            browser.switchTo().defaultContent();
+            browser.executeScript("window.postMessage({type: 'WZ_CREATE_ENTITY', data: {chatType: 'whatsapp',"
+                    + " chatId: '79011112233'}}, '*');");
+            browser.switchTo().frame(browser.findElement(By.id("wazzup-chat-frame")));
             browser.findElement(By.cssSelector("#wz-deals summary")).click();
             screenshot("deals-dropdown");
             browser.findElement(By.id("wz-plus")).click();
@@ -176,7 +181,8 @@ public class BrowserIT {
         screenshot("deal-created");
         closeChatWindow();
         List<String> made = hostDeals();
-        assertEquals("one deal for one click", dealsBefore + 1, made.size());
+        assertEquals("one deal for one click, none for the forged message", dealsBefore + 1, made.size());
+        assertEquals(1, browser.findElements(By.cssSelector("#created-deals li")).size());
         assertEquals("the host's factory made it", "HOST DEAL " + dealId + " u1 [c-boris]", made.get(made.size() - 1));
         await("the deal in Wazzup", Duration.ofSeconds(30), () -> account.deal(dealId).isPresent());
         Deal inWazzup = account.deal(dealId).orElseThrow();
