@@ -81,6 +81,8 @@ public final class SyncEngine implements AutoCloseable {
     private final Map<EntityType, Set<String>> fresh = new EnumMap<>(EntityType.class);
     private volatile boolean running;
     private volatile boolean reconcileRequested;
+    private static final String RECONCILE_REQUESTED = "reconcile.requested";
+    private static final String REQUESTED = "1";
     private volatile boolean initialComplete;
     /** The initial sync's next page, ahead of the store (which records it after the page's writes). */
     private String nextCursor;
@@ -284,6 +286,9 @@ public final class SyncEngine implements AutoCloseable {
 
     private void loop() {
         long nextReconcile = nextReconcileAt();
+        if (REQUESTED.equals(store.meta(RECONCILE_REQUESTED))) {
+            reconcileRequested = true; // asked of an earlier engine (a configuration change, a restart)
+        }
         boolean initialDone = false;
         while (running) {
             try {
@@ -1078,6 +1083,10 @@ public final class SyncEngine implements AutoCloseable {
                 queued += reconcile(type, dir, now);
             }
         } catch (WazzupException e) {
+            if (!running) {
+                LOG.debug("Wazzup sync: reconciliation stopped with the engine; the next engine does it");
+                return;
+            }
             LOG.warn("Wazzup sync: reconciliation stopped: {}", e.getMessage());
             problem("reconciliation failed: " + e.getMessage());
             return;
@@ -1086,6 +1095,7 @@ public final class SyncEngine implements AutoCloseable {
             return;
         }
         store.meta("reconcile.last", Long.toString(now));
+        store.meta(RECONCILE_REQUESTED, null);
         LOG.info("Wazzup sync: reconciliation queued {} differences in {} ms", queued, (System.nanoTime() - t0) / 1_000_000);
     }
 
@@ -1219,6 +1229,7 @@ public final class SyncEngine implements AutoCloseable {
     }
 
     public void resyncAll() {
+        store.meta(RECONCILE_REQUESTED, REQUESTED); // durable: survives the engine that was asked
         reconcileRequested = true;
         wake();
     }
