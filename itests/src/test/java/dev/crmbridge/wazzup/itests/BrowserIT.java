@@ -10,13 +10,10 @@ import dev.crmbridge.wazzup.emulator.Account;
 import dev.crmbridge.wazzup.emulator.WazzupEmulator;
 import dev.crmbridge.wazzup.emulator.model.Deal;
 import dev.crmbridge.wazzup.emulator.model.Delivery;
-import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -25,14 +22,9 @@ import org.junit.After;
 import org.junit.Before;
 import org.junit.Test;
 import org.openqa.selenium.By;
-import org.openqa.selenium.OutputType;
-import org.openqa.selenium.SearchContext;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.Select;
-import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * What a manager sees, in real headless Chromium: a host CRM in a child OSGi framework (Felix, the
@@ -46,27 +38,21 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  */
 public class BrowserIT {
 
-    static final Path SHOTS = Path.of("target", "screenshots");
     private static final int POLL_SECONDS = 5;
-    private static final String CHROMIUM = System.getProperty("wazzup.chromium", "/usr/bin/chromium");
-    private static final String DRIVER = System.getProperty("wazzup.chromedriver", "/usr/bin/chromedriver");
 
     private WazzupEmulator wazzup;
     private Account account;
     private Process child;
+    private Chromium chromium;
     private ChromeDriver browser;
     private Path work;
     private String base;
-    private int shot;
 
     @Before
     public void setUp() throws Exception {
-        assertTrue("Chromium is missing: run bin/setup-test-deps (apt-get install chromium chromium-driver)",
-                new File(CHROMIUM).canExecute() && new File(DRIVER).canExecute());
         wazzup = WazzupEmulator.builder().start();
         account = wazzup.createAccount();
         work = Files.createTempDirectory(Path.of("target"), "browser-");
-        Files.createDirectories(SHOTS);
 
         int port = WazzupTestSupport.freePort();
         base = "http://127.0.0.1:" + port;
@@ -84,21 +70,14 @@ public class BrowserIT {
             account.managerReplies(chat[2], chat[0], chat[1], "Good afternoon, how can I help?");
         }
 
-        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(new File(DRIVER))
-                .usingAnyFreePort().withLogFile(work.resolve("chromedriver.log").toFile()).build();
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(CHROMIUM);
-        options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--disable-quic", "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--no-first-run", "--no-default-browser-check", "--window-size=1280,900",
-                "--user-data-dir=" + work.resolve("profile").toAbsolutePath());
-        browser = new ChromeDriver(service, options);
+        chromium = new Chromium(work, "browser");
+        browser = chromium.driver;
     }
 
     @After
     public void tearDown() {
-        if (browser != null) {
-            browser.quit();
+        if (chromium != null) {
+            chromium.close();
         }
         if (child != null) {
             child.destroyForcibly();
@@ -115,42 +94,42 @@ public class BrowserIT {
         assertTrue("no session: the host sends the manager to sign in", browser.getCurrentUrl().endsWith("/crm/login"));
         new Select(browser.findElement(By.id("user"))).selectByValue("u1");
         browser.findElement(By.id("sign-in")).click();
-        until("the home page", () -> browser.findElements(By.id("me")).size() == 1);
+        chromium.until("the home page", () -> browser.findElements(By.id("me")).size() == 1);
         assertEquals("u1", browser.findElement(By.id("me")).getAttribute("data-user-id"));
         assertTrue("Vera is Manager 2's", browser.findElements(By.id("contact-c-vera")).isEmpty());
-        screenshot("home");
+        chromium.screenshot("home");
 
         // the global button opens this manager's window with all their chats
-        click(browser.findElement(By.cssSelector("#toolbar wazzup-chat-button")));
-        inChatWindow(() -> {
+        Chromium.click(browser.findElement(By.cssSelector("#toolbar wazzup-chat-button")));
+        chromium.inChatWindow(() -> {
             assertEquals("u1", browser.findElement(By.id("wz-user")).getAttribute("data-user-id"));
             assertEquals("global", browser.findElement(By.id("wz-scope")).getText());
-            Set<String> chats = chats();
+            Set<String> chats = chromium.chats();
             assertEquals("Manager 1's conversations", Set.of("whatsapp:79011112233", "telegram:anna_p"), chats);
             assertFalse("another manager's chat", chats.contains("whatsapp:79017778899"));
-            screenshot("global-window");
+            chromium.screenshot("global-window");
         });
-        closeChatWindow();
+        chromium.closeChatWindow();
 
         // a contact's button opens only that contact's chats, the first one active
-        click(browser.findElement(By.cssSelector("#contact-c-anna wazzup-chat-button")));
-        inChatWindow(() -> {
+        Chromium.click(browser.findElement(By.cssSelector("#contact-c-anna wazzup-chat-button")));
+        chromium.inChatWindow(() -> {
             assertEquals("card", browser.findElement(By.id("wz-scope")).getText());
-            assertEquals(Set.of("whatsapp:79011112233", "telegram:anna_p"), chats());
+            assertEquals(Set.of("whatsapp:79011112233", "telegram:anna_p"), chromium.chats());
             assertEquals("whatsapp:79011112233", browser.findElement(By.id("wz-active")).getAttribute("data-chat"));
-            screenshot("contact-window");
+            chromium.screenshot("contact-window");
         });
-        closeChatWindow();
+        chromium.closeChatWindow();
 
         // a customer writes: the badge shows it within one poll interval
         WebElement global = browser.findElement(By.cssSelector("#toolbar wazzup-chat-button"));
-        until("the first counter", () -> global.getAttribute("data-count") != null);
+        chromium.until("the first counter", () -> global.getAttribute("data-count") != null);
         assertEquals("0", global.getAttribute("data-count"));
         long wrote = System.nanoTime();
         List<Delivery> hooks = account.customerWrites("whatsapp", "79014445566", "Is the sofa still for sale?")
                 .deliveries("messages");
         assertEquals("the connector took the messages webhook", 200, hooks.get(0).status());
-        until("the badge shows the message", Duration.ofSeconds(POLL_SECONDS + 3),
+        chromium.until("the badge shows the message", Duration.ofSeconds(POLL_SECONDS + 3),
                 () -> "1".equals(global.getAttribute("data-count")));
         long tookMillis = (System.nanoTime() - wrote) / 1_000_000;
         System.out.println("BrowserIT: the badge showed the customer's message after " + tookMillis + " ms (poll "
@@ -158,28 +137,28 @@ public class BrowserIT {
         WebElement badge = global.getShadowRoot().findElement(By.cssSelector(".badge"));
         assertEquals("1", badge.getText());
         assertTrue(badge.getAttribute("class").contains("red"));
-        screenshot("badge");
+        chromium.screenshot("badge");
 
         // "+" in the Deals dropdown of Boris's chat makes a deal in the host
         long dealsBefore = hostDeals().size(); // Wazzup made deals for new clients by webhook already
-        click(browser.findElement(By.cssSelector("#contact-c-boris wazzup-chat-button")));
-        inChatWindow(() -> {
-            assertEquals(Set.of("whatsapp:79014445566"), chats());
+        Chromium.click(browser.findElement(By.cssSelector("#contact-c-boris wazzup-chat-button")));
+        chromium.inChatWindow(() -> {
+            assertEquals(Set.of("whatsapp:79014445566"), chromium.chats());
             // a message of the same shape from the CRM page's own origin (not Wazzup's) is ignored
             browser.switchTo().defaultContent();
             browser.executeScript("window.postMessage({type: 'WZ_CREATE_ENTITY', data: {chatType: 'whatsapp',"
                     + " chatId: '79011112233'}}, '*');");
             browser.switchTo().frame(browser.findElement(By.id("wazzup-chat-frame")));
             browser.findElement(By.cssSelector("#wz-deals summary")).click();
-            screenshot("deals-dropdown");
+            chromium.screenshot("deals-dropdown");
             browser.findElement(By.id("wz-plus")).click();
         });
-        until("the page hears of the new deal", () -> !browser.findElements(By.cssSelector("#created-deals li")).isEmpty());
+        chromium.until("the page hears of the new deal", () -> !browser.findElements(By.cssSelector("#created-deals li")).isEmpty());
         assertNull("no error shown", browser.findElement(By.tagName("body")).getAttribute("data-wazzup-error"));
         String dealId = browser.findElement(By.cssSelector("#created-deals li")).getAttribute("data-deal-id");
         assertNotNull(dealId);
-        screenshot("deal-created");
-        closeChatWindow();
+        chromium.screenshot("deal-created");
+        chromium.closeChatWindow();
         List<String> made = hostDeals();
         assertEquals("one deal for one click, none for the forged message", dealsBefore + 1, made.size());
         assertEquals(1, browser.findElements(By.cssSelector("#created-deals li")).size());
@@ -188,7 +167,7 @@ public class BrowserIT {
         Deal inWazzup = account.deal(dealId).orElseThrow();
         assertEquals("u1", inWazzup.responsibleUserId());
         browser.navigate().refresh();
-        until("the deal on the host's page", () -> !browser.findElements(By.id("deal-" + dealId)).isEmpty());
+        chromium.until("the deal on the host's page", () -> !browser.findElements(By.id("deal-" + dealId)).isEmpty());
         assertEquals("c-boris", browser.findElement(By.id("deal-" + dealId)).getAttribute("data-contacts"));
 
         // no secret on the manager's pages or in the framework's log
@@ -201,62 +180,9 @@ public class BrowserIT {
 
     // ---------------------------------------------------------------- helpers
 
-    private interface Step {
-        void run() throws Exception;
-    }
-
-    /** Clicks the button inside a chat button's shadow root, as a manager would. */
-    private static void click(WebElement chatButton) {
-        SearchContext shadow = chatButton.getShadowRoot();
-        shadow.findElement(By.cssSelector("button")).click();
-    }
-
-    /** Waits for the modal and its chat page, runs {@code step} inside the frame, then returns to the page. */
-    private void inChatWindow(Step step) throws Exception {
-        until("the chat window", () -> {
-            List<WebElement> modal = browser.findElements(By.id("wazzup-chat-modal"));
-            return !modal.isEmpty() && modal.get(0).isDisplayed();
-        });
-        browser.switchTo().frame(browser.findElement(By.id("wazzup-chat-frame")));
-        try {
-            until("the emulator's chat page", () -> !browser.findElements(By.id("wz-user")).isEmpty());
-            step.run();
-        } finally {
-            browser.switchTo().defaultContent();
-        }
-    }
-
-    private void closeChatWindow() {
-        browser.findElement(By.id("wazzup-chat-close")).click();
-        until("the modal closed", () -> !browser.findElement(By.id("wazzup-chat-modal")).isDisplayed());
-    }
-
     /** The deals the host's factory made, as its log lines. */
     private List<String> hostDeals() throws IOException {
         return Files.readString(work.resolve("child.log")).lines().filter(l -> l.startsWith("HOST DEAL ")).toList();
-    }
-
-    private Set<String> chats() {
-        Set<String> out = new HashSet<>();
-        for (WebElement a : browser.findElements(By.cssSelector("#wz-chats a.chat"))) {
-            out.add(a.getAttribute("data-chat"));
-        }
-        return out;
-    }
-
-    private void screenshot(String name) throws IOException {
-        File f = browser.getScreenshotAs(OutputType.FILE);
-        Files.copy(f.toPath(), SHOTS.resolve(String.format("browser-%02d-%s.png", ++shot, name)),
-                StandardCopyOption.REPLACE_EXISTING);
-    }
-
-    private void until(String what, BooleanSupplier condition) {
-        until(what, Duration.ofSeconds(15), condition);
-    }
-
-    private void until(String what, Duration timeout, BooleanSupplier condition) {
-        new WebDriverWait(browser, timeout, Duration.ofMillis(100)).withMessage(what)
-                .until(d -> condition.getAsBoolean());
     }
 
     private static void await(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {

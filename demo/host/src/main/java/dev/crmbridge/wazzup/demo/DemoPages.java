@@ -35,7 +35,7 @@ import org.osgi.service.component.annotations.ReferencePolicy;
  * from the {@link ChatButton} services by slot: the page needs no other knowledge of them.
  */
 @Component(service = Servlet.class, property = {
-    "osgi.http.whiteboard.servlet.pattern=",
+    "osgi.http.whiteboard.servlet.pattern=/",
     "osgi.http.whiteboard.servlet.pattern=/login",
     "osgi.http.whiteboard.servlet.pattern=/logout",
     "osgi.http.whiteboard.servlet.pattern=/contacts/*",
