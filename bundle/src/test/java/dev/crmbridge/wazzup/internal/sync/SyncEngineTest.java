@@ -307,6 +307,23 @@ class SyncEngineTest {
     }
 
     @Test
+    void aResyncAskedOfAnEngineThatStopsIsDoneByTheNextOne() {
+        TestDirectory crm = TestDirectory.generated(2, 0, 40, 0);
+        SyncSettings settings = SyncHarness.settings(IntegrationScheme.CONTACTS_ONLY);
+        harness(crm).start(settings);
+        await("synced", TIMEOUT, () -> h.account.contacts().size() == 40 && h.pending() == 0);
+        // Wazzup loses data (as the demo's emulator does between runs); the resync is asked for while
+        // Wazzup cannot answer, and the engine stops (a configuration change) before it could do it
+        h.client.contacts().delete("c000001");
+        h.wazzup.faults().outage(Duration.ofSeconds(60), 503);
+        h.engine.resyncAll();
+        h.stop();
+        h.wazzup.faults().outage(Duration.ZERO, 503);
+        h.start(settings);
+        await("repaired by the next engine", TIMEOUT, () -> h.account.contact("c000001").isPresent() && h.pending() == 0);
+    }
+
+    @Test
     void anotherAccountGetsEverythingAgain() {
         TestDirectory crm = TestDirectory.generated(1, 0, 20, 0);
         harness(crm).start(SyncHarness.settings(IntegrationScheme.CONTACTS_ONLY));
