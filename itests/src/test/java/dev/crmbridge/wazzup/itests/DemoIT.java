@@ -141,6 +141,11 @@ public class DemoIT {
         browser.get(base + "/deals?q=Marta");
         chromium.until("the new client's deal", () -> browser.getPageSource().contains("Deal with Marta Novak"));
         chromium.screenshot("new-client-deal");
+        // ... and the message itself became a notification (the connector's message/RECEIVED event)
+        browser.get(base + "/messages");
+        chromium.until("the notification", () -> browser.findElements(By.cssSelector("#messages tr.message")).stream()
+                .anyMatch(r -> r.getText().contains("Hello! Do you deliver?") && r.getText().contains("Marta Novak")));
+        chromium.screenshot("messages");
 
         // the Web Console: the configuration form, the key as a password field, the sync status
         browser.get("http://admin:admin@127.0.0.1:" + port + "/system/console/configMgr/dev.crmbridge.wazzup");

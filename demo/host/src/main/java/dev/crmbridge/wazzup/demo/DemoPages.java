@@ -41,6 +41,7 @@ import org.osgi.service.component.annotations.ReferencePolicy;
     "osgi.http.whiteboard.servlet.pattern=/contacts/*",
     "osgi.http.whiteboard.servlet.pattern=/deals/*",
     "osgi.http.whiteboard.servlet.pattern=/admin",
+    "osgi.http.whiteboard.servlet.pattern=/messages",
     "osgi.http.whiteboard.servlet.name=demo-crm"})
 public final class DemoPages extends HttpServlet {
 
@@ -50,6 +51,7 @@ public final class DemoPages extends HttpServlet {
     private final transient DemoCrm crm;
     private final transient DemoStore store;
     private final transient DemoSession session;
+    private final transient DemoNotifications notifications;
     private final String emulatorUrl;
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
@@ -59,7 +61,9 @@ public final class DemoPages extends HttpServlet {
     private volatile SyncStatus sync;
 
     @Activate
-    public DemoPages(@Reference DemoCrm crm, @Reference DemoSession session, BundleContext context) {
+    public DemoPages(@Reference DemoCrm crm, @Reference DemoSession session, @Reference DemoNotifications notifications,
+            BundleContext context) {
+        this.notifications = notifications;
         this.crm = crm;
         this.store = crm.store();
         this.session = session;
@@ -110,6 +114,7 @@ public final class DemoPages extends HttpServlet {
                     }
                 }
             }
+            case "messages" -> page(resp, u, "Messages", messages(u));
             case "admin" -> {
                 if (!u.administrator()) {
                     resp.setStatus(403);
@@ -351,6 +356,31 @@ public final class DemoPages extends HttpServlet {
         return h.toString();
     }
 
+    private String messages(SessionUser u) {
+        StringBuilder h = new StringBuilder("<h1>Messages from customers</h1><p>What the connector's "
+                + "<code>message/RECEIVED</code> events brought, for the chats you are responsible for.</p>");
+        List<DemoNotifications.Notification> list = notifications.of(u);
+        if (list.isEmpty()) {
+            h.append("<p id=\"no-messages\">No message yet.</p>");
+        }
+        h.append("<table id=\"messages\">");
+        for (DemoNotifications.Notification n : list) {
+            h.append("<tr class=\"message\"><td>").append(esc(n.time().toString().substring(11, 19))).append("</td><td>");
+            if (!n.contactIds().isEmpty()) {
+                h.append("<a href=\"/contacts/").append(esc(n.contactIds().get(0))).append("\">")
+                        .append(esc(n.contactName() == null ? n.contactIds().get(0) : n.contactName())).append("</a>");
+            } else {
+                h.append(esc(n.contactName() == null ? n.chatType() + " " + n.chatId() : n.contactName()));
+            }
+            h.append("</td><td>").append(esc(n.text())).append("</td><td>");
+            if (!n.contactIds().isEmpty()) {
+                h.append(button(ChatButton.SLOT_CONTACT_CARD, n.contactIds().get(0)));
+            }
+            h.append("</td></tr>");
+        }
+        return h.append("</table>").toString();
+    }
+
     private String admin() {
         StringBuilder h = new StringBuilder("<h1>Wazzup connector</h1>");
         SyncStatus s = sync;
@@ -391,6 +421,9 @@ public final class DemoPages extends HttpServlet {
         if (u != null) {
             h.append("<header><a href=\"/contacts\" class=\"brand\">Demo CRM</a><nav><a href=\"/contacts\">Contacts</a>")
                     .append("<a href=\"/deals\">Deals</a>");
+            int messages = notifications.of(u).size();
+            h.append("<a href=\"/messages\" id=\"messages-link\">Messages").append(messages == 0 ? "" : " (" + messages + ")")
+                    .append("</a>");
             if (u.administrator()) {
                 h.append("<a href=\"/admin\">Wazzup</a><a href=\"/system/console/configMgr/dev.crmbridge.wazzup\">Settings</a>");
             }

@@ -55,7 +55,8 @@ public final class DemoLauncher {
         }
         Path data = Path.of(o.data).toAbsolutePath();
         Files.createDirectories(data);
-        String crmUrl = "http://" + (o.host.equals("0.0.0.0") ? "localhost" : o.host) + ":" + o.port;
+        String crmUrl = "http://" + (o.host.equals("0.0.0.0") || o.host.equals("127.0.0.1") ? "localhost" : o.host) + ":"
+                + o.port;
 
         WazzupEmulator emulator = null;
         String apiBaseUrl;
@@ -347,6 +348,9 @@ public final class DemoLauncher {
                     }
                 }
             }
+            if (o.apiKey == null && System.getenv("WAZZUP_API_KEY") != null && !System.getenv("WAZZUP_API_KEY").isBlank()) {
+                o.apiKey = System.getenv("WAZZUP_API_KEY").trim(); // keeps the key off the process list
+            }
             return o;
         }
 
@@ -356,6 +360,7 @@ public final class DemoLauncher {
             out.println("         [--log-level WARN]");
             out.println("Without --api-key the Wazzup emulator stands in for Wazzup; with it the demo talks to Wazzup,");
             out.println("which sends webhooks to --public-url (an address it can reach, e.g. a tunnel to --port).");
+            out.println("The key may come from the environment instead: WAZZUP_API_KEY (not shown in the process list).");
         }
     }
 }
