@@ -17,7 +17,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.BooleanSupplier;
 import org.junit.After;
 import org.junit.Before;
 import org.junit.Test;
@@ -59,7 +58,7 @@ public class BrowserIT {
         child = ChildFrameworks.startWithHttp(work, BrowserHostActivator.bundle(work.resolve("host.jar")), port,
                 Map.of("wazzup.child.emulator", wazzup.baseUrl().toString(), "wazzup.child.apiKey", account.apiKey(),
                         "wazzup.child.poll", Integer.toString(POLL_SECONDS)));
-        await("the host's users, contacts and deal in Wazzup, webhooks subscribed", Duration.ofSeconds(60),
+        WazzupTestSupport.await("the host's users, contacts and deal in Wazzup, webhooks subscribed", Duration.ofSeconds(60),
                 () -> account.users().size() == 3 && account.contacts().size() == 3 && account.deals().size() == 1
                         && account.webhooks().messagesAndStatuses());
 
@@ -163,7 +162,7 @@ public class BrowserIT {
         assertEquals("one deal for one click, none for the forged message", dealsBefore + 1, made.size());
         assertEquals(1, browser.findElements(By.cssSelector("#created-deals li")).size());
         assertEquals("the host's factory made it", "HOST DEAL " + dealId + " u1 [c-boris]", made.get(made.size() - 1));
-        await("the deal in Wazzup", Duration.ofSeconds(30), () -> account.deal(dealId).isPresent());
+        WazzupTestSupport.await("the deal in Wazzup", Duration.ofSeconds(30), () -> account.deal(dealId).isPresent());
         Deal inWazzup = account.deal(dealId).orElseThrow();
         assertEquals("u1", inWazzup.responsibleUserId());
         browser.navigate().refresh();
@@ -183,15 +182,5 @@ public class BrowserIT {
     /** The deals the host's factory made, as its log lines. */
     private List<String> hostDeals() throws IOException {
         return Files.readString(work.resolve("child.log")).lines().filter(l -> l.startsWith("HOST DEAL ")).toList();
-    }
-
-    private static void await(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            Thread.sleep(50);
-        }
     }
 }

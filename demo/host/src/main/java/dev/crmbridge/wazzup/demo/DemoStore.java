@@ -129,12 +129,10 @@ public final class DemoStore {
                 List.of(afterId == null ? "" : afterId, limit));
     }
 
+    /** The contacts with these ids (those that exist), in id order. */
     public List<Contact> contacts(Collection<String> ids) {
-        List<Contact> out = new ArrayList<>();
-        for (String id : ids) {
-            out.addAll(contacts("select id, name, responsible, company, email from contacts where id = ?", List.of(id)));
-        }
-        return out;
+        return ids.isEmpty() ? List.of() : contacts("select id, name, responsible, company, email from contacts "
+                + "where id = any(?) order by id", List.of((Object) ids.toArray(String[]::new)));
     }
 
     public Optional<Contact> contact(String id) {
@@ -163,12 +161,8 @@ public final class DemoStore {
     }
 
     public List<Deal> deals(Collection<String> ids) {
-        List<Deal> out = new ArrayList<>();
-        for (String id : ids) {
-            out.addAll(deals("select id, name, responsible, pipeline_id, stage_id, amount, closed from deals where id = ?",
-                    List.of(id)));
-        }
-        return out;
+        return ids.isEmpty() ? List.of() : deals("select id, name, responsible, pipeline_id, stage_id, amount, closed "
+                + "from deals where id = any(?) order by id", List.of((Object) ids.toArray(String[]::new)));
     }
 
     public Optional<Deal> deal(String id) {
@@ -280,12 +274,17 @@ public final class DemoStore {
     private List<Contact> contacts(String sql, List<?> params) {
         List<String[]> rows = query(sql, params, r -> new String[] {r.getString(1), r.getString(2), r.getString(3),
                 r.getString(4), r.getString(5)});
+        // the messengers of the whole page in one query
+        Map<String, List<ChatHandle>> chats = new java.util.HashMap<>();
+        if (!rows.isEmpty()) {
+            query("select contact_id, chat_type, chat_id, username, phone from contact_chats where contact_id = any(?) "
+                    + "order by contact_id, pos", List.of((Object) rows.stream().map(r -> r[0]).toArray(String[]::new)),
+                    x -> chats.computeIfAbsent(x.getString(1), k -> new ArrayList<>())
+                            .add(new ChatHandle(x.getString(2), x.getString(3), x.getString(4), x.getString(5))));
+        }
         List<Contact> out = new ArrayList<>(rows.size());
         for (String[] r : rows) {
-            List<ChatHandle> chats = query("select chat_type, chat_id, username, phone from contact_chats where contact_id = ? "
-                    + "order by pos", List.of(r[0]), x -> new ChatHandle(x.getString(1), x.getString(2), x.getString(3),
-                    x.getString(4)));
-            out.add(new Contact(r[0], r[1], r[2], r[3], r[4], chats));
+            out.add(new Contact(r[0], r[1], r[2], r[3], r[4], chats.getOrDefault(r[0], List.of())));
         }
         return out;
     }
@@ -293,11 +292,16 @@ public final class DemoStore {
     private List<Deal> deals(String sql, List<?> params) {
         List<Deal> rows = query(sql, params, r -> new Deal(r.getString(1), r.getString(2), r.getString(3), r.getString(4),
                 r.getString(5), r.getBigDecimal(6), r.getBoolean(7), List.of()));
+        Map<String, List<String>> contacts = new java.util.HashMap<>();
+        if (!rows.isEmpty()) {
+            query("select deal_id, contact_id from deal_contacts where deal_id = any(?) order by deal_id, contact_id",
+                    List.of((Object) rows.stream().map(Deal::id).toArray(String[]::new)),
+                    x -> contacts.computeIfAbsent(x.getString(1), k -> new ArrayList<>()).add(x.getString(2)));
+        }
         List<Deal> out = new ArrayList<>(rows.size());
         for (Deal d : rows) {
             out.add(new Deal(d.id(), d.name(), d.responsibleUserId(), d.pipelineId(), d.stageId(), d.amount(), d.closed(),
-                    query("select contact_id from deal_contacts where deal_id = ? order by contact_id", List.of(d.id()),
-                            r -> r.getString(1))));
+                    contacts.getOrDefault(d.id(), List.of())));
         }
         return out;
     }
