@@ -107,9 +107,12 @@ public class WebhookIT extends WazzupTestSupport {
         registrations.forEach(ServiceRegistration::unregister);
     }
 
+    private String apiKey;
+
     private SyncStatus connect(Map<String, Object> extra) throws Exception {
         String[] account = wazzup.createAccount();
         accountId = account[0];
+        apiKey = account[1];
         Map<String, Object> props = new HashMap<>(Map.of(WazzupConnector.PROPERTY_API_KEY, account[1],
                 WazzupConnector.PROPERTY_API_BASE_URL, wazzup.baseUrl(), "webhookSecret", SECRET, "batchDelayMillis", 100));
         props.putAll(extra);
@@ -298,6 +301,8 @@ public class WebhookIT extends WazzupTestSupport {
                 .toList();
         assertTrue("the connector's log lines were captured: " + lines.size(), lines.stream().anyMatch(l -> l.contains("Wazzup")));
         assertTrue("the secret is in no log line", lines.stream().noneMatch(l -> l.contains(SECRET)));
+        // nor the API key: HttpClient's header and wire loggers (DEBUG here) see no request of ours
+        assertTrue("the API key is in no log line", lines.stream().noneMatch(l -> l.contains(apiKey)));
         out.println("checked " + lines.size() + " log lines; none has the secret");
     }
 

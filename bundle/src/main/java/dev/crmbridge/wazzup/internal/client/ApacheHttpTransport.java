@@ -21,7 +21,11 @@ import org.apache.hc.core5.io.CloseMode;
 import org.apache.hc.core5.util.TimeValue;
 import org.apache.hc.core5.util.Timeout;
 
-/** The production transport: HttpClient 5 (embedded privately) with a pooled connection manager. */
+/**
+ * The production transport: HttpClient 5 (embedded privately) with a pooled connection manager whose
+ * connections log no header and no byte ({@link QuietConnection}): the key must not reach the host's
+ * logs at any level.
+ */
 public final class ApacheHttpTransport implements HttpTransport {
 
     /** Upper bound of simultaneous connections to the API; the rate limiter is the real throttle. */
@@ -31,6 +35,7 @@ public final class ApacheHttpTransport implements HttpTransport {
 
     public ApacheHttpTransport(Duration connectTimeout, Duration responseTimeout) {
         PoolingHttpClientConnectionManager pool = PoolingHttpClientConnectionManagerBuilder.create()
+                .setConnectionFactory(QuietConnection.FACTORY) // headers and bytes never reach a log
                 .setMaxConnTotal(MAX_CONNECTIONS)
                 .setMaxConnPerRoute(MAX_CONNECTIONS)
                 .setDefaultConnectionConfig(ConnectionConfig.custom()
