@@ -56,4 +56,18 @@ public interface CrmSession {
      * @return {@code false} makes the connector answer 403
      */
     boolean maySeeDeal(SessionUser user, String dealId);
+
+    /**
+     * Where to send a browser that must sign in first, to come back to {@code returnTo} afterwards (the
+     * WAuth confirmation page when Wazzup's redirect finds nobody signed in). Without one the page asks
+     * the user to sign in and open the link again.
+     *
+     * @param request the request that found nobody signed in
+     * @param returnTo the path and query to return to, starting with {@code /}
+     * @return the sign-in page's URL (absolute, or a path on this host), or empty
+     * @since 1.0
+     */
+    default Optional<String> signInUrl(HttpServletRequest request, String returnTo) {
+        return Optional.empty();
+    }
 }

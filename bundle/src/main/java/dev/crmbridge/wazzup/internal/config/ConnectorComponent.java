@@ -21,6 +21,7 @@ import dev.crmbridge.wazzup.api.sync.WebhookState;
 import dev.crmbridge.wazzup.internal.client.RateLimiters;
 import dev.crmbridge.wazzup.internal.client.RetryPolicy;
 import dev.crmbridge.wazzup.internal.client.WazzupClient;
+import dev.crmbridge.wazzup.internal.wauth.WAuth;
 import dev.crmbridge.wazzup.internal.store.EmbeddedDatabase;
 import dev.crmbridge.wazzup.internal.store.SyncStore;
 import dev.crmbridge.wazzup.internal.sync.ChangeCapture;
@@ -121,6 +122,7 @@ public final class ConnectorComponent implements SyncStatus, EventHandler, ChatW
         final ChangeCapture capture;
         final Webhooks webhooks;
         final Chats chats;
+        final WAuth wauth;
 
         Runtime(ConnectorSettings settings, String secret) {
             this.settings = settings;
@@ -151,10 +153,28 @@ public final class ConnectorComponent implements SyncStatus, EventHandler, ChatW
                     settings.scheme(), Clock.systemUTC(), List.of(chatService::messagesArrived));
             this.chats = new Chats(context, settings.chatPath(), (int) settings.counterPoll().toSeconds(), chatService, deals,
                     () -> session, settings.chatDealEvents());
+            this.wauth = new WAuth(context, settings.connectPath(), settings.crmCode(), settings.wauthEnabled(),
+                    () -> session, new WAuth.Connector() {
+                        @Override
+                        public String connect(String state, String crmKey) {
+                            // no API key yet: a client of its own, for this one call
+                            try (WazzupClient keyless = WazzupClient.builder().baseUrl(settings.apiBaseUrl())
+                                    .connectTimeout(settings.connectTimeout()).responseTimeout(settings.responseTimeout())
+                                    .retryPolicy(ENGINE_RETRIES).build()) {
+                                return keyless.wauth().connect(state, settings.wauthSecret(), crmKey);
+                            }
+                        }
+
+                        @Override
+                        public void store(String apiKey, String crmKey) throws java.io.IOException {
+                            storeConnection(apiKey, crmKey);
+                        }
+                    });
         }
 
         @Override
         public void close() {
+            wauth.close();
             chats.close();
             webhooks.close();
             engine.stop();
@@ -247,6 +267,7 @@ public final class ConnectorComponent implements SyncStatus, EventHandler, ChatW
         // the old runtime's servlets go first (one registration per path), its dispatcher may take a
         // moment to stop: the new one starts after it, off the configuration thread, so that SCR is not
         // held and two dispatchers never run at once
+        old.wauth.close();
         old.chats.close();
         old.webhooks.close();
         Runtime fresh = new Runtime(settings, secretOf(settings));
@@ -317,6 +338,21 @@ public final class ConnectorComponent implements SyncStatus, EventHandler, ChatW
             LOG.warn("Wazzup connector: could not store the generated webhook secret; it changes at the next start");
         }
         return secret;
+    }
+
+    /**
+     * WAuth connected an account: its API key and the crmKey go into the configuration, whose change
+     * restarts the parts with them (webhooks subscribed with the crmKey, the initial sync).
+     */
+    private void storeConnection(String apiKey, String crmKey) throws java.io.IOException {
+        Configuration c = configAdmin.getConfiguration(WazzupConnector.PID, "?");
+        Dictionary<String, Object> props = c.getProperties();
+        if (props == null) {
+            throw new java.io.IOException("the configuration is gone");
+        }
+        props.put(WazzupConnector.PROPERTY_API_KEY, apiKey);
+        props.put("crmKey", crmKey);
+        c.update(props);
     }
 
     void bindDirectory(CrmDirectory d) {

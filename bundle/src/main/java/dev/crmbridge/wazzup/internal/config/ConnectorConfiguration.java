@@ -197,6 +197,27 @@ public @interface ConnectorConfiguration {
     String clientType() default "";
 
     @AttributeDefinition(
+            name = "WAuth: CRM code",
+            description = "For connecting by button from the Wazzup marketplace: the crmCode this CRM's integration was "
+                    + "registered with (POST /v3/marketplace). Empty: connecting by button is off.",
+            required = false)
+    String crmCode() default "";
+
+    @AttributeDefinition(
+            name = "WAuth: secret",
+            description = "The secret registered with the marketplace integration; the connector proves the "
+                    + "installation with it (POST /v3/connect). A secret: never shown or logged.",
+            type = AttributeType.PASSWORD,
+            required = false)
+    String secret() default "";
+
+    @AttributeDefinition(
+            name = "WAuth: redirect path",
+            description = "The path of the confirmation page on this CRM's HTTP service; the integration's "
+                    + "authRedirectUri is <public base URL><this path>. Default: /wazzup/connect.")
+    String connectPath() default "/wazzup/connect";
+
+    @AttributeDefinition(
             name = "Phone rules",
             description = "How national phone formats become international digits, as FROM>TO:LENGTH: a number of "
                     + "LENGTH digits starting with FROM gets TO instead. Example for Russia: 8>7:11 (8 901 ... becomes "

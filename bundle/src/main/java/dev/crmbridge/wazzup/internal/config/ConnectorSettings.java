@@ -43,6 +43,9 @@ public final class ConnectorSettings {
     private final Duration counterPoll;
     private final boolean chatDealEvents;
     private final String clientType;
+    private final String crmCode;
+    private final String wauthSecret;
+    private final String connectPath;
 
     private ConnectorSettings(ConnectorConfiguration c) {
         this.apiKey = c.apiKey() == null ? "" : c.apiKey().trim();
@@ -76,6 +79,15 @@ public final class ConnectorSettings {
         this.counterPoll = Duration.ofSeconds(range("counterPollSeconds", c.counterPollSeconds(), 5, 3600));
         this.chatDealEvents = c.chatDealEvents();
         this.clientType = c.clientType() == null ? "" : c.clientType().trim();
+        this.crmCode = c.crmCode() == null ? "" : c.crmCode().trim();
+        if (!crmCode.isEmpty() && !crmCode.matches("[A-Za-z0-9_-]{1,100}")) {
+            throw new IllegalArgumentException("crmCode must be Latin letters, digits, - or _");
+        }
+        this.wauthSecret = c.secret() == null ? "" : c.secret().trim();
+        this.connectPath = path("connectPath", c.connectPath(), "/wazzup/connect");
+        if (connectPath.equals(webhookPath) || connectPath.equals(chatPath)) {
+            throw new IllegalArgumentException("connectPath must differ from webhookPath and chatPath, got " + connectPath);
+        }
         if (chatPath.equals(webhookPath)) {
             throw new IllegalArgumentException("chatPath and webhookPath must differ, both are " + chatPath);
         }
@@ -257,6 +269,26 @@ public final class ConnectorSettings {
         return chatDealEvents;
     }
 
+    /** WAuth's crmCode, empty when connecting by button is off. */
+    public String crmCode() {
+        return crmCode;
+    }
+
+    /** WAuth's secret, empty when not set. A secret. */
+    public String wauthSecret() {
+        return wauthSecret;
+    }
+
+    /** Whether connecting by button can work: a crmCode and a secret. */
+    public boolean wauthEnabled() {
+        return !crmCode.isEmpty() && !wauthSecret.isEmpty();
+    }
+
+    /** The path of WAuth's confirmation page. */
+    public String connectPath() {
+        return connectPath;
+    }
+
     /** options.clientType, empty when not set. */
     public String clientType() {
         return clientType;
@@ -270,6 +302,8 @@ public final class ConnectorSettings {
                 + "/5s, batchDelay=" + batchDelay.toMillis() + "ms, reconcileInterval=" + reconcileInterval.toMinutes()
                 + "min, publicBaseUrl=" + publicBaseUrl + ", webhookPath=" + webhookPath + ", chatPath=" + chatPath
                 + ", webhookSecret="
-                + (webhookSecret.isEmpty() ? "<none>" : "<set>") + ", crmKey=" + (crmKey.isEmpty() ? "<none>" : "<set>") + "]";
+                + (webhookSecret.isEmpty() ? "<none>" : "<set>") + ", crmKey=" + (crmKey.isEmpty() ? "<none>" : "<set>")
+                + ", crmCode=" + (crmCode.isEmpty() ? "<none>" : crmCode) + ", secret=" + (wauthSecret.isEmpty() ? "<none>" : "<set>")
+                + ", connectPath=" + connectPath + "]";
     }
 }

@@ -1,0 +1,256 @@
+package dev.crmbridge.wazzup.internal.wauth;
+
+import dev.crmbridge.wazzup.api.spi.CrmSession;
+import dev.crmbridge.wazzup.api.spi.SessionUser;
+import dev.crmbridge.wazzup.internal.client.InvalidDataException;
+import dev.crmbridge.wazzup.internal.client.WazzupException;
+import java.io.IOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+import javax.servlet.http.HttpServlet;
+import javax.servlet.http.HttpServletRequest;
+import javax.servlet.http.HttpServletResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * WAuth's confirmation page (§9), at the integration's {@code authRedirectUri}. Wazzup redirects the
+ * administrator here with a signed {@code state}; a signed-in CRM administrator confirms; the
+ * connector calls {@code POST /v3/connect/} with the state, the integration's secret and a fresh
+ * crmKey, and stores the account's API key and the crmKey in the configuration, which restarts the
+ * connector with them (webhooks subscribed, initial sync).
+ *
+ * <p>The confirmation is a POST carrying a one-time token bound to the user and the state (a forged
+ * cross-site form has no token). A state is tried once: after any answer from Wazzup it is spent here
+ * too. Pages never show the key, the crmKey or the secret, and neither do log lines.
+ */
+final class WAuthServlet extends HttpServlet {
+
+    private static final long serialVersionUID = 1L;
+    private static final Logger LOG = LoggerFactory.getLogger(WAuthServlet.class);
+    private static final long TOKEN_MILLIS = 15 * 60_000L;
+    private static final int MAX_STATE = 4096;
+
+    /** What confirming needs from the connector. */
+    interface Connector {
+        /** {@code POST /v3/connect/}: the account's API key. */
+        String connect(String state, String crmKey);
+
+        /** Stores the key and the crmKey in the configuration. */
+        void store(String apiKey, String crmKey) throws IOException;
+    }
+
+    private record Pending(String userId, String stateHash, long expires) {
+    }
+
+    private final transient Supplier<CrmSession> session;
+    private final transient Connector connector;
+    private final String crmCode;
+    private final boolean enabled;
+    private final String path;
+    private final transient Clock clock;
+    private final transient SecureRandom random = new SecureRandom();
+    private final transient Map<String, Pending> tokens = new ConcurrentHashMap<>();
+    private final transient Set<String> spent = ConcurrentHashMap.newKeySet();
+
+    WAuthServlet(Supplier<CrmSession> session, Connector connector, String crmCode, boolean enabled, String path, Clock clock) {
+        this.session = session;
+        this.connector = connector;
+        this.crmCode = crmCode;
+        this.enabled = enabled;
+        this.path = path;
+        this.clock = clock;
+    }
+
+    @Override
+    protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+        String state = req.getParameter("state");
+        Optional<SessionUser> user = admin(req, resp, state);
+        if (user.isEmpty()) {
+            return;
+        }
+        if (spent.contains(hash(state))) {
+            page(resp, 400, "This link was already used", "<p>Each connection link works once. Start again from the "
+                    + "Wazzup marketplace: open the integration and click <b>Connect</b>.</p>");
+            return;
+        }
+        String token = token();
+        long now = clock.millis();
+        tokens.values().removeIf(p -> p.expires() < now);
+        tokens.put(token, new Pending(user.get().id(), hash(state), now + TOKEN_MILLIS));
+        page(resp, 200, "Connect Wazzup", "<p>Wazzup asks to connect its account to this CRM through the integration "
+                + "<b>" + esc(crmCode) + "</b>.</p><p>Once connected, the CRM's users, contacts and deals are sent to "
+                + "Wazzup, managers get chat buttons, and Wazzup's messages reach the CRM. You are signed in as <b>"
+                + esc(user.get().name()) + "</b>.</p><form method=\"post\" action=\"" + esc(path) + "\">"
+                + "<input type=\"hidden\" name=\"state\" value=\"" + esc(state) + "\">"
+                + "<input type=\"hidden\" name=\"token\" value=\"" + esc(token) + "\">"
+                + "<button type=\"submit\" id=\"wazzup-connect-confirm\">Connect</button></form>");
+    }
+
+    @Override
+    protected void doPost(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+        req.setCharacterEncoding("UTF-8");
+        String state = req.getParameter("state");
+        Optional<SessionUser> user = admin(req, resp, state);
+        if (user.isEmpty()) {
+            return;
+        }
+        Pending pending = tokens.remove(String.valueOf(req.getParameter("token")));
+        if (pending == null || pending.expires() < clock.millis() || !pending.userId().equals(user.get().id())
+                || !pending.stateHash().equals(hash(state))) {
+            page(resp, 400, "Please confirm again", "<p>This confirmation is not valid (it expired, was used, or did "
+                    + "not come from this page). Open the link from Wazzup again and click <b>Connect</b>.</p>");
+            return;
+        }
+        if (!spent.add(hash(state))) {
+            page(resp, 400, "This link was already used", "<p>Each connection link works once. Start again from the "
+                    + "Wazzup marketplace.</p>");
+            return;
+        }
+        byte[] bytes = new byte[32];
+        random.nextBytes(bytes);
+        String crmKey = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+        String apiKey;
+        try {
+            apiKey = connector.connect(state, crmKey);
+        } catch (InvalidDataException e) {
+            String code = e.errorCode() == null ? "" : e.errorCode();
+            LOG.warn("Wazzup WAuth: Wazzup refused the connection ({}); nothing was stored", code);
+            if (code.contains("SECRET")) {
+                page(resp, 502, "Wazzup refused this CRM", "<p>Wazzup did not accept this CRM's WAuth secret. An "
+                        + "administrator must check the <b>WAuth: secret</b> setting against the integration registered "
+                        + "in Wazzup, then connect again from the marketplace.</p>");
+            } else if (code.contains("USED")) {
+                page(resp, 400, "This link was already used", "<p>Wazzup says this connection link was already used. "
+                        + "Start again from the Wazzup marketplace.</p>");
+            } else {
+                page(resp, 400, "This link is not valid", "<p>Wazzup did not accept this connection link (" + esc(code)
+                        + "): it may have expired or been altered. Start again from the Wazzup marketplace.</p>");
+            }
+            return;
+        } catch (WazzupException e) {
+            spent.remove(hash(state)); // Wazzup did not answer: the link may still work
+            LOG.warn("Wazzup WAuth: could not reach Wazzup to connect: {}", e.getMessage());
+            page(resp, 503, "Wazzup cannot be reached", "<p>Wazzup did not answer. Nothing was changed; go back and "
+                    + "try again in a moment.</p>");
+            return;
+        }
+        try {
+            connector.store(apiKey, crmKey);
+        } catch (IOException | RuntimeException e) {
+            LOG.error("Wazzup WAuth: Wazzup connected the account but the configuration could not be stored ({}); "
+                    + "connect again from the marketplace", e.getClass().getSimpleName());
+            page(resp, 500, "Not saved", "<p>Wazzup accepted the connection but this CRM could not save it. Start "
+                    + "again from the Wazzup marketplace.</p>");
+            return;
+        }
+        LOG.info("Wazzup WAuth: {} connected a Wazzup account through integration {}", user.get().id(), crmCode);
+        page(resp, 200, "Connected", "<p id=\"wazzup-connected\">Wazzup is connected. The CRM's users, contacts and "
+                + "deals are being sent to it now; managers will see the chat buttons.</p><p><a href=\"/\">Back to "
+                + "the CRM</a></p>");
+    }
+
+    /** The signed-in administrator, or an answer already written (setup, sign-in, permission, state). */
+    private Optional<SessionUser> admin(HttpServletRequest req, HttpServletResponse resp, String state) throws IOException {
+        if (!enabled) {
+            page(resp, 503, "Connecting by button is off", "<p>This CRM has no WAuth <b>CRM code</b> and <b>secret</b> "
+                    + "configured. An administrator sets them in the Wazzup connector's configuration.</p>");
+            return Optional.empty();
+        }
+        if (state == null || state.isBlank() || state.length() > MAX_STATE) {
+            page(resp, 400, "No connection link", "<p>This page is opened by Wazzup's marketplace with a connection "
+                    + "link. Start from the marketplace: open the integration and click <b>Connect</b>.</p>");
+            return Optional.empty();
+        }
+        CrmSession s = session.get();
+        if (s == null) {
+            page(resp, 503, "Not ready", "<p>The CRM has not told the Wazzup connector who is signed in.</p>");
+            return Optional.empty();
+        }
+        Optional<SessionUser> user;
+        try {
+            user = s.user(req);
+        } catch (RuntimeException e) {
+            LOG.warn("Wazzup WAuth: the CRM's session service failed", e);
+            page(resp, 500, "Not ready", "<p>The CRM could not tell who is signed in.</p>");
+            return Optional.empty();
+        }
+        if (user == null || user.isEmpty()) {
+            String back = path + "?state=" + URLEncoder.encode(state, StandardCharsets.UTF_8);
+            Optional<String> signIn = Optional.empty();
+            try {
+                signIn = s.signInUrl(req, back);
+            } catch (RuntimeException e) {
+                LOG.warn("Wazzup WAuth: the CRM's session service failed", e);
+            }
+            if (signIn.isPresent() && "GET".equals(req.getMethod())) {
+                resp.sendRedirect(signIn.get());
+            } else {
+                page(resp, 401, "Sign in first", "<p>Sign in to the CRM as an administrator, then open the link from "
+                        + "Wazzup again.</p>");
+            }
+            return Optional.empty();
+        }
+        if (!user.get().administrator()) {
+            page(resp, 403, "Administrators only", "<p>Only a CRM administrator may connect Wazzup. You are signed in "
+                    + "as " + esc(user.get().name()) + ".</p>");
+            return Optional.empty();
+        }
+        return user;
+    }
+
+    private String token() {
+        byte[] b = new byte[24];
+        random.nextBytes(b);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+    }
+
+    private static String hash(String state) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                    .digest(String.valueOf(state).getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void page(HttpServletResponse resp, int status, String title, String body) throws IOException {
+        resp.setStatus(status);
+        resp.setContentType("text/html;charset=UTF-8");
+        resp.setHeader("Cache-Control", "no-store");
+        resp.setHeader("X-Frame-Options", "DENY");
+        resp.setHeader("Referrer-Policy", "no-referrer"); // the state stays out of other sites' logs
+        resp.getWriter().write("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>" + esc(title)
+                + "</title><style>body{font:15px/1.5 system-ui,sans-serif;background:#f5f6f8;color:#1d2330}"
+                + "main{max-width:520px;margin:60px auto;background:#fff;border-radius:8px;padding:24px 28px}"
+                + "button{padding:8px 18px;border-radius:6px;border:0;background:#1f8a70;color:#fff;font:inherit;"
+                + "cursor:pointer}</style></head><body><main><h1 id=\"wazzup-connect-title\">" + esc(title) + "</h1>"
+                + body + "</main></body></html>");
+    }
+
+    static String esc(String s) {
+        StringBuilder out = new StringBuilder(s.length());
+        for (char c : s.toCharArray()) {
+            switch (c) {
+                case '<' -> out.append("&lt;");
+                case '>' -> out.append("&gt;");
+                case '&' -> out.append("&amp;");
+                case '"' -> out.append("&quot;");
+                case '\'' -> out.append("&#39;");
+                default -> out.append(c);
+            }
+        }
+        return out.toString();
+    }
+}

@@ -1,0 +1,259 @@
+package dev.crmbridge.wazzup.itests;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertNotNull;
+import static org.junit.Assert.assertNull;
+import static org.junit.Assert.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.crmbridge.wazzup.api.WazzupConnector;
+import dev.crmbridge.wazzup.api.spi.CrmDirectory;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Dictionary;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.inject.Inject;
+import org.junit.After;
+import org.junit.Before;
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.ops4j.pax.exam.Configuration;
+import org.ops4j.pax.exam.Option;
+import org.ops4j.pax.exam.junit.PaxExam;
+import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
+import org.ops4j.pax.exam.spi.reactors.PerClass;
+import org.ops4j.pax.exam.OptionUtils;
+import org.osgi.framework.ServiceRegistration;
+import org.osgi.service.cm.ConfigurationAdmin;
+
+/**
+ * Connecting by button (WAuth) at the HTTP level, in a real framework against the emulator's
+ * marketplace: an administrator's confirmation stores the key and the crmKey and the account is synced,
+ * after which webhooks need the crmKey; nobody signed in, a manager, a forged or replayed state, a
+ * missing confirmation token and a wrong secret each end on their page with nothing stored; no log line
+ * holds the key, the crmKey or the secret. The browser side is {@link WAuthBrowserIT}.
+ */
+@RunWith(PaxExam.class)
+@ExamReactorStrategy(PerClass.class)
+public class WAuthIT extends WazzupTestSupport {
+
+    private static final String CRM_CODE_PREFIX = "it-crm-";
+    private static final String SECRET = "it-wauth-secret-0123456789abcdef";
+    private static final String WEBHOOK_SECRET = "it-wauth-webhook-secret-0123456";
+    private static final String PATH = "/wazzup/connect";
+    private static final Pattern TOKEN = Pattern.compile("name=\"token\" value=\"([^\"]+)\"");
+
+    @Inject
+    private ConfigurationAdmin configAdmin;
+
+    private EmulatorControl wazzup;
+    private final List<ServiceRegistration<?>> registrations = new ArrayList<>();
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .followRedirects(HttpClient.Redirect.NEVER).build();
+    private final String crmCode = CRM_CODE_PREFIX + Long.toString(System.nanoTime(), 36); // one per test
+    private String customer;
+    private String customerKey;
+
+    @Configuration
+    public Option[] config() {
+        return OptionUtils.combine(baseConfiguration(), emulator());
+    }
+
+    @Override
+    protected String logLevel() {
+        return "DEBUG"; // every line is printed, so that the test can look for secrets in all of them
+    }
+
+    @Before
+    public void setUp() {
+        wazzup = EmulatorControl.fromSystemProperty();
+        ItDirectory crm = ItDirectory.generated(3, 1, 20, 5);
+        registrations.add(context.registerService(CrmDirectory.class, crm, null));
+        registrations.add(context.registerService(dev.crmbridge.wazzup.api.spi.CrmSession.class, new ItSession(crm), null));
+        String[] partner = wazzup.createAccount();
+        wazzup.send("POST", "/__emulator/marketplace/integrations", EmulatorControl.json(Map.of("ownerAccountId", partner[0],
+                "crmCode", crmCode, "secret", SECRET, "authRedirectUri", "http://127.0.0.1:" + httpPort() + PATH)));
+        String[] account = wazzup.createAccount();
+        customer = account[0];
+        customerKey = account[1];
+    }
+
+    @After
+    public void tearDown() throws Exception {
+        unconfigure(configAdmin);
+        registrations.forEach(ServiceRegistration::unregister);
+        registrations.clear();
+    }
+
+    /** A fresh connector with this WAuth secret and no API key (the previous one stopped first). */
+    private void configureWAuth(String secret) throws Exception {
+        unconfigure(configAdmin);
+        Map<String, Object> p = new HashMap<>();
+        p.put(WazzupConnector.PROPERTY_API_BASE_URL, wazzup.baseUrl());
+        p.put("crmCode", crmCode);
+        p.put("secret", secret);
+        p.put("webhookSecret", WEBHOOK_SECRET);
+        p.put("publicBaseUrl", "http://127.0.0.1:" + httpPort());
+        p.put("batchDelayMillis", 50);
+        configure(configAdmin, p);
+        await("the confirmation page", () -> get("x", "u0").statusCode() == 200 ? true : null);
+    }
+
+    private String state() {
+        return wazzup.send("POST", "/__emulator/marketplace/state", EmulatorControl.json(Map.of("crmCode", crmCode,
+                "accountId", customer))).get("state").asText();
+    }
+
+    private HttpResponse<String> get(String state, String user) {
+        return send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort() + PATH + "?state="
+                + URLEncoder.encode(state, StandardCharsets.UTF_8))).GET(), user);
+    }
+
+    private HttpResponse<String> confirm(String state, String token, String user) {
+        String form = "state=" + URLEncoder.encode(state, StandardCharsets.UTF_8)
+                + (token == null ? "" : "&token=" + URLEncoder.encode(token, StandardCharsets.UTF_8));
+        return send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort() + PATH))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(form)), user);
+    }
+
+    /** GET the page as the administrator, then confirm with its token. */
+    private HttpResponse<String> connect(String state) {
+        HttpResponse<String> page = get(state, "u0");
+        assertEquals(page.body(), 200, page.statusCode());
+        Matcher m = TOKEN.matcher(page.body());
+        assertTrue(page.body(), m.find());
+        return confirm(state, m.group(1), "u0");
+    }
+
+    private HttpResponse<String> send(HttpRequest.Builder b, String user) {
+        try {
+            if (user != null) {
+                b.header(ItSession.HEADER, user);
+            }
+            return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private Dictionary<String, Object> stored() throws Exception {
+        return configAdmin.getConfiguration(WazzupConnector.PID, "?").getProperties();
+    }
+
+    private void assertNothingStored() throws Exception {
+        Dictionary<String, Object> p = stored();
+        assertNull("no API key stored", p.get(WazzupConnector.PROPERTY_API_KEY));
+        assertNull("no crmKey stored", p.get("crmKey"));
+        assertFalse("Wazzup got no crmKey", wazzup.account(customer).get("crmKeySet").asBoolean());
+    }
+
+    @Test
+    public void anAdministratorConnectsAndWebhooksThenNeedTheCrmKey() throws Exception {
+        PrintStream out = System.out;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        String crmKey;
+        try {
+            configureWAuth(SECRET);
+            String state = state();
+            HttpResponse<String> done = connect(state);
+            assertEquals(done.body(), 200, done.statusCode());
+            assertTrue(done.body().contains("id=\"wazzup-connected\""));
+            for (String secret : List.of(customerKey, SECRET)) {
+                assertFalse("no secret on the page", done.body().contains(secret));
+            }
+            // the key and a crmKey are in the configuration, and the account gets the CRM
+            assertEquals(customerKey, stored().get(WazzupConnector.PROPERTY_API_KEY));
+            crmKey = (String) stored().get("crmKey");
+            assertNotNull(crmKey);
+            assertTrue(crmKey.length() >= 32);
+            await("the initial sync and the subscription", Duration.ofSeconds(30), () -> {
+                JsonNode a = wazzup.account(customer);
+                return a.get("users").size() == 3 && a.get("contacts").size() == 20 && a.get("deals").size() == 5
+                        && a.get("crmKeySet").asBoolean() && a.path("webhooks").path("uri").asText().contains(WEBHOOK_SECRET);
+            });
+            // Wazzup's webhooks now carry the crmKey and are accepted; the URL secret alone is not enough
+            JsonNode sim = wazzup.send("POST", "/__emulator/accounts/" + customer + "/customer-message", EmulatorControl.json(
+                    Map.of("chatType", "whatsapp", "chatId", "79011112233", "text", "hello after WAuth")));
+            JsonNode delivery = null;
+            for (JsonNode d : sim.get("deliveries")) {
+                if (d.get("kind").asText().equals("messages")) {
+                    delivery = d;
+                }
+            }
+            assertNotNull(sim.toString(), delivery);
+            assertTrue("sent with the crmKey", delivery.get("authorized").asBoolean());
+            assertEquals(200, delivery.get("status").asInt());
+            URI hook = URI.create("http://127.0.0.1:" + httpPort() + "/wazzup/webhook/" + WEBHOOK_SECRET);
+            assertEquals(401, send(HttpRequest.newBuilder(hook).POST(HttpRequest.BodyPublishers.ofString("{\"test\":true}")),
+                    null).statusCode());
+            assertEquals(200, send(HttpRequest.newBuilder(hook).header("Authorization", "Bearer " + crmKey)
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"test\":true}")), null).statusCode());
+            // the same link again (a new page instance after the restart): Wazzup says it was used
+            HttpResponse<String> again = connect(state);
+            assertEquals(again.body(), 400, again.statusCode());
+            assertTrue(again.body(), again.body().contains("already used"));
+            assertEquals("the key stays", customerKey, stored().get(WazzupConnector.PROPERTY_API_KEY));
+            assertEquals("the crmKey stays", crmKey, stored().get("crmKey"));
+        } finally {
+            System.setOut(out);
+        }
+        List<String> lines = captured.toString(StandardCharsets.UTF_8).lines()
+                .filter(l -> l.startsWith("dev.crmbridge.wazzup ") || l.contains(" INFO : ") || l.contains(" WARN : ")
+                        || l.contains(" ERROR : "))
+                .toList();
+        assertTrue("lines were captured: " + lines.size(), lines.stream().anyMatch(l -> l.contains("WAuth")));
+        for (String secret : List.of(customerKey, crmKey, SECRET)) {
+            List<String> leaks = lines.stream().filter(l -> l.contains(secret)).map(l -> l.replace(secret, "<SECRET>")).toList();
+            assertTrue("a secret is in a log line: " + leaks, leaks.isEmpty());
+        }
+        out.println("WAuthIT: checked " + lines.size() + " log lines; none has the key, the crmKey or the secret");
+    }
+
+    @Test
+    public void refusalsEndOnTheirPageAndStoreNothing() throws Exception {
+        configureWAuth(SECRET);
+        String state = state();
+        HttpResponse<String> nobody = get(state, null);
+        assertEquals(nobody.body(), 401, nobody.statusCode());
+        HttpResponse<String> manager = get(state, "u1");
+        assertEquals(manager.body(), 403, manager.statusCode());
+        assertEquals(403, confirm(state, "anything", "u1").statusCode());
+        HttpResponse<String> noToken = confirm(state, null, "u0");
+        assertEquals(noToken.body(), 400, noToken.statusCode());
+        HttpResponse<String> forged = connect(state.substring(0, state.length() - 2) + "xx");
+        assertEquals(forged.body(), 400, forged.statusCode());
+        assertTrue(forged.body(), forged.body().contains("not valid"));
+        HttpResponse<String> noState = get("", "u0");
+        assertEquals(400, noState.statusCode());
+        assertNothingStored();
+
+        // a wrong secret: Wazzup refuses, the page says what to check
+        configureWAuth("not-the-registered-secret-000000");
+        HttpResponse<String> wrong = connect(state());
+        assertEquals(wrong.body(), 502, wrong.statusCode());
+        assertTrue(wrong.body(), wrong.body().contains("WAuth: secret"));
+        assertFalse(wrong.body().contains("not-the-registered-secret"));
+        assertNothingStored();
+
+        // the good secret; the state is then spent here too
+        configureWAuth(SECRET);
+        String good = state();
+        assertEquals(200, connect(good).statusCode());
+        await("stored", TIMEOUT, () -> customerKey.equals(stored().get(WazzupConnector.PROPERTY_API_KEY)) ? true : null);
+    }
+}
