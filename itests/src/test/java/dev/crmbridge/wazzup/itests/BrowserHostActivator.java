@@ -11,6 +11,7 @@ import dev.crmbridge.wazzup.api.spi.NewContactRequest;
 import dev.crmbridge.wazzup.api.spi.NewDealRequest;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Dictionary;
 import java.util.Hashtable;
 import java.util.List;
 import javax.servlet.Servlet;
@@ -19,6 +20,8 @@ import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceReference;
 import org.osgi.service.cm.Configuration;
 import org.osgi.service.cm.ConfigurationAdmin;
+import org.osgi.service.cm.ConfigurationEvent;
+import org.osgi.service.cm.ConfigurationListener;
 import org.osgi.util.tracker.ServiceTracker;
 
 /**
@@ -93,7 +96,13 @@ public final class BrowserHostActivator implements BundleActivator {
                 try {
                     Configuration c = admin.getConfiguration(WazzupConnector.PID, "?");
                     Hashtable<String, Object> p = new Hashtable<>();
-                    p.put(WazzupConnector.PROPERTY_API_KEY, context.getProperty("wazzup.child.apiKey"));
+                    if (context.getProperty("wazzup.child.apiKey") != null) {
+                        p.put(WazzupConnector.PROPERTY_API_KEY, context.getProperty("wazzup.child.apiKey"));
+                    }
+                    if (context.getProperty("wazzup.child.crmCode") != null) { // connect by button instead
+                        p.put("crmCode", context.getProperty("wazzup.child.crmCode"));
+                        p.put("secret", context.getProperty("wazzup.child.wauthSecret"));
+                    }
                     p.put(WazzupConnector.PROPERTY_API_BASE_URL, context.getProperty("wazzup.child.emulator"));
                     p.put("webhookSecret", WEBHOOK_SECRET);
                     p.put("publicBaseUrl", "http://127.0.0.1:" + context.getProperty("org.osgi.service.http.port"));
@@ -108,6 +117,22 @@ public final class BrowserHostActivator implements BundleActivator {
             }
         };
         config.open();
+        // what the configuration holds, as yes/no only (the values are secrets)
+        context.registerService(ConfigurationListener.class, (ConfigurationListener) e -> {
+            if (WazzupConnector.PID.equals(e.getPid()) && e.getType() == ConfigurationEvent.CM_UPDATED) {
+                ServiceReference<ConfigurationAdmin> ref = context.getServiceReference(ConfigurationAdmin.class);
+                try {
+                    Dictionary<String, Object> p = context.getService(ref).getConfiguration(e.getPid(), "?").getProperties();
+                    System.out.println("HOST CONFIG apiKey=" + (p.get(WazzupConnector.PROPERTY_API_KEY) == null ? "unset" : "set")
+                            + " crmKey=" + (p.get("crmKey") == null ? "unset" : "set"));
+                    System.out.flush();
+                } catch (IOException x) {
+                    throw new IllegalStateException(x);
+                } finally {
+                    context.ungetService(ref);
+                }
+            }
+        }, null);
     }
 
     @Override

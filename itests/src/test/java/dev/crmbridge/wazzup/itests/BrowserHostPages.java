@@ -52,7 +52,7 @@ final class BrowserHostPages extends HttpServlet {
     protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
         String path = req.getPathInfo() == null ? "/" : req.getPathInfo();
         if (path.equals("/login")) {
-            page(resp, "Sign in", loginForm());
+            page(resp, "Sign in", loginForm(req.getParameter("next")));
             return;
         }
         Optional<SessionUser> user = session.user(req);
@@ -79,11 +79,14 @@ final class BrowserHostPages extends HttpServlet {
         c.setHttpOnly(true);
         c.setPath("/");
         resp.addCookie(c);
-        resp.sendRedirect("/crm/");
+        String next = req.getParameter("next");
+        // back where the sign-in was asked for: a path on this host only
+        resp.sendRedirect(next != null && next.startsWith("/") && !next.startsWith("//") ? next : "/crm/");
     }
 
-    private String loginForm() {
+    private String loginForm(String next) {
         StringBuilder h = new StringBuilder("<h1>Sign in</h1><form method=\"post\" action=\"/crm/login\">")
+                .append(next == null ? "" : "<input type=\"hidden\" name=\"next\" value=\"" + esc(next) + "\">")
                 .append("<select name=\"user\" id=\"user\">");
         for (CrmUser u : crm.users.values()) {
             h.append("<option value=\"").append(esc(u.id())).append("\">").append(esc(u.name())).append("</option>");

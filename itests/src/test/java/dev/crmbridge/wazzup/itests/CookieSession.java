@@ -55,6 +55,11 @@ final class CookieSession implements CrmSession {
     }
 
     @Override
+    public Optional<String> signInUrl(HttpServletRequest request, String returnTo) {
+        return Optional.of("/crm/login?next=" + java.net.URLEncoder.encode(returnTo, java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    @Override
     public boolean maySeeContact(SessionUser user, String contactId) {
         CrmContact c = crm.contacts.get(contactId);
         return user.administrator() || c != null && user.id().equals(c.responsibleUserId());

@@ -1,0 +1,113 @@
+package dev.crmbridge.wazzup.itests;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertNotNull;
+import static org.junit.Assert.assertTrue;
+
+import dev.crmbridge.wazzup.emulator.Account;
+import dev.crmbridge.wazzup.emulator.WazzupEmulator;
+import dev.crmbridge.wazzup.emulator.model.Delivery;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.After;
+import org.junit.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.support.ui.Select;
+
+/**
+ * Connecting by button, as an administrator does it, in headless Chromium: the emulator's marketplace
+ * page → "Connect" → Wazzup's redirect with a signed state → the CRM's sign-in → back on the
+ * confirmation page → "Connect" → the key and a crmKey in the configuration, the initial sync in
+ * Wazzup, and webhooks that carry the crmKey (one without it gets 401). The host CRM runs in a child
+ * framework. Screenshots: {@code wauth-*.png}.
+ */
+public class WAuthBrowserIT {
+
+    private static final String CRM_CODE = "browser-crm";
+    private static final String SECRET = "browser-wauth-secret-0123456789ab";
+
+    private WazzupEmulator wazzup;
+    private Process child;
+    private Chromium chromium;
+
+    @After
+    public void tearDown() {
+        if (chromium != null) {
+            chromium.close();
+        }
+        if (child != null) {
+            child.destroyForcibly();
+        }
+        if (wazzup != null) {
+            wazzup.close();
+        }
+    }
+
+    @Test
+    public void anAdministratorConnectsByButton() throws Exception {
+        wazzup = WazzupEmulator.builder().start();
+        Account partner = wazzup.createAccount();
+        Account customer = wazzup.createAccount();
+        Path work = Files.createTempDirectory(Path.of("target"), "wauth-");
+        int port = WazzupTestSupport.freePort();
+        String base = "http://127.0.0.1:" + port;
+        wazzup.marketplace().register(CRM_CODE, base + "/wazzup/connect", SECRET, partner.id());
+        child = ChildFrameworks.startWithHttp(work, BrowserHostActivator.bundle(work.resolve("host.jar")), port,
+                Map.of("wazzup.child.emulator", wazzup.baseUrl().toString(), "wazzup.child.poll", "30",
+                        "wazzup.child.crmCode", CRM_CODE, "wazzup.child.wauthSecret", SECRET));
+        Path log = work.resolve("child.log");
+        HttpClient http = HttpClient.newHttpClient();
+        WazzupTestSupport.await("the confirmation page", Duration.ofSeconds(60), () -> http.send(
+                HttpRequest.newBuilder(URI.create(base + "/wazzup/connect")).build(), HttpResponse.BodyHandlers.discarding())
+                .statusCode() == 400); // up, and asking for a state
+
+        chromium = new Chromium(work, "wauth");
+        var browser = chromium.driver;
+        browser.get(wazzup.baseUrl() + "/__emulator/marketplace?accountId=" + customer.id());
+        chromium.screenshot("marketplace");
+        browser.findElement(By.id("wz-connect-" + CRM_CODE)).click();
+        // Wazzup → the CRM's page with the state → nobody signed in → the CRM's sign-in
+        chromium.until("the CRM's sign-in", () -> browser.getCurrentUrl().startsWith(base + "/crm/login?next="));
+        new Select(browser.findElement(By.id("user"))).selectByValue("u0"); // the administrator
+        browser.findElement(By.id("sign-in")).click();
+        chromium.until("back on the confirmation page", () -> !browser.findElements(By.id("wazzup-connect-confirm")).isEmpty());
+        assertTrue(browser.getCurrentUrl().startsWith(base + "/wazzup/connect?state="));
+        assertTrue(browser.getPageSource().contains(CRM_CODE));
+        chromium.screenshot("confirm");
+        browser.findElement(By.id("wazzup-connect-confirm")).click();
+        chromium.until("connected", () -> !browser.findElements(By.id("wazzup-connected")).isEmpty());
+        chromium.screenshot("connected");
+        for (String secret : List.of(customer.apiKey(), SECRET)) {
+            assertFalse("no secret on the page", browser.getPageSource().contains(secret));
+        }
+
+        // the key and the crmKey are in the configuration; the account gets the CRM; webhooks need the crmKey
+        WazzupTestSupport.await("the configuration", Duration.ofSeconds(20),
+                () -> Files.readString(log).contains("HOST CONFIG apiKey=set crmKey=set"));
+        WazzupTestSupport.await("the initial sync and the subscription", Duration.ofSeconds(60),
+                () -> customer.users().size() == 3 && customer.contacts().size() == 3 && customer.deals().size() == 1
+                        && customer.crmKey() != null && customer.webhooks().messagesAndStatuses());
+        List<Delivery> hooks = customer.customerWrites("whatsapp", "79014445566", "Hello after connecting")
+                .deliveries("messages");
+        assertEquals(1, hooks.size());
+        assertTrue("the webhook carried the crmKey", hooks.get(0).authorized());
+        assertEquals(200, hooks.get(0).status());
+        String hookUri = customer.webhooks().uri();
+        assertNotNull(hookUri);
+        assertEquals("the URL secret alone no longer suffices", 401, http.send(HttpRequest.newBuilder(URI.create(hookUri))
+                .POST(HttpRequest.BodyPublishers.ofString("{\"test\":true}")).build(),
+                HttpResponse.BodyHandlers.discarding()).statusCode());
+        String childLog = Files.readString(log);
+        for (String secret : List.of(customer.apiKey(), customer.crmKey(), SECRET)) {
+            assertFalse("a secret in the framework's log", childLog.contains(secret));
+        }
+    }
+}
