@@ -76,7 +76,7 @@ public final class DemoPages extends HttpServlet {
     protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
         String path = path(req);
         if (path.equals("/login")) {
-            page(resp, null, "Sign in", login());
+            page(resp, null, "Sign in", login(req.getParameter("next")));
             return;
         }
         Optional<SessionUser> me = session.user(req);
@@ -141,7 +141,9 @@ public final class DemoPages extends HttpServlet {
             c.setHttpOnly(true);
             c.setPath("/");
             resp.addCookie(c);
-            resp.sendRedirect("/contacts");
+            String next = req.getParameter("next");
+            // back where sign-in was asked for (e.g. WAuth's confirmation), on this host only
+            resp.sendRedirect(next != null && next.startsWith("/") && !next.startsWith("//") ? next : "/contacts");
             return;
         }
         if (path.equals("/logout")) {
@@ -231,9 +233,13 @@ public final class DemoPages extends HttpServlet {
 
     // ------------------------------------------------------------------ pages
 
-    private String login() {
+    private String login(String next) {
         StringBuilder h = new StringBuilder("<main class=\"narrow\"><h1>Demo CRM</h1><p>Sign in as one of the team "
-                + "(a demo: no password).</p><form method=\"post\" action=\"/login\"><select name=\"user\" id=\"user\">");
+                + "(a demo: no password).</p><form method=\"post\" action=\"/login\">");
+        if (next != null) {
+            h.append("<input type=\"hidden\" name=\"next\" value=\"").append(esc(next)).append("\">");
+        }
+        h.append("<select name=\"user\" id=\"user\">");
         for (DemoStore.User u : store.users()) {
             h.append("<option value=\"").append(esc(u.id())).append("\">").append(esc(u.name()))
                     .append(u.admin() ? " (administrator)" : " (manager)").append("</option>");

@@ -49,6 +49,12 @@ public final class DemoSession implements CrmSession {
                 .map(u -> new SessionUser(u.id(), u.name(), u.admin()));
     }
 
+    /** WAuth's confirmation page sends a browser without a session here, and back after signing in. */
+    @Override
+    public Optional<String> signInUrl(HttpServletRequest request, String returnTo) {
+        return Optional.of("/login?next=" + java.net.URLEncoder.encode(returnTo, java.nio.charset.StandardCharsets.UTF_8));
+    }
+
     @Override
     public boolean maySeeContact(SessionUser user, String contactId) {
         return user.administrator() || store.contact(contactId).map(c -> c.responsibleUserId().equals(user.id())).orElse(false);

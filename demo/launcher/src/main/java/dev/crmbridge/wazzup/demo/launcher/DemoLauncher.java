@@ -42,6 +42,9 @@ import org.osgi.framework.launch.FrameworkFactory;
 public final class DemoLauncher {
 
     private static final String PID = "dev.crmbridge.wazzup";
+    private static final String CRM_CODE = "demo-crm";
+    /** The demo integration's WAuth secret: new for every run (the emulator forgets it anyway). */
+    private static final String WAUTH_SECRET = java.util.UUID.randomUUID().toString();
 
     private DemoLauncher() {
     }
@@ -65,8 +68,11 @@ public final class DemoLauncher {
         if (o.apiKey == null) {
             emulator = WazzupEmulator.builder().host("127.0.0.1").port(o.emulatorPort).start();
             emulator.createAccount(WazzupEmulator.DEMO_ACCOUNT_ID, WazzupEmulator.DEMO_API_KEY);
+            // the demo CRM as a marketplace integration, so that connecting by button can be tried
+            emulator.marketplace().register(CRM_CODE, crmUrl + "/wazzup/connect", WAUTH_SECRET,
+                    emulator.createAccount("partner").id());
             apiBaseUrl = emulator.baseUrl().toString();
-            apiKey = WazzupEmulator.DEMO_API_KEY;
+            apiKey = o.connectByButton ? null : WazzupEmulator.DEMO_API_KEY;
             publicUrl = "http://127.0.0.1:" + o.port; // the emulator delivers webhooks on loopback
         } else {
             apiBaseUrl = o.apiBaseUrl;
@@ -90,7 +96,7 @@ public final class DemoLauncher {
         framework.start();
         BundleContext context = framework.getBundleContext();
         List<Bundle> bundles = installBundles(context, data);
-        configure(context, apiKey, apiBaseUrl, publicUrl, emulator != null);
+        configure(context, apiKey, apiBaseUrl, publicUrl, emulator != null, o.connectByButton);
         for (Bundle b : bundles) {
             if (b.getHeaders().get(Constants.FRAGMENT_HOST) == null) {
                 b.start();
@@ -114,6 +120,10 @@ public final class DemoLauncher {
         out.println("  Web Console:  " + crmUrl + "/system/console/configMgr/dev.crmbridge.wazzup  (admin / admin)");
         if (emulator != null) {
             out.println("  Wazzup:       the emulator at " + emulator.baseUrl() + "/__emulator (account demo)");
+            if (o.connectByButton) {
+                out.println("  Connect:      " + emulator.baseUrl() + "/__emulator/marketplace?accountId=demo → Connect "
+                        + "(sign in as Sergei Orlov, the administrator, and confirm)");
+            }
             out.println("  Try:          curl -X POST " + emulator.baseUrl() + "/__emulator/accounts/demo/customer-message "
                     + "-H 'Content-Type: application/json' -d '{\"chatType\":\"whatsapp\",\"chatId\":\"79990001122\","
                     + "\"name\":\"New Client\",\"text\":\"Hello! Do you deliver?\"}'");
@@ -190,7 +200,7 @@ public final class DemoLauncher {
      * Console) except the attributes this run decides: key, URLs.
      */
     private static void configure(BundleContext context, String apiKey, String apiBaseUrl, String publicUrl,
-            boolean emulator) throws Exception {
+            boolean emulator, boolean connectByButton) throws Exception {
         Bundle cm = null;
         for (Bundle b : context.getBundles()) {
             if ("org.apache.felix.configadmin".equals(b.getSymbolicName())) {
@@ -225,6 +235,14 @@ public final class DemoLauncher {
         }
         if (apiKey != null) {
             p.put("apiKey", apiKey);
+        }
+        if (emulator) {
+            p.put("crmCode", CRM_CODE);
+            p.put("secret", WAUTH_SECRET);
+        }
+        if (connectByButton) { // start disconnected: the administrator connects from the marketplace
+            p.remove("apiKey");
+            p.remove("crmKey");
         }
         p.put("apiBaseUrl", apiBaseUrl);
         if (publicUrl != null) {
@@ -317,6 +335,7 @@ public final class DemoLauncher {
         String apiBaseUrl = "https://api.wazzup24.com";
         String publicUrl;
         String logLevel = "WARN";
+        boolean connectByButton;
 
         static Options parse(String[] args) {
             Options o = new Options();
@@ -325,6 +344,10 @@ public final class DemoLauncher {
                 if (a.equals("--help") || a.equals("-h")) {
                     usage(System.out);
                     return null;
+                }
+                if (a.equals("--connect-by-button")) {
+                    o.connectByButton = true;
+                    continue;
                 }
                 if (i + 1 >= args.length) {
                     System.err.println("missing value for " + a);
@@ -357,10 +380,11 @@ public final class DemoLauncher {
         static void usage(PrintStream out) {
             out.println("usage: java -jar wazzup-demo.jar [--port 8080] [--host 127.0.0.1] [--data wazzup-demo-data]");
             out.println("         [--emulator-port 9090] [--api-key KEY [--public-url URL] [--api-base-url URL]]");
-            out.println("         [--log-level WARN]");
+            out.println("         [--log-level WARN] [--connect-by-button]");
             out.println("Without --api-key the Wazzup emulator stands in for Wazzup; with it the demo talks to Wazzup,");
             out.println("which sends webhooks to --public-url (an address it can reach, e.g. a tunnel to --port).");
             out.println("The key may come from the environment instead: WAZZUP_API_KEY (not shown in the process list).");
+            out.println("--connect-by-button: start without a key and connect from the emulator's marketplace (WAuth).");
         }
     }
 }
