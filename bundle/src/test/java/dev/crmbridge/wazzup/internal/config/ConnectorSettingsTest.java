@@ -57,4 +57,30 @@ class ConnectorSettingsTest {
         ConnectorSettings s = settings(Map.of("apiKey", secret));
         assertThat(s.toString()).doesNotContain(secret).contains("<set>");
     }
+
+    @Test
+    void chatAndWauthPathsAreValidatedAndKeptApart() {
+        ConnectorSettings s = settings(Map.of("chatPath", "/crm/chat/", "connectPath", "/crm/wazzup-connect"));
+        assertThat(s.chatPath()).isEqualTo("/crm/chat");
+        assertThat(s.connectPath()).isEqualTo("/crm/wazzup-connect");
+        assertThatThrownBy(() -> settings(Map.of("chatPath", "/wazzup/webhook")))
+                .hasMessageContaining("chatPath").hasMessageContaining("webhookPath");
+        assertThatThrownBy(() -> settings(Map.of("connectPath", "/wazzup/chat")))
+                .hasMessageContaining("connectPath");
+        assertThatThrownBy(() -> settings(Map.of("connectPath", "no-slash"))).hasMessageContaining("connectPath");
+        assertThatThrownBy(() -> settings(Map.of("counterPollSeconds", 4))).hasMessageContaining("counterPollSeconds");
+        assertThatThrownBy(() -> settings(Map.of("counterTtlSeconds", 0))).hasMessageContaining("counterTtlSeconds");
+    }
+
+    @Test
+    void wauthNeedsACodeAndASecretAndNeverShowsTheSecret() {
+        assertThat(settings(Map.of()).wauthEnabled()).isFalse();
+        assertThat(settings(Map.of("crmCode", "my-crm")).wauthEnabled()).isFalse();
+        String secret = "wauth-secret-0123456789abcdef";
+        ConnectorSettings s = settings(Map.of("crmCode", " my-crm ", "secret", secret, "crmKey", "ck-0123456789"));
+        assertThat(s.wauthEnabled()).isTrue();
+        assertThat(s.crmCode()).isEqualTo("my-crm");
+        assertThat(s.toString()).doesNotContain(secret).doesNotContain("ck-0123456789").contains("crmCode=my-crm");
+        assertThatThrownBy(() -> settings(Map.of("crmCode", "my crm!"))).hasMessageContaining("crmCode");
+    }
 }
