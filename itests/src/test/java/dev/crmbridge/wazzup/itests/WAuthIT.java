@@ -93,6 +93,7 @@ public class WAuthIT extends WazzupTestSupport {
 
     @After
     public void tearDown() throws Exception {
+        wazzup.clearFaults();
         unconfigure(configAdmin);
         registrations.forEach(ServiceRegistration::unregister);
         registrations.clear();
@@ -250,9 +251,22 @@ public class WAuthIT extends WazzupTestSupport {
         assertFalse(wrong.body().contains("not-the-registered-secret"));
         assertNothingStored();
 
-        // the good secret; the state is then spent here too
+        // Wazzup down: nothing stored, and the same link works once it is back
         configureWAuth(SECRET);
         String good = state();
+        wazzup.fault("POST /v3/connect", 5, 503);
+        HttpResponse<String> down = connect(good);
+        assertEquals(down.body(), 503, down.statusCode());
+        assertNothingStored();
+        // Wazzup refuses the request as such (401): the page names the settings to check
+        wazzup.clearFaults();
+        wazzup.fault("POST /v3/connect", 1, 401);
+        HttpResponse<String> refused = connect(good);
+        assertEquals(refused.body(), 502, refused.statusCode());
+        assertTrue(refused.body(), refused.body().contains("WAuth: CRM code"));
+        assertNothingStored();
+        wazzup.clearFaults();
+        good = state(); // that link is spent here now; a new one from the marketplace
         assertEquals(200, connect(good).statusCode());
         await("stored", TIMEOUT, () -> customerKey.equals(stored().get(WazzupConnector.PROPERTY_API_KEY)) ? true : null);
     }

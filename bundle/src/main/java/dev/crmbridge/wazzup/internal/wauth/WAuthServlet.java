@@ -2,7 +2,10 @@ package dev.crmbridge.wazzup.internal.wauth;
 
 import dev.crmbridge.wazzup.api.spi.CrmSession;
 import dev.crmbridge.wazzup.api.spi.SessionUser;
+import dev.crmbridge.wazzup.internal.client.ForbiddenException;
 import dev.crmbridge.wazzup.internal.client.InvalidDataException;
+import dev.crmbridge.wazzup.internal.client.NotFoundException;
+import dev.crmbridge.wazzup.internal.client.UnauthorizedException;
 import dev.crmbridge.wazzup.internal.client.WazzupException;
 import java.io.IOException;
 import java.net.URLEncoder;
@@ -138,6 +141,12 @@ final class WAuthServlet extends HttpServlet {
                 page(resp, 400, "This link is not valid", "<p>Wazzup did not accept this connection link (" + esc(code)
                         + "): it may have expired or been altered. Start again from the Wazzup marketplace.</p>");
             }
+            return;
+        } catch (UnauthorizedException | ForbiddenException | NotFoundException e) {
+            LOG.warn("Wazzup WAuth: Wazzup refused the connection (HTTP {}); nothing was stored", e.status());
+            page(resp, 502, "Wazzup refused this CRM", "<p>Wazzup refused the connection request (HTTP " + e.status()
+                    + "). An administrator must check the <b>WAuth: CRM code</b> and <b>WAuth: secret</b> settings "
+                    + "against the integration registered in Wazzup, then connect again from the marketplace.</p>");
             return;
         } catch (WazzupException e) {
             spent.remove(hash(state)); // Wazzup did not answer: the link may still work
