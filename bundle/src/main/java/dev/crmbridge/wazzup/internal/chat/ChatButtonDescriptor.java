@@ -1,5 +1,6 @@
 package dev.crmbridge.wazzup.internal.chat;
 
+import dev.crmbridge.wazzup.internal.web.Html;
 import dev.crmbridge.wazzup.api.chat.ChatButton;
 import java.util.Hashtable;
 
@@ -36,7 +37,7 @@ final class ChatButtonDescriptor implements ChatButton {
         } else {
             t.append(" poll=\"").append(pollSeconds).append('"');
         }
-        t.append(" endpoint=\"").append(escape(chatPath)).append("\" label=\"").append(label)
+        t.append(" endpoint=\"").append(Html.escape(chatPath)).append("\" label=\"").append(label)
                 .append("\"></wazzup-chat-button>");
         this.template = t.toString();
     }
@@ -69,7 +70,7 @@ final class ChatButtonDescriptor implements ChatButton {
         if (entityId == null || entityId.isBlank()) {
             throw new IllegalArgumentException("a card button needs the entity id");
         }
-        return template.replace(ID_PLACEHOLDER, escape(entityId));
+        return template.replace(ID_PLACEHOLDER, Html.escape(entityId));
     }
 
     /** The service properties a UI whiteboard reads. */
@@ -83,19 +84,4 @@ final class ChatButtonDescriptor implements ChatButton {
         return p;
     }
 
-    static String escape(String s) {
-        StringBuilder out = new StringBuilder(s.length());
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '&' -> out.append("&amp;");
-                case '<' -> out.append("&lt;");
-                case '>' -> out.append("&gt;");
-                case '"' -> out.append("&quot;");
-                case '\'' -> out.append("&#39;");
-                default -> out.append(c);
-            }
-        }
-        return out.toString();
-    }
 }

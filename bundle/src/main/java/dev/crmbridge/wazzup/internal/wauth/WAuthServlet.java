@@ -1,5 +1,6 @@
 package dev.crmbridge.wazzup.internal.wauth;
 
+import dev.crmbridge.wazzup.internal.web.Html;
 import dev.crmbridge.wazzup.api.spi.CrmSession;
 import dev.crmbridge.wazzup.api.spi.SessionUser;
 import dev.crmbridge.wazzup.internal.client.ForbiddenException;
@@ -93,11 +94,11 @@ final class WAuthServlet extends HttpServlet {
         tokens.values().removeIf(p -> p.expires() < now);
         tokens.put(token, new Pending(user.get().id(), hash(state), now + TOKEN_MILLIS));
         page(resp, 200, "Connect Wazzup", "<p>Wazzup asks to connect its account to this CRM through the integration "
-                + "<b>" + esc(crmCode) + "</b>.</p><p>Once connected, the CRM's users, contacts and deals are sent to "
+                + "<b>" + Html.escape(crmCode) + "</b>.</p><p>Once connected, the CRM's users, contacts and deals are sent to "
                 + "Wazzup, managers get chat buttons, and Wazzup's messages reach the CRM. You are signed in as <b>"
-                + esc(user.get().name()) + "</b>.</p><form method=\"post\" action=\"" + esc(path) + "\">"
-                + "<input type=\"hidden\" name=\"state\" value=\"" + esc(state) + "\">"
-                + "<input type=\"hidden\" name=\"token\" value=\"" + esc(token) + "\">"
+                + Html.escape(user.get().name()) + "</b>.</p><form method=\"post\" action=\"" + Html.escape(path) + "\">"
+                + "<input type=\"hidden\" name=\"state\" value=\"" + Html.escape(state) + "\">"
+                + "<input type=\"hidden\" name=\"token\" value=\"" + Html.escape(token) + "\">"
                 + "<button type=\"submit\" id=\"wazzup-connect-confirm\">Connect</button></form>");
     }
 
@@ -138,7 +139,7 @@ final class WAuthServlet extends HttpServlet {
                 page(resp, 400, "This link was already used", "<p>Wazzup says this connection link was already used. "
                         + "Start again from the Wazzup marketplace.</p>");
             } else {
-                page(resp, 400, "This link is not valid", "<p>Wazzup did not accept this connection link (" + esc(code)
+                page(resp, 400, "This link is not valid", "<p>Wazzup did not accept this connection link (" + Html.escape(code)
                         + "): it may have expired or been altered. Start again from the Wazzup marketplace.</p>");
             }
             return;
@@ -213,7 +214,7 @@ final class WAuthServlet extends HttpServlet {
         }
         if (!user.get().administrator()) {
             page(resp, 403, "Administrators only", "<p>Only a CRM administrator may connect Wazzup. You are signed in "
-                    + "as " + esc(user.get().name()) + ".</p>");
+                    + "as " + Html.escape(user.get().name()) + ".</p>");
             return Optional.empty();
         }
         return user;
@@ -240,26 +241,11 @@ final class WAuthServlet extends HttpServlet {
         resp.setHeader("Cache-Control", "no-store");
         resp.setHeader("X-Frame-Options", "DENY");
         resp.setHeader("Referrer-Policy", "no-referrer"); // the state stays out of other sites' logs
-        resp.getWriter().write("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>" + esc(title)
+        resp.getWriter().write("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>" + Html.escape(title)
                 + "</title><style>body{font:15px/1.5 system-ui,sans-serif;background:#f5f6f8;color:#1d2330}"
                 + "main{max-width:520px;margin:60px auto;background:#fff;border-radius:8px;padding:24px 28px}"
                 + "button{padding:8px 18px;border-radius:6px;border:0;background:#1f8a70;color:#fff;font:inherit;"
-                + "cursor:pointer}</style></head><body><main><h1 id=\"wazzup-connect-title\">" + esc(title) + "</h1>"
+                + "cursor:pointer}</style></head><body><main><h1 id=\"wazzup-connect-title\">" + Html.escape(title) + "</h1>"
                 + body + "</main></body></html>");
-    }
-
-    static String esc(String s) {
-        StringBuilder out = new StringBuilder(s.length());
-        for (char c : s.toCharArray()) {
-            switch (c) {
-                case '<' -> out.append("&lt;");
-                case '>' -> out.append("&gt;");
-                case '&' -> out.append("&amp;");
-                case '"' -> out.append("&quot;");
-                case '\'' -> out.append("&#39;");
-                default -> out.append(c);
-            }
-        }
-        return out.toString();
     }
 }

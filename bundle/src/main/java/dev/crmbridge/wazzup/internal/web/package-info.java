@@ -1,0 +1,2 @@
+/** Small helpers of the connector's servlets and pages. */
+package dev.crmbridge.wazzup.internal.web;
