@@ -99,7 +99,7 @@ public class BrowserIT {
         chromium.screenshot("home");
 
         // the global button opens this manager's window with all their chats
-        Chromium.click(browser.findElement(By.cssSelector("#toolbar wazzup-chat-button")));
+        chromium.click(browser.findElement(By.cssSelector("#toolbar wazzup-chat-button")));
         chromium.inChatWindow(() -> {
             assertEquals("u1", browser.findElement(By.id("wz-user")).getAttribute("data-user-id"));
             assertEquals("global", browser.findElement(By.id("wz-scope")).getText());
@@ -111,7 +111,7 @@ public class BrowserIT {
         chromium.closeChatWindow();
 
         // a contact's button opens only that contact's chats, the first one active
-        Chromium.click(browser.findElement(By.cssSelector("#contact-c-anna wazzup-chat-button")));
+        chromium.click(browser.findElement(By.cssSelector("#contact-c-anna wazzup-chat-button")));
         chromium.inChatWindow(() -> {
             assertEquals("card", browser.findElement(By.id("wz-scope")).getText());
             assertEquals(Set.of("whatsapp:79011112233", "telegram:anna_p"), chromium.chats());
@@ -140,7 +140,7 @@ public class BrowserIT {
 
         // "+" in the Deals dropdown of Boris's chat makes a deal in the host
         long dealsBefore = hostDeals().size(); // Wazzup made deals for new clients by webhook already
-        Chromium.click(browser.findElement(By.cssSelector("#contact-c-boris wazzup-chat-button")));
+        chromium.click(browser.findElement(By.cssSelector("#contact-c-boris wazzup-chat-button")));
         chromium.inChatWindow(() -> {
             assertEquals(Set.of("whatsapp:79014445566"), chromium.chats());
             // a message of the same shape from the CRM page's own origin (not Wazzup's) is ignored

@@ -71,8 +71,15 @@ final class Chromium implements AutoCloseable {
         new WebDriverWait(driver, timeout, Duration.ofMillis(100)).withMessage(what).until(d -> condition.getAsBoolean());
     }
 
-    /** Clicks the button inside a chat button's shadow root, as a manager would. */
-    static void click(WebElement chatButton) {
+    /** Clicks the button inside a chat button's shadow root, as a manager would, once the element is defined. */
+    void click(WebElement chatButton) {
+        until("the chat button's script", () -> {
+            try {
+                return chatButton.getShadowRoot() != null;
+            } catch (org.openqa.selenium.NoSuchShadowRootException notYet) {
+                return false;
+            }
+        });
         chatButton.getShadowRoot().findElement(By.cssSelector("button")).click();
     }
 

@@ -109,7 +109,7 @@ public class DemoIT {
         chromium.screenshot("contact-edited");
 
         // the card's chat window: only this contact's chat
-        Chromium.click(browser.findElement(By.cssSelector(".bar wazzup-chat-button")));
+        chromium.click(browser.findElement(By.cssSelector(".bar wazzup-chat-button")));
         chromium.inChatWindow(() -> {
             assertEquals("u-anna", browser.findElement(By.id("wz-user")).getAttribute("data-user-id"));
             assertEquals("card", browser.findElement(By.id("wz-scope")).getText());
@@ -118,7 +118,7 @@ public class DemoIT {
         });
         chromium.closeChatWindow();
         // the global one
-        Chromium.click(browser.findElement(By.cssSelector("#toolbar wazzup-chat-button")));
+        chromium.click(browser.findElement(By.cssSelector("#toolbar wazzup-chat-button")));
         chromium.inChatWindow(() -> {
             assertEquals("u-anna", browser.findElement(By.id("wz-user")).getAttribute("data-user-id"));
             assertEquals("global", browser.findElement(By.id("wz-scope")).getText());
@@ -136,6 +136,7 @@ public class DemoIT {
         chromium.until("signed out", () -> browser.getCurrentUrl().endsWith("/login"));
         new Select(browser.findElement(By.id("user"))).selectByVisibleText("Sergei Orlov (administrator)");
         browser.findElement(By.id("sign-in")).click();
+        chromium.until("signed in as the administrator", () -> !browser.findElements(By.id("me")).isEmpty());
         browser.get(base + "/contacts?q=Marta");
         chromium.until("the new client's contact", () -> browser.getPageSource().contains("Marta Novak"));
         browser.get(base + "/deals?q=Marta");
@@ -171,9 +172,10 @@ public class DemoIT {
             return c != null && newName.equals(c.path("name").asText()) && fresh.account("demo").get("contacts").size() == 301;
         });
         browser.get(base + "/contacts/" + contactId);
-        chromium.until("signed in again", () -> browser.getCurrentUrl().endsWith("/login"));
+        chromium.until("asked to sign in again", () -> browser.getCurrentUrl().endsWith("/login"));
         new Select(browser.findElement(By.id("user"))).selectByVisibleText("Anna Kuznetsova (manager)");
         browser.findElement(By.id("sign-in")).click();
+        chromium.until("signed in again", () -> !browser.findElements(By.id("me")).isEmpty());
         browser.get(base + "/contacts/" + contactId);
         chromium.until("the edit survived", () -> newName.equals(browser.findElement(By.id("name")).getAttribute("value")));
         assertFalse("no secret in the log", Files.readString(work.resolve("demo-2.log"))
