@@ -11,8 +11,13 @@ import org.osgi.framework.ServiceRegistration;
 /** Connecting by button (WAuth, §9): the confirmation page of a configured connector. */
 public final class WAuth implements AutoCloseable {
 
-    /** See {@link WAuthServlet.Connector}. */
-    public interface Connector extends WAuthServlet.Connector {
+    /** What confirming needs from the connector. */
+    public interface Connector {
+        /** {@code POST /v3/connect/}: the account's API key. */
+        String connect(String state, String crmKey);
+
+        /** Stores the key and the crmKey in the configuration. */
+        void store(String apiKey, String crmKey) throws java.io.IOException;
     }
 
     private final ServiceRegistration<Servlet> registration;

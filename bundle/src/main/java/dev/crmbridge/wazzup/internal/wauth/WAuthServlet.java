@@ -46,20 +46,11 @@ final class WAuthServlet extends HttpServlet {
     private static final long TOKEN_MILLIS = 15 * 60_000L;
     private static final int MAX_STATE = 4096;
 
-    /** What confirming needs from the connector. */
-    interface Connector {
-        /** {@code POST /v3/connect/}: the account's API key. */
-        String connect(String state, String crmKey);
-
-        /** Stores the key and the crmKey in the configuration. */
-        void store(String apiKey, String crmKey) throws IOException;
-    }
-
     private record Pending(String userId, String stateHash, long expires) {
     }
 
     private final transient Supplier<CrmSession> session;
-    private final transient Connector connector;
+    private final transient WAuth.Connector connector;
     private final String crmCode;
     private final boolean enabled;
     private final String path;
@@ -68,7 +59,7 @@ final class WAuthServlet extends HttpServlet {
     private final transient Map<String, Pending> tokens = new ConcurrentHashMap<>();
     private final transient Set<String> spent = ConcurrentHashMap.newKeySet();
 
-    WAuthServlet(Supplier<CrmSession> session, Connector connector, String crmCode, boolean enabled, String path, Clock clock) {
+    WAuthServlet(Supplier<CrmSession> session, WAuth.Connector connector, String crmCode, boolean enabled, String path, Clock clock) {
         this.session = session;
         this.connector = connector;
         this.crmCode = crmCode;
