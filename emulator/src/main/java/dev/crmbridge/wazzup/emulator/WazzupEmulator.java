@@ -84,6 +84,8 @@ public final class WazzupEmulator implements AutoCloseable {
     private final Map<String, Account> accountsByKey = new ConcurrentHashMap<>();
     private final Map<String, Account> accountsBySidecarKey = new ConcurrentHashMap<>();
     private final Map<String, IframeSession> iframeSessions = new ConcurrentHashMap<>();
+    /** API requests being handled, per key. */
+    private final Map<String, AtomicInteger> inFlight = new ConcurrentHashMap<>();
     private final ArrayDeque<Delivery> deliveries = new ArrayDeque<>();
     private final AtomicLong deliverySeq = new AtomicLong();
     private final AtomicInteger accountSeq = new AtomicInteger();
@@ -423,16 +425,32 @@ public final class WazzupEmulator implements AutoCloseable {
             if (match == null) {
                 Resp r = Resp.error(ApiError.of(404, "NOT_FOUND", "No route " + method + " " + path));
                 if (api) {
-                    record(method, path, uri.getRawQuery(), headers, body, r.status, null, null);
+                    record(method, path, uri.getRawQuery(), headers, body, r.status, null, null, 0);
                 }
                 write(exchange, r);
                 return;
             }
             Req req = new Req(method, path, uri.getRawQuery(), headers, body, match.params());
-            Resp resp = match.route().api() ? api(req, match.route()) : control(req, match.route());
+            Resp resp;
+            int concurrent = 0;
+            if (match.route().api()) {
+                // how many requests of this key are in the emulator now, this one included (faults' delays too)
+                String key = bearer(headers.get("authorization"));
+                AtomicInteger count = key == null ? null : inFlight.computeIfAbsent(key, k -> new AtomicInteger());
+                concurrent = count == null ? 0 : count.incrementAndGet();
+                try {
+                    resp = api(req, match.route());
+                } finally {
+                    if (count != null) {
+                        count.decrementAndGet();
+                    }
+                }
+            } else {
+                resp = control(req, match.route());
+            }
             if (match.route().api()) {
                 record(method, path, uri.getRawQuery(), headers, body, resp.drop ? 0 : resp.status,
-                        req.account == null ? null : req.account.id(), match.route().key());
+                        req.account == null ? null : req.account.id(), match.route().key(), concurrent);
             }
             write(exchange, resp);
         }
@@ -518,10 +536,10 @@ public final class WazzupEmulator implements AutoCloseable {
     }
 
     private void record(String method, String path, String query, Map<String, String> headers, byte[] body,
-            int status, String accountId, String route) {
+            int status, String accountId, String route, int concurrent) {
         journal.add(new JournalEntry(journal.nextSeq(), clock.instant(), method, path, query,
                 Journal.maskHeaders(headers), journal.maskBody(new String(body, StandardCharsets.UTF_8)), status,
-                accountId, route));
+                accountId, route, concurrent));
     }
 
     private static Map<String, String> headers(Headers headers) {

@@ -38,6 +38,22 @@ class FaultsJournalControlTest extends EmulatorTestSupport {
     }
 
     @Test
+    void theJournalSaysHowManyRequestsOfAKeyWereInFlightTogether() throws Exception {
+        api.get("/v3/users");
+        assertThat(wazzup.journal().entries("GET /v3/users")).singleElement()
+                .satisfies(e -> assertThat(e.concurrent()).as("alone").isEqualTo(1));
+        wazzup.faults().next("GET /v3/channels", Fault.delay(Duration.ofMillis(400)));
+        Thread slow = new Thread(() -> api.get("/v3/channels"));
+        slow.start();
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> wazzup.faults().pending().isEmpty());
+        api.get("/v3/users"); // while the delayed one is still being answered
+        slow.join();
+        assertThat(wazzup.journal().entries("GET /v3/users")).extracting(JournalEntry::concurrent).containsExactly(1, 2);
+        assertThat(wazzup.journal().entries("GET /v3/channels")).singleElement()
+                .satisfies(e -> assertThat(e.concurrent()).isEqualTo(1));
+    }
+
+    @Test
     void aLostAnswerMeansTheRequestTookEffect() {
         wazzup.faults().next("POST /v3/contacts", Fault.loseAnswer());
         assertThatThrownBy(() -> api.post("/v3/contacts", sample("request-contacts-upsert.json")))

@@ -13,8 +13,8 @@ import org.osgi.util.tracker.ServiceTracker;
  * The host CRM of {@link KillRecoveryIT}'s child framework: registers a generated directory of
  * {@code wazzup.child.contacts} contacts, configures the connector for the emulator named by
  * framework properties (once; a restart keeps the configuration), and, when
- * {@code wazzup.child.events} is true, reports every contact as saved with synchronous events (so each
- * is recorded in the connector's outbox before the call returns).
+ * {@code wazzup.child.events} is true, reports every contact as saved with synchronous events and
+ * prints {@code CHILD RECORDED} once the connector says none of them waits to be stored.
  */
 public final class ChildHostActivator implements BundleActivator {
 
@@ -73,6 +73,13 @@ public final class ChildHostActivator implements BundleActivator {
                         dev.crmbridge.wazzup.api.event.CrmEvents.ENTITY_CONTACT, ids));
             }
             System.out.println("CHILD REPORTED " + contacts);
+            // the handler hands changes over at once; they are in the store once none waits
+            dev.crmbridge.wazzup.api.sync.SyncStatus sync = (dev.crmbridge.wazzup.api.sync.SyncStatus) status.getService();
+            long deadline = System.nanoTime() + 60_000_000_000L;
+            while (sync.unstoredChanges() > 0 && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            System.out.println("CHILD RECORDED " + contacts + " (" + sync.unstoredChanges() + " not stored)");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {

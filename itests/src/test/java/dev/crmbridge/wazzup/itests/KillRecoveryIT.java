@@ -18,8 +18,8 @@ import org.junit.Test;
 
 /**
  * A JVM killed in the middle of dispatch loses nothing: the framework runs in a child process with
- * the connector and a host that reports 20,000 contacts as saved (synchronous events, initial sync
- * off); once Wazzup (the emulator, in this JVM) has received some of them, the child gets SIGKILL;
+ * the connector and a host that reports 20,000 contacts as saved (initial sync off); once the connector
+ * says all of them are stored and Wazzup (the emulator, in this JVM) has received some, the child gets SIGKILL;
  * started again on the same storage, without any new event, it delivers the rest from its durable
  * outbox.
  */
@@ -57,7 +57,10 @@ public class KillRecoveryIT {
                         + "org.osgi.framework,org.osgi.service.cm,org.osgi.service.event,org.osgi.util.tracker",
                 ItDirectory.class));
         child = ChildFrameworks.start(work.resolve("felix-cache"), properties(account, true), bundles, work.resolve("child-1.log"));
-        await("some contacts in Wazzup", Duration.ofSeconds(60), () -> alive() && account.contacts().size() >= 2_000);
+        Path log1 = work.resolve("child-1.log");
+        await("all changes recorded and some contacts in Wazzup", Duration.ofSeconds(60), () -> alive()
+                && Files.readString(log1).contains("CHILD RECORDED " + CONTACTS + " (0 not stored)")
+                && account.contacts().size() >= 2_000);
         child.destroyForcibly().waitFor();
         int beforeKill = account.contacts().size();
         System.out.printf("killed with %d of %d contacts delivered%n", beforeKill, CONTACTS);
@@ -85,7 +88,11 @@ public class KillRecoveryIT {
                 "wazzup.child.apiKey", account.apiKey(), "wazzup.child.emulator", wazzup.baseUrl().toString());
     }
 
-    private static void await(String what, Duration timeout, java.util.function.BooleanSupplier condition) {
-        WazzupTestSupport.await(what, timeout, () -> condition.getAsBoolean());
+    private interface Condition {
+        boolean holds() throws Exception;
+    }
+
+    private static void await(String what, Duration timeout, Condition condition) {
+        WazzupTestSupport.await(what, timeout, condition::holds);
     }
 }

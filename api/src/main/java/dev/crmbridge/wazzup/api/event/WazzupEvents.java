@@ -1,10 +1,12 @@
 package dev.crmbridge.wazzup.api.event;
 
 /**
- * The events the connector posts (OSGi EventAdmin, {@code postEvent}) for what happens in Wazzup:
- * messages, outgoing statuses, channels and templates. Each is posted once per Wazzup notification
- * (Wazzup's repeats are de-duplicated), after it was stored durably; after a crash an event may be
- * posted a second time, so handlers should tolerate a repeat ({@link #PROPERTY_MESSAGE_ID}).
+ * The events the connector delivers (OSGi EventAdmin, {@code sendEvent} from its own thread, so that a
+ * notification leaves its store only once every handler had its event) for what happens in Wazzup:
+ * messages, outgoing statuses, channels and templates. Each is delivered once per Wazzup notification
+ * (Wazzup's repeats are de-duplicated by key), after it was stored durably: at least once, so after a
+ * crash an event may come a second time, with the same {@link #PROPERTY_NOTIFICATION_KEY}. Handlers
+ * should return quickly: the next events wait for them.
  *
  * <p>Properties the connector knows are set; others are absent (never {@code null} values). Chat,
  * contact and deal ids come from what the connector synced: {@link #PROPERTY_CONTACT_IDS},
@@ -47,6 +49,12 @@ public final class WazzupEvents {
 
     /** Wazzup's message id ({@code String}). */
     public static final String PROPERTY_MESSAGE_ID = "messageId";
+    /**
+     * The notification's de-duplication key ({@code String}), on every event the connector posts from a
+     * webhook: an event is delivered at least once, and a second delivery (after a crash between delivery
+     * and bookkeeping) carries the same key. Since 1.1.
+     */
+    public static final String PROPERTY_NOTIFICATION_KEY = "notificationKey";
     /** The channel ({@code String}, a UUID). */
     public static final String PROPERTY_CHANNEL_ID = "channelId";
     /** The messenger ({@code String}: {@code whatsapp}, {@code telegram}, …; an open set). */

@@ -10,9 +10,12 @@ import org.osgi.annotation.versioning.ConsumerType;
  * the connector answers such requests with 503 and Wazzup shows no deal.
  *
  * <p>Called on the webhook's HTTP thread while Wazzup waits (at most 30 s): create the entity,
- * commit, and return it. The connector answers Wazzup with the returned entity and records it as
- * synced; it asks again for the same chat only if this call failed. A repeated request (Wazzup
- * retried) is answered with the entity created first, without calling the factory again.
+ * commit, and return it. The connector records the request before it calls, answers Wazzup with the
+ * returned entity and records it as synced. A repeated request (Wazzup retried) is answered with the
+ * entity created first, without calling the factory again. Only when the connector could not record
+ * what was made (it was stopped or killed, or its store failed, after this call returned) does it call
+ * again, with the same {@link NewContactRequest#requestKey() requestKey}: a factory that keeps the key
+ * with the entity returns the entity it made then, and the CRM holds it once.
  *
  * <p>Throwing makes the connector answer 500 and record nothing: the host must then not keep a
  * half-made entity (roll back).

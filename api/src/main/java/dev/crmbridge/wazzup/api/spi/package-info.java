@@ -5,7 +5,7 @@
  * request ({@link dev.crmbridge.wazzup.api.spi.CrmSession}).
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package dev.crmbridge.wazzup.api.spi;
 
 import org.osgi.annotation.bundle.Export;

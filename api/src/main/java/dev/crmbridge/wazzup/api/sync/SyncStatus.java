@@ -74,4 +74,28 @@ public interface SyncStatus {
      * periodic reconciliation does).
      */
     void resyncAll();
+
+    /**
+     * Changes the host reported that are not in the connector's store yet. The event handler hands
+     * changes over without waiting for the store, and a writer stores them within milliseconds; while
+     * the store fails or stalls they wait in memory, are counted here (and in each type's
+     * {@link EntityStatus#pending()}), and {@link #problem()} names them. A JVM that is killed meanwhile
+     * loses them to the next reconciliation.
+     *
+     * @return how many changes wait to be stored; 0 when all are stored
+     * @since 1.1
+     */
+    default long unstoredChanges() {
+        return 0;
+    }
+
+    /**
+     * The notifications from Wazzup that can never become events, with the reason.
+     *
+     * @return the newest first (at most 1,000); never null
+     * @since 1.1
+     */
+    default List<SetAsideNotification> setAsideNotifications() {
+        return List.of();
+    }
 }

@@ -3,18 +3,36 @@ package dev.crmbridge.wazzup.api.sync;
 import java.time.Instant;
 
 /**
- * Whether Wazzup sends its webhooks to this CRM.
+ * Whether Wazzup sends its webhooks to this CRM, and what became of what it sent.
  *
  * @param subscribed {@code true} once Wazzup accepted the address (it tests it with a POST first)
  * @param address where Wazzup is told to post, with the secret part left out; {@code null} when no
  *     public base URL is configured
- * @param problem why the last subscription failed, in an administrator's words, or {@code null}
+ * @param problem why the last subscription failed, or why events wait, in an administrator's words, or
+ *     {@code null}
  * @param lastAttempt when it was last tried, or {@code null}
  * @param stored notifications (messages, statuses, channel and template changes) stored since the
  *     connector started; Wazzup's repeats are not counted
- * @param pending stored notifications whose events are not posted yet
+ * @param pending stored notifications whose events are not delivered yet
+ * @param setAside stored notifications that can never become events (see
+ *     {@link SyncStatus#setAsideNotifications()}); since 1.1
  * @since 1.0
  */
 public record WebhookState(boolean subscribed, String address, String problem, Instant lastAttempt, long stored,
-        long pending) {
+        long pending, long setAside) {
+
+    /**
+     * A state without set-aside notifications.
+     *
+     * @param subscribed whether Wazzup accepted the address
+     * @param address the address without its secret, or {@code null}
+     * @param problem the problem in words, or {@code null}
+     * @param lastAttempt when it was last tried, or {@code null}
+     * @param stored notifications stored since start
+     * @param pending notifications not delivered yet
+     */
+    public WebhookState(boolean subscribed, String address, String problem, Instant lastAttempt, long stored,
+            long pending) {
+        this(subscribed, address, problem, lastAttempt, stored, pending, 0);
+    }
 }

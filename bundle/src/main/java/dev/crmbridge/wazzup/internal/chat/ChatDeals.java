@@ -10,7 +10,7 @@ import dev.crmbridge.wazzup.api.spi.CrmSession;
 import dev.crmbridge.wazzup.api.spi.NewDealRequest;
 import dev.crmbridge.wazzup.api.spi.SessionUser;
 import dev.crmbridge.wazzup.internal.client.WzChatHandle;
-import dev.crmbridge.wazzup.internal.store.SyncStore;
+import dev.crmbridge.wazzup.internal.store.Store;
 import dev.crmbridge.wazzup.internal.sync.Payloads;
 import java.time.Clock;
 import java.util.List;
@@ -36,7 +36,7 @@ public final class ChatDeals {
     }
 
     private final Supplier<CrmEntityFactory> factory;
-    private final SyncStore store;
+    private final Store store;
     private final Payloads payloads;
     private final Consumer<String> dealSaved;
     private final String pipelineId;
@@ -45,7 +45,7 @@ public final class ChatDeals {
     private final Map<String, Made> recent = new ConcurrentHashMap<>();
 
     /** @param dealSaved records a created deal for the sync */
-    public ChatDeals(Supplier<CrmEntityFactory> factory, SyncStore store, Payloads payloads, Consumer<String> dealSaved,
+    public ChatDeals(Supplier<CrmEntityFactory> factory, Store store, Payloads payloads, Consumer<String> dealSaved,
             String pipelineId, String stageId, Clock clock) {
         this.factory = factory;
         this.store = store;
@@ -69,7 +69,7 @@ public final class ChatDeals {
             if (earlier != null) {
                 return earlier.deal();
             }
-            List<String> contacts = store.chatOwners(h.chatType(), h.chatId()).contactIds();
+            List<String> contacts = store.refs().chatOwners(h.chatType(), List.of(h.chatId())).contactIds();
             if (contacts.isEmpty()) {
                 throw new ChatWindowException(Reason.NOT_FOUND,
                         "This chat belongs to no contact in the CRM yet: create the contact first");

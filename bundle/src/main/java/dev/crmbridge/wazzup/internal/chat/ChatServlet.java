@@ -7,18 +7,16 @@ import dev.crmbridge.wazzup.api.model.CrmDeal;
 import dev.crmbridge.wazzup.api.spi.CrmSession;
 import dev.crmbridge.wazzup.api.spi.SessionUser;
 import dev.crmbridge.wazzup.internal.client.Json;
+import dev.crmbridge.wazzup.internal.web.Answers;
+import dev.crmbridge.wazzup.internal.web.SignedIn;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Optional;
 import java.util.function.Supplier;
 import javax.servlet.http.HttpServlet;
 import javax.servlet.http.HttpServletRequest;
 import javax.servlet.http.HttpServletResponse;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The chat buttons' endpoints, under the configured chat path:
@@ -36,7 +34,6 @@ import org.slf4j.LoggerFactory;
 final class ChatServlet extends HttpServlet {
 
     private static final long serialVersionUID = 1L;
-    private static final Logger LOG = LoggerFactory.getLogger(ChatServlet.class);
     static final String CSRF_HEADER = "X-Wazzup-Chat";
     private static final int MAX_BODY = 4096;
 
@@ -69,9 +66,9 @@ final class ChatServlet extends HttpServlet {
         String path = req.getPathInfo() == null ? "" : req.getPathInfo();
         // read first, whatever the answer: Jetty closes a connection whose request body was left unread,
         // and the client's next request on it would fail
-        byte[] bytes = body(req);
-        if (bytes == null || bytes.length > MAX_BODY) {
-            resp.setHeader("Connection", "close"); // the rest stays unread
+        byte[] bytes = Answers.body(req, MAX_BODY);
+        if (bytes == null) {
+            Answers.closeAfter(resp); // the rest stays unread
         }
         if (!path.equals("/deal")) {
             error(resp, 404, "NOT_FOUND", "No such chat endpoint");
@@ -85,39 +82,23 @@ final class ChatServlet extends HttpServlet {
         withUser(req, resp, (s, user) -> deal(bytes, resp, s, user));
     }
 
-    /** The request body, up to one byte more than allowed; null when it could not be read. */
-    private static byte[] body(HttpServletRequest req) {
-        try (InputStream in = req.getInputStream()) {
-            return in.readNBytes(MAX_BODY + 1);
-        } catch (IOException e) {
-            return null;
-        }
-    }
-
     private interface Handler {
         void handle(CrmSession session, SessionUser user) throws IOException;
     }
 
     private void withUser(HttpServletRequest req, HttpServletResponse resp, Handler handler) throws IOException {
-        CrmSession s = session.get();
-        if (s == null) {
-            error(resp, 503, "NO_SESSION_SERVICE", "The CRM has not told the Wazzup connector who is signed in");
-            return;
-        }
-        Optional<SessionUser> user;
-        try {
-            user = s.user(req);
-        } catch (RuntimeException e) {
-            LOG.warn("Wazzup chat: the CRM's session service failed", e);
-            error(resp, 500, "SESSION_FAILED", "The CRM could not tell who is signed in");
-            return;
-        }
-        if (user == null || user.isEmpty()) {
-            error(resp, 401, "UNAUTHORIZED", "Sign in to the CRM first");
+        SignedIn.Outcome in = SignedIn.of(session, req, "chat");
+        if (!in.present()) {
+            switch (in.missing()) {
+                case NO_SESSION_SERVICE -> error(resp, 503, "NO_SESSION_SERVICE",
+                        "The CRM has not told the Wazzup connector who is signed in");
+                case SESSION_FAILED -> error(resp, 500, "SESSION_FAILED", "The CRM could not tell who is signed in");
+                default -> error(resp, 401, "UNAUTHORIZED", "Sign in to the CRM first");
+            }
             return;
         }
         try {
-            handler.handle(s, user.get());
+            handler.handle(in.session(), in.user());
         } catch (ChatWindowException e) {
             error(resp, e.reason().httpStatus(), e.reason().name(), e.getMessage());
         }
@@ -166,7 +147,7 @@ final class ChatServlet extends HttpServlet {
         }
         JsonNode body;
         try {
-            body = bytes == null || bytes.length > MAX_BODY ? null : Json.mapper().readTree(bytes);
+            body = bytes == null ? null : Json.mapper().readTree(bytes);
         } catch (IOException e) {
             body = null;
         }
@@ -182,34 +163,17 @@ final class ChatServlet extends HttpServlet {
         json(resp, 200, out);
     }
 
-    private void resource(HttpServletResponse resp, String name, String type) throws IOException {
-        try (InputStream in = ChatServlet.class.getResourceAsStream(name)) {
-            if (in == null) {
-                error(resp, 404, "NOT_FOUND", "No such file");
-                return;
-            }
-            byte[] bytes = in.readAllBytes();
-            resp.setStatus(200);
-            resp.setContentType(type);
-            resp.setHeader("Cache-Control", "public, max-age=300");
-            resp.setHeader("X-Content-Type-Options", "nosniff");
-            resp.setContentLength(bytes.length);
-            resp.getOutputStream().write(bytes);
+    private static void resource(HttpServletResponse resp, String name, String type) throws IOException {
+        if (!Answers.resource(resp, ChatServlet.class, name, type)) {
+            error(resp, 404, "NOT_FOUND", "No such file");
         }
     }
 
     private static void error(HttpServletResponse resp, int status, String code, String message) throws IOException {
-        json(resp, status, Map.of("error", code, "message", message));
+        Answers.error(resp, status, code, "message", message);
     }
 
     private static void json(HttpServletResponse resp, int status, Object body) throws IOException {
-        byte[] bytes = Json.bytes(body);
-        resp.setStatus(status);
-        resp.setContentType("application/json");
-        resp.setCharacterEncoding("UTF-8");
-        resp.setHeader("Cache-Control", "no-store");
-        resp.setHeader("X-Content-Type-Options", "nosniff");
-        resp.setContentLength(bytes.length);
-        resp.getOutputStream().write(bytes);
+        Answers.json(resp, status, body);
     }
 }

@@ -1,48 +1,38 @@
 package dev.crmbridge.wazzup.internal.config;
 
 import dev.crmbridge.wazzup.api.WazzupConnector;
+import dev.crmbridge.wazzup.api.chat.ChatWindows;
+import dev.crmbridge.wazzup.api.chat.Unanswered;
+import dev.crmbridge.wazzup.api.chat.UnansweredCounters;
 import dev.crmbridge.wazzup.api.event.CrmEvents;
 import dev.crmbridge.wazzup.api.spi.CrmDirectory;
 import dev.crmbridge.wazzup.api.spi.CrmEntityFactory;
 import dev.crmbridge.wazzup.api.spi.CrmSession;
-import dev.crmbridge.wazzup.api.chat.ChatWindows;
-import dev.crmbridge.wazzup.api.chat.Unanswered;
-import dev.crmbridge.wazzup.api.chat.UnansweredCounters;
-import dev.crmbridge.wazzup.internal.chat.ChatDeals;
-import dev.crmbridge.wazzup.internal.chat.ChatService;
-import dev.crmbridge.wazzup.internal.chat.Chats;
-import dev.crmbridge.wazzup.internal.store.OutboxRow;
-import java.net.URI;
-import dev.crmbridge.wazzup.api.sync.DeadLetter;
-import dev.crmbridge.wazzup.api.sync.EntityStatus;
 import dev.crmbridge.wazzup.api.sync.EntityType;
 import dev.crmbridge.wazzup.api.sync.SyncStatus;
-import dev.crmbridge.wazzup.api.sync.WebhookState;
-import dev.crmbridge.wazzup.internal.client.RateLimiters;
-import dev.crmbridge.wazzup.internal.client.RetryPolicy;
-import dev.crmbridge.wazzup.internal.client.WazzupClient;
-import dev.crmbridge.wazzup.internal.wauth.WAuth;
-import dev.crmbridge.wazzup.internal.store.EmbeddedDatabase;
-import dev.crmbridge.wazzup.internal.store.SyncStore;
+import dev.crmbridge.wazzup.internal.store.OutboxRow;
+import dev.crmbridge.wazzup.internal.store.Store;
+import dev.crmbridge.wazzup.internal.store.StoreHandle;
 import dev.crmbridge.wazzup.internal.sync.ChangeCapture;
-import dev.crmbridge.wazzup.internal.sync.SyncEngine;
-import dev.crmbridge.wazzup.internal.sync.Payloads;
-import dev.crmbridge.wazzup.internal.sync.SyncSettings;
-import dev.crmbridge.wazzup.internal.webhook.Webhooks;
-import java.security.SecureRandom;
-import java.util.Base64;
-import java.util.Dictionary;
-import org.osgi.service.cm.Configuration;
-import org.osgi.service.cm.ConfigurationAdmin;
-import org.osgi.service.event.EventAdmin;
+import dev.crmbridge.wazzup.internal.sync.ChangeRecorder;
+import dev.crmbridge.wazzup.internal.web.Whiteboard;
+import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.Hashtable;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import javax.sql.DataSource;
-import java.util.Hashtable;
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.Constants;
 import org.osgi.framework.ServiceRegistration;
+import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -53,6 +43,7 @@ import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.event.Event;
+import org.osgi.service.event.EventAdmin;
 import org.osgi.service.event.EventConstants;
 import org.osgi.service.event.EventHandler;
 import org.osgi.service.metatype.annotations.Designate;
@@ -60,9 +51,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The root of a configured connector: validates the configuration, opens the store, builds the
- * Wazzup client and runs the sync engine. It records the host's change events (an
- * {@link EventHandler} on {@value CrmEvents#TOPIC_ALL}) and publishes {@link SyncStatus}. Without a
+ * The root of a configured connector: validates the configuration, opens the store, and runs one
+ * {@link ConnectorRuntime} at a time. It records the host's change events (an {@link EventHandler} on
+ * {@value CrmEvents#TOPIC_ALL}, through a {@link ChangeRecorder} that outlives the runtimes) and
+ * publishes {@link SyncStatus}, {@link ChatWindows} and {@link UnansweredCounters}. Without a
  * configuration under {@value WazzupConnector#PID} nothing runs.
  */
 @Component(
@@ -75,28 +67,34 @@ import org.slf4j.LoggerFactory;
         // SCR's service factory, whose lock a configuration change holds. See register().
         service = {})
 @Designate(ocd = ConnectorConfiguration.class)
-public final class ConnectorComponent implements SyncStatus, EventHandler, ChatWindows, UnansweredCounters {
+public final class ConnectorComponent implements EventHandler, ChatWindows, UnansweredCounters {
 
     private static final Logger LOG = LoggerFactory.getLogger(ConnectorComponent.class);
 
-    /** The engine's client retries briefly; longer outages are the engine's pause to ride out. */
-    static final RetryPolicy ENGINE_RETRIES = new RetryPolicy(4, Duration.ofMillis(500), Duration.ofSeconds(4));
+    /** How long a replaced runtime's request in flight may take before its client is closed. */
+    static final Duration HANDOVER_GRACE = Duration.ofSeconds(20);
+    /** How long stopping waits for the host's last changes to be stored. */
+    static final Duration STOP_FLUSH = Duration.ofSeconds(5);
 
     private final BundleContext context;
-    private final ConfigurationAdmin configAdmin;
     private final DataSource hostDataSource;
-    private volatile Storage storage;
-    private volatile EmbeddedDatabase embedded;
-    private volatile SyncStore store;
+    private final Secrets secrets;
+    private final ChangeRecorder recorder;
+    private final ChangeCapture capture;
+    /** Replaced runtimes are closed, and new ones started, one after the other on this thread. */
+    private final ExecutorService handover = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "wazzup-reconfigure");
+        t.setDaemon(true);
+        return t;
+    });
+    private final AtomicLong lateEvents = new AtomicLong();
+    private final List<ServiceRegistration<?>> registrations;
+    private volatile StoreHandle storage;
+    private volatile Storage storageMode;
     /** The configuration the runtime was built from, without the webhook secret. */
     private volatile Map<String, Object> applied;
-    /** What a configuration change replaces: settings, client, engine, webhooks. Swapped whole. */
-    private volatile Runtime runtime;
-    private ServiceRegistration<?> registration;
+    private volatile ConnectorRuntime runtime;
     private volatile boolean closed;
-    private final java.util.concurrent.atomic.AtomicLong lateEvents = new java.util.concurrent.atomic.AtomicLong();
-    /** The secret this component generated and wrote to the configuration, until the change comes back. */
-    private volatile String generatedSecret;
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY, bind = "bindDirectory", unbind = "unbindDirectory")
@@ -114,199 +112,118 @@ public final class ConnectorComponent implements SyncStatus, EventHandler, ChatW
             policyOption = ReferencePolicyOption.GREEDY)
     private volatile CrmSession session;
 
-    /** One configuration's working parts. */
-    private final class Runtime implements AutoCloseable {
-        final ConnectorSettings settings;
-        final WazzupClient client;
-        final SyncEngine engine;
-        final ChangeCapture capture;
-        final Webhooks webhooks;
-        final Chats chats;
-        final WAuth wauth;
-
-        Runtime(ConnectorSettings settings, String secret) {
-            this.settings = settings;
-            this.client = settings.hasApiKey() ? WazzupClient.builder()
-                    .baseUrl(settings.apiBaseUrl())
-                    .apiKey(settings.apiKey())
-                    .connectTimeout(settings.connectTimeout())
-                    .responseTimeout(settings.responseTimeout())
-                    .rateBudget(settings.rateBudget(), RateLimiters.WAZZUP_WINDOW)
-                    .retryPolicy(ENGINE_RETRIES)
-                    .build() : null;
-            SyncSettings sync = new SyncSettings(settings.scheme(), settings.batchDelay(), settings.retryMaxDelay(),
-                    settings.reconcileInterval(), settings.reconcileDeletes(), settings.initialSync(), settings.phoneRules(),
-                    settings.apiKeyDigest());
-            this.engine = new SyncEngine(sync, store, client, () -> directory, Clock.systemUTC());
-            this.capture = new ChangeCapture(engine);
-            Payloads payloads = new Payloads(settings.phoneRules());
-            ChatService chatService = new ChatService(client, () -> directory, payloads,
-                    new ChatService.Options(settings.clientType(), settings.chatDealEvents()), settings.counterTtl(),
-                    settings.responseTimeout(), Clock.systemUTC());
-            SyncEngine e = engine;
-            ChatDeals deals = new ChatDeals(() -> factory, store, payloads,
-                    id -> e.record(EntityType.DEAL, List.of(id), OutboxRow.Op.SAVE), settings.dealPipelineId(),
-                    settings.dealStageId(), Clock.systemUTC());
-            this.webhooks = new Webhooks(context, new Webhooks.Config(settings.webhookPath(), secret, settings.crmKey(),
-                    settings.webhookMaxBodyBytes(), settings.publicBaseUrl(), settings.dealPipelineId(), settings.dealStageId()),
-                    store, client, () -> directory, () -> factory, () -> eventAdmin, payloads,
-                    settings.scheme(), Clock.systemUTC(), List.of(chatService::messagesArrived));
-            this.chats = new Chats(context, settings.chatPath(), (int) settings.counterPoll().toSeconds(), chatService, deals,
-                    () -> session, settings.chatDealEvents());
-            this.wauth = new WAuth(context, settings.connectPath(), settings.crmCode(), settings.wauthEnabled(),
-                    () -> session, new WAuth.Connector() {
-                        @Override
-                        public String connect(String state, String crmKey) {
-                            // no API key yet: a client of its own, for this one call
-                            try (WazzupClient keyless = WazzupClient.builder().baseUrl(settings.apiBaseUrl())
-                                    .connectTimeout(settings.connectTimeout()).responseTimeout(settings.responseTimeout())
-                                    .retryPolicy(ENGINE_RETRIES).build()) {
-                                return keyless.wauth().connect(state, settings.wauthSecret(), crmKey);
-                            }
-                        }
-
-                        @Override
-                        public void store(String apiKey, String crmKey) throws java.io.IOException {
-                            storeConnection(apiKey, crmKey);
-                        }
-                    });
-        }
-
-        @Override
-        public void close() {
-            wauth.close();
-            chats.close();
-            webhooks.close();
-            engine.stop();
-            if (client != null) {
-                client.close(); // a request in flight ends now, so the dispatcher stops promptly
-            }
-            engine.close();
-        }
-    }
-
     @Activate
     public ConnectorComponent(BundleContext context, ConnectorConfiguration config, Map<String, Object> properties,
             @Reference(name = "dataSource", cardinality = ReferenceCardinality.OPTIONAL,
                     policyOption = ReferencePolicyOption.GREEDY) DataSource hostDataSource,
             @Reference ConfigurationAdmin configAdmin) {
         this.context = context;
-        this.configAdmin = configAdmin;
         this.hostDataSource = hostDataSource;
+        this.secrets = new Secrets(configAdmin);
         ConnectorSettings settings = ConnectorSettings.from(config);
-        openStore(settings.storage());
-        Runtime r = new Runtime(settings, secretOf(settings));
-        this.runtime = r;
-        this.applied = withoutSecret(properties);
-        r.engine.start();
+        this.storage = open(settings.storage());
+        this.storageMode = settings.storage();
+        this.recorder = new ChangeRecorder(() -> runtime, Clock.systemUTC());
+        this.capture = new ChangeCapture(recorder);
+        this.runtime = build(settings);
+        this.applied = Secrets.withoutSecret(properties);
+        runtime.start();
         started(settings);
-        this.registration = register();
+        this.registrations = register();
     }
 
-    /** The published services: a plain object with only the properties named here. */
-    private ServiceRegistration<?> register() {
+    /** The published services: plain objects with only the properties named here. */
+    private List<ServiceRegistration<?>> register() {
         Hashtable<String, Object> props = new Hashtable<>();
+        props.put(Constants.SERVICE_DESCRIPTION, "Wazzup connector");
+        ServiceRegistration<?> status = context.registerService(SyncStatus.class, new ConnectorStatus(() -> runtime, recorder),
+                props);
         props.put(EventConstants.EVENT_TOPIC, CrmEvents.TOPIC_ALL);
-        props.put(org.osgi.framework.Constants.SERVICE_DESCRIPTION, "Wazzup connector");
-        return context.registerService(new String[] {SyncStatus.class.getName(), EventHandler.class.getName(),
-                ChatWindows.class.getName(), UnansweredCounters.class.getName()}, this, props);
+        return List.of(status, context.registerService(new String[] {EventHandler.class.getName(),
+                ChatWindows.class.getName(), UnansweredCounters.class.getName()}, this, props));
     }
 
-    private void openStore(Storage mode) {
-        DataSource dataSource;
+    private StoreHandle open(Storage mode) {
         if (mode == Storage.DATA_SOURCE) {
             if (hostDataSource == null) {
                 throw new IllegalStateException("storage is DATA_SOURCE but no DataSource service matches "
                         + "dataSource.target; the connector starts when one is registered");
             }
-            this.embedded = null;
-            dataSource = hostDataSource;
-        } else {
-            this.embedded = new EmbeddedDatabase(context.getDataFile("store"));
-            dataSource = embedded.dataSource();
+            return StoreHandle.of(hostDataSource, "default");
         }
-        SyncStore s = new SyncStore(dataSource, "default");
-        s.migrate();
-        this.store = s;
-        this.storage = mode;
+        return StoreHandle.embedded(context.getDataFile("store"), "default");
+    }
+
+    private ConnectorRuntime build(ConnectorSettings settings) {
+        ConnectorRuntime.Host host = new ConnectorRuntime.Host(() -> directory, () -> factory, () -> eventAdmin,
+                () -> session, Whiteboard.of(context), secrets::storeConnection);
+        return new ConnectorRuntime(settings, ConnectorRuntime.syncSettings(settings), secrets.of(settings), storage, host,
+                recorder, ConnectorRuntime.Options.defaults());
     }
 
     /**
-     * A configuration change: the runtime is replaced while the event handler stays registered, so
-     * that no host event is lost (rows recorded meanwhile wait in the store). The secret this component
-     * generated coming back in the configuration changes nothing.
+     * A configuration change: the runtime is replaced while the event handler stays registered, so that
+     * no host event is lost (changes recorded meanwhile wait in the recorder). The old runtime is fenced
+     * at once (it neither sends nor commits from then on); it is closed, and the new one started, on the
+     * handover thread, one change after the other: two runtimes never sync at once. The secret this
+     * component generated coming back in the configuration changes nothing.
      */
     @Modified
-    void modified(ConnectorConfiguration config, Map<String, Object> properties) {
+    synchronized void modified(ConnectorConfiguration config, Map<String, Object> properties) {
         ConnectorSettings settings = ConnectorSettings.from(config);
-        Map<String, Object> next = withoutSecret(properties);
-        Runtime old = runtime;
-        boolean secretCameBack = settings.webhookSecret().equals(generatedSecret);
+        Map<String, Object> next = Secrets.withoutSecret(properties);
+        boolean secretCameBack = secrets.cameBack(settings);
         if (next.equals(applied) && secretCameBack) {
             return;
         }
-        java.util.Set<String> changed = new java.util.TreeSet<>(next.keySet());
-        changed.addAll(applied.keySet());
-        changed.removeIf(k -> java.util.Objects.equals(next.get(k), applied.get(k)));
         // names only: values may be secrets
-        LOG.info("Wazzup connector: configuration changed ({}{}), restarting its parts", changed,
+        LOG.info("Wazzup connector: configuration changed ({}{}), restarting its parts", Secrets.changed(applied, next),
                 secretCameBack ? "" : ", webhookSecret");
-        if (settings.storage() != storage) {
-            old.close();
-            if (embedded != null) {
-                embedded.close();
-            }
-            openStore(settings.storage());
-            Runtime fresh = new Runtime(settings, secretOf(settings));
-            runtime = fresh;
-            applied = next;
-            fresh.engine.start();
-            started(settings);
-            return;
+        ConnectorRuntime old = runtime;
+        old.closeEndpoints(); // one registration per path: the new runtime's servlets come next
+        old.retire();
+        if (settings.storage() != storageMode) {
+            old.close(HANDOVER_GRACE);
+            StoreHandle previous = storage;
+            StoreHandle opened = open(settings.storage());
+            carryOver(previous.store(), opened.store());
+            storage = opened;
+            storageMode = settings.storage();
+            previous.close();
         }
-        // the old runtime's servlets go first (one registration per path), its dispatcher may take a
-        // moment to stop: the new one starts after it, off the configuration thread, so that SCR is not
-        // held and two dispatchers never run at once
-        old.wauth.close();
-        old.chats.close();
-        old.webhooks.close();
-        Runtime fresh = new Runtime(settings, secretOf(settings));
+        ConnectorRuntime fresh = build(settings);
         runtime = fresh;
         applied = next;
-        Thread handover = new Thread(() -> {
-            old.close();
-            if (runtime == fresh) {
-                fresh.engine.start();
+        handover.execute(() -> {
+            if (!old.close(HANDOVER_GRACE)) {
+                LOG.warn("Wazzup connector: the replaced sync did not stop in {} s; it is fenced and can no longer"
+                        + " send or commit", HANDOVER_GRACE.toSeconds());
+            }
+            if (runtime == fresh && !closed) {
+                fresh.start();
                 started(settings);
             }
-        }, "wazzup-reconfigure");
-        handover.setDaemon(true);
-        handover.start();
-        this.handover = handover;
-    }
-
-    /** The thread that stops the previous runtime and starts the current one, after a change. */
-    private volatile Thread handover;
-
-    /** Configuration properties that matter for the runtime: all but the secret and the framework's own. */
-    private static Map<String, Object> withoutSecret(Map<String, Object> properties) {
-        Map<String, Object> out = new java.util.TreeMap<>();
-        properties.forEach((k, v) -> {
-            if (!k.equals("webhookSecret") && !k.startsWith("service.") && !k.startsWith("component.")
-                    && !k.startsWith("felix.") && !k.equals("event.topics")) {
-                out.put(k, v instanceof Object[] a ? java.util.Arrays.asList(a) : v);
-            }
         });
-        return out;
     }
 
-    private String secretOf(ConnectorSettings settings) {
-        if (!settings.webhookSecret().isEmpty()) {
-            return settings.webhookSecret();
+    /** Pending changes of the store being left go to the new one: none is lost by a storage switch. */
+    private static void carryOver(Store from, Store to) {
+        Map<EntityType, Map<OutboxRow.Op, List<String>>> rows = new EnumMap<>(EntityType.class);
+        for (OutboxRow r : from.outbox().all()) {
+            rows.computeIfAbsent(r.type(), t -> new EnumMap<>(OutboxRow.Op.class))
+                    .computeIfAbsent(r.op(), o -> new ArrayList<>()).add(r.id());
         }
-        String s = storeNewSecret(configAdmin);
-        generatedSecret = s;
-        return s;
+        long now = System.currentTimeMillis();
+        int n = 0;
+        for (Map.Entry<EntityType, Map<OutboxRow.Op, List<String>>> t : rows.entrySet()) {
+            for (Map.Entry<OutboxRow.Op, List<String>> o : t.getValue().entrySet()) {
+                to.outbox().enqueue(t.getKey(), o.getValue(), o.getKey(), now);
+                n += o.getValue().size();
+            }
+        }
+        if (n > 0) {
+            LOG.info("Wazzup connector: {} pending changes carried over to the new store", n);
+        }
     }
 
     private static void started(ConnectorSettings settings) {
@@ -318,48 +235,11 @@ public final class ConnectorComponent implements SyncStatus, EventHandler, ChatW
         }
     }
 
-    /**
-     * A fresh random URL secret, written to the configuration (which comes back as a change that
-     * {@link #modified} recognises). Used at once, so the servlet is never reachable without a secret.
-     */
-    private static String storeNewSecret(ConfigurationAdmin configAdmin) {
-        byte[] bytes = new byte[24];
-        new SecureRandom().nextBytes(bytes);
-        String secret = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
-        try {
-            Configuration c = configAdmin.getConfiguration(WazzupConnector.PID, "?");
-            Dictionary<String, Object> props = c.getProperties();
-            if (props != null) {
-                props.put("webhookSecret", secret);
-                c.update(props);
-                LOG.info("Wazzup connector: generated a webhook secret and stored it in {}", WazzupConnector.PID);
-            }
-        } catch (java.io.IOException e) {
-            LOG.warn("Wazzup connector: could not store the generated webhook secret; it changes at the next start");
-        }
-        return secret;
-    }
-
-    /**
-     * WAuth connected an account: its API key and the crmKey go into the configuration, whose change
-     * restarts the parts with them (webhooks subscribed with the crmKey, the initial sync).
-     */
-    private void storeConnection(String apiKey, String crmKey) throws java.io.IOException {
-        Configuration c = configAdmin.getConfiguration(WazzupConnector.PID, "?");
-        Dictionary<String, Object> props = c.getProperties();
-        if (props == null) {
-            throw new java.io.IOException("the configuration is gone");
-        }
-        props.put(WazzupConnector.PROPERTY_API_KEY, apiKey);
-        props.put("crmKey", crmKey);
-        c.update(props);
-    }
-
     void bindDirectory(CrmDirectory d) {
         this.directory = d;
-        Runtime r = runtime;
+        ConnectorRuntime r = runtime;
         if (r != null) {
-            r.engine.wake();
+            r.engine().wake();
         }
     }
 
@@ -371,34 +251,30 @@ public final class ConnectorComponent implements SyncStatus, EventHandler, ChatW
 
     @Deactivate
     void deactivate() {
-        try {
-            registration.unregister();
-        } catch (IllegalStateException alreadyGone) {
-            // the framework is stopping
-        }
-        closed = true;
-        Thread h = handover;
-        if (h != null) {
+        for (ServiceRegistration<?> r : registrations) {
             try {
-                h.join(20_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+                r.unregister();
+            } catch (IllegalStateException alreadyGone) {
+                // the framework is stopping
             }
         }
-        runtime.close();
-        if (embedded != null) {
-            embedded.close();
+        closed = true;
+        runtime.closeEndpoints();
+        recorder.close(STOP_FLUSH); // the last changes the host reported go into the store first
+        handover.shutdown();
+        try {
+            handover.awaitTermination(HANDOVER_GRACE.toSeconds() + 10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
+        runtime.close(Duration.ofSeconds(2));
+        storage.close();
         LOG.info("Wazzup connector stopped");
-    }
-
-    /** The validated settings this component runs with. */
-    public ConnectorSettings settings() {
-        return runtime.settings;
     }
 
     // ---------------------------------------------------------------- EventHandler
 
+    /** Returns at once whatever the store does: the recorder only queues. Never throws to EventAdmin. */
     @Override
     public void handleEvent(Event event) {
         if (closed) {
@@ -406,12 +282,9 @@ public final class ConnectorComponent implements SyncStatus, EventHandler, ChatW
             return;
         }
         try {
-            runtime.capture.handle(event);
+            capture.handle(event);
         } catch (RuntimeException e) {
-            if (!closed) {
-                throw e;
-            }
-            late(event); // stopped while recording it
+            LOG.warn("Wazzup connector: a host event could not be read ({}): {}", event.getTopic(), e.toString());
         }
     }
 
@@ -423,67 +296,25 @@ public final class ConnectorComponent implements SyncStatus, EventHandler, ChatW
         }
     }
 
-    // ---------------------------------------------------------------- SyncStatus
-
-    @Override
-    public Map<EntityType, EntityStatus> entities() {
-        return runtime.engine.entities();
-    }
-
-    @Override
-    public boolean running() {
-        return runtime.engine.running();
-    }
-
-    @Override
-    public String problem() {
-        return runtime.engine.problem();
-    }
-
-    @Override
-    public WebhookState webhooks() {
-        return runtime.webhooks.state();
-    }
-
-    @Override
-    public boolean initialSyncComplete() {
-        return runtime.engine.initialSyncComplete();
-    }
-
-    @Override
-    public List<DeadLetter> deadLetters() {
-        return runtime.engine.deadLetters();
-    }
-
-    @Override
-    public boolean retry(DeadLetter deadLetter) {
-        return runtime.engine.retry(deadLetter);
-    }
-
-    @Override
-    public void resyncAll() {
-        runtime.engine.resyncAll();
-    }
-
     // ---------------------------------------------------------------- ChatWindows, UnansweredCounters
 
     @Override
     public URI global(String userId) {
-        return runtime.chats.service().global(userId);
+        return runtime.chats().global(userId);
     }
 
     @Override
     public URI contact(String userId, String contactId) {
-        return runtime.chats.service().contact(userId, contactId);
+        return runtime.chats().contact(userId, contactId);
     }
 
     @Override
     public URI deal(String userId, String dealId) {
-        return runtime.chats.service().deal(userId, dealId);
+        return runtime.chats().deal(userId, dealId);
     }
 
     @Override
     public Unanswered of(String userId) {
-        return runtime.chats.service().of(userId);
+        return runtime.chats().of(userId);
     }
 }

@@ -2,13 +2,10 @@ package dev.crmbridge.wazzup.internal.config;
 
 import dev.crmbridge.wazzup.api.IntegrationScheme;
 import dev.crmbridge.wazzup.internal.sync.PhoneRules;
+import dev.crmbridge.wazzup.internal.util.Digests;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Objects;
 
@@ -163,12 +160,7 @@ public final class ConnectorSettings {
         if (!hasApiKey()) {
             return "none";
         }
-        try {
-            byte[] d = MessageDigest.getInstance("SHA-256").digest(apiKey.getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(d, 0, 8);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return Digests.sha256Hex(apiKey, 8);
     }
 
     /** The API base URL, without a trailing slash. */

@@ -3,28 +3,25 @@ package dev.crmbridge.wazzup.internal.sync;
 import dev.crmbridge.wazzup.api.event.CrmEvents;
 import dev.crmbridge.wazzup.api.sync.EntityType;
 import dev.crmbridge.wazzup.internal.store.OutboxRow;
-import java.util.ArrayList;
-import java.util.Collection;
-import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import org.osgi.service.event.Event;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Turns the host's change events ({@link CrmEvents}) into outbox rows. Runs on the event thread: it
- * writes the ids and returns, never calling Wazzup or the directory. A malformed event is logged
- * (at most once a minute) and dropped.
+ * Turns the host's change events ({@link CrmEvents}) into changes for the {@link ChangeRecorder}. Runs on
+ * EventAdmin's thread, so it only reads the topic and hands the ids over as they are (no copy, no store,
+ * no lock): it returns in microseconds. A malformed event is logged (at most once a minute) and dropped.
  */
 public final class ChangeCapture {
 
     private static final Logger LOG = LoggerFactory.getLogger(ChangeCapture.class);
 
-    private final SyncEngine engine;
+    private final ChangeRecorder recorder;
     private final AtomicLong lastWarning = new AtomicLong();
 
-    public ChangeCapture(SyncEngine engine) {
-        this.engine = engine;
+    public ChangeCapture(ChangeRecorder recorder) {
+        this.recorder = recorder;
     }
 
     public void handle(Event event) {
@@ -38,42 +35,15 @@ public final class ChangeCapture {
         String verb = slash < 0 ? "" : rest.substring(slash + 1);
         OutboxRow.Op op = CrmEvents.SAVED.equals(verb) ? OutboxRow.Op.SAVE
                 : CrmEvents.DELETED.equals(verb) ? OutboxRow.Op.DELETE : null;
-        List<String> ids = ids(event);
-        if (type == null || op == null || ids.isEmpty()) {
+        Object id = event.getProperty(CrmEvents.PROPERTY_ID);
+        Object ids = event.getProperty(CrmEvents.PROPERTY_IDS);
+        if (type == null || op == null || (id == null && ids == null)) {
             warn("ignored event {}: expected {}<user|contact|deal|pipeline>/<SAVED|DELETED> with '{}' or '{}'",
                     topic, CrmEvents.TOPIC_PREFIX, CrmEvents.PROPERTY_ID, CrmEvents.PROPERTY_IDS);
             return;
         }
-        engine.record(type, ids, op);
-    }
-
-    private static List<String> ids(Event event) {
-        List<String> out = new ArrayList<>();
-        add(out, event.getProperty(CrmEvents.PROPERTY_ID));
-        add(out, event.getProperty(CrmEvents.PROPERTY_IDS));
-        return out;
-    }
-
-    private static void add(List<String> out, Object value) {
-        if (value == null) {
-            return;
-        }
-        if (value instanceof String[] array) {
-            for (String s : array) {
-                add(out, s);
-            }
-        } else if (value instanceof Collection<?> c) {
-            c.forEach(v -> add(out, v));
-        } else if (value instanceof Object[] array) {
-            for (Object o : array) {
-                add(out, o);
-            }
-        } else {
-            String s = value.toString().trim();
-            if (!s.isEmpty() && s.length() <= 255) {
-                out.add(s);
-            }
-        }
+        recorder.record(type, id, op);
+        recorder.record(type, ids, op);
     }
 
     private void warn(String format, Object... args) {

@@ -13,11 +13,9 @@ import dev.crmbridge.wazzup.internal.client.WzDeal;
 import dev.crmbridge.wazzup.internal.client.WzPipeline;
 import dev.crmbridge.wazzup.internal.client.WzStage;
 import dev.crmbridge.wazzup.internal.client.WzUser;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import dev.crmbridge.wazzup.internal.store.Refs;
+import dev.crmbridge.wazzup.internal.util.Digests;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -117,12 +115,25 @@ public final class Payloads {
 
     /** A short, stable hash of a payload's JSON. */
     public static String hash(Object payload) {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(Json.bytes(payload));
-            return HexFormat.of().formatHex(digest, 0, 16);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
+        return Digests.sha256Hex(Json.bytes(payload), 16);
+    }
+
+    /** Who a contact belongs to and which chats it has, for webhook events. */
+    public static Refs refs(WzContact c) {
+        List<String> keys = new ArrayList<>();
+        for (WzChatHandle h : c.contactData()) {
+            for (String handle : new String[] {h.chatId(), h.username(), h.phone()}) {
+                if (handle != null) {
+                    keys.add(Refs.chatKey(h.chatType(), handle));
+                }
+            }
         }
+        return new Refs(c.responsibleUserId(), keys, List.of());
+    }
+
+    /** Who a deal belongs to and which contacts it has, for webhook events. */
+    public static Refs refs(WzDeal d) {
+        return new Refs(d.responsibleUserId(), List.of(), d.contacts());
     }
 
     /** A hash of the user fields that Wazzup's user list shows ({@code id}, {@code name}). */
@@ -142,7 +153,4 @@ public final class Payloads {
         return s == null || s.isBlank() ? null : s.trim();
     }
 
-    static byte[] utf8(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
-    }
 }

@@ -1,6 +1,9 @@
 package dev.crmbridge.wazzup.internal.wauth;
 
+import dev.crmbridge.wazzup.internal.util.Digests;
+import dev.crmbridge.wazzup.internal.web.Answers;
 import dev.crmbridge.wazzup.internal.web.Html;
+import dev.crmbridge.wazzup.internal.web.SignedIn;
 import dev.crmbridge.wazzup.api.spi.CrmSession;
 import dev.crmbridge.wazzup.api.spi.SessionUser;
 import dev.crmbridge.wazzup.internal.client.ForbiddenException;
@@ -11,12 +14,9 @@ import dev.crmbridge.wazzup.internal.client.WazzupException;
 import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.Base64;
-import java.util.HexFormat;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -174,24 +174,20 @@ final class WAuthServlet extends HttpServlet {
                     + "link. Start from the marketplace: open the integration and click <b>Connect</b>.</p>");
             return Optional.empty();
         }
-        CrmSession s = session.get();
-        if (s == null) {
+        SignedIn.Outcome in = SignedIn.of(session, req, "WAuth");
+        if (in.missing() == SignedIn.Missing.NO_SESSION_SERVICE) {
             page(resp, 503, "Not ready", "<p>The CRM has not told the Wazzup connector who is signed in.</p>");
             return Optional.empty();
         }
-        Optional<SessionUser> user;
-        try {
-            user = s.user(req);
-        } catch (RuntimeException e) {
-            LOG.warn("Wazzup WAuth: the CRM's session service failed", e);
+        if (in.missing() == SignedIn.Missing.SESSION_FAILED) {
             page(resp, 500, "Not ready", "<p>The CRM could not tell who is signed in.</p>");
             return Optional.empty();
         }
-        if (user == null || user.isEmpty()) {
+        if (in.missing() == SignedIn.Missing.NOBODY) {
             String back = path + "?state=" + URLEncoder.encode(state, StandardCharsets.UTF_8);
             Optional<String> signIn = Optional.empty();
             try {
-                signIn = s.signInUrl(req, back);
+                signIn = in.session().signInUrl(req, back);
             } catch (RuntimeException e) {
                 LOG.warn("Wazzup WAuth: the CRM's session service failed", e);
             }
@@ -203,6 +199,7 @@ final class WAuthServlet extends HttpServlet {
             }
             return Optional.empty();
         }
+        Optional<SessionUser> user = Optional.of(in.user());
         if (!user.get().administrator()) {
             page(resp, 403, "Administrators only", "<p>Only a CRM administrator may connect Wazzup. You are signed in "
                     + "as " + Html.escape(user.get().name()) + ".</p>");
@@ -218,25 +215,10 @@ final class WAuthServlet extends HttpServlet {
     }
 
     private static String hash(String state) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(String.valueOf(state).getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return Digests.sha256Hex(String.valueOf(state));
     }
 
     private static void page(HttpServletResponse resp, int status, String title, String body) throws IOException {
-        resp.setStatus(status);
-        resp.setContentType("text/html;charset=UTF-8");
-        resp.setHeader("Cache-Control", "no-store");
-        resp.setHeader("X-Frame-Options", "DENY");
-        resp.setHeader("Referrer-Policy", "no-referrer"); // the state stays out of other sites' logs
-        resp.getWriter().write("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>" + Html.escape(title)
-                + "</title><style>body{font:15px/1.5 system-ui,sans-serif;background:#f5f6f8;color:#1d2330}"
-                + "main{max-width:520px;margin:60px auto;background:#fff;border-radius:8px;padding:24px 28px}"
-                + "button{padding:8px 18px;border-radius:6px;border:0;background:#1f8a70;color:#fff;font:inherit;"
-                + "cursor:pointer}</style></head><body><main><h1 id=\"wazzup-connect-title\">" + Html.escape(title) + "</h1>"
-                + body + "</main></body></html>");
+        Answers.page(resp, status, title, body);
     }
 }

@@ -1,2 +1,2 @@
-/** Small helpers of the connector's servlets and pages. */
+/** The plumbing of the connector's servlets: JSON and HTML answers, refusals, the signed-in user, registration. */
 package dev.crmbridge.wazzup.internal.web;

@@ -14,14 +14,19 @@ import dev.crmbridge.wazzup.api.sync.EntityType;
 import dev.crmbridge.wazzup.internal.client.WzChatHandle;
 import dev.crmbridge.wazzup.internal.client.WzContact;
 import dev.crmbridge.wazzup.internal.client.WzDeal;
+import dev.crmbridge.wazzup.internal.store.CreationsTable.Creation;
 import dev.crmbridge.wazzup.internal.store.Refs;
-import dev.crmbridge.wazzup.internal.store.SyncStore;
+import dev.crmbridge.wazzup.internal.store.Schema;
+import dev.crmbridge.wazzup.internal.store.Store;
+import dev.crmbridge.wazzup.internal.store.StoreException;
 import dev.crmbridge.wazzup.internal.sync.Payloads;
-import dev.crmbridge.wazzup.internal.sync.SyncEngine;
+import dev.crmbridge.wazzup.internal.util.Digests;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
@@ -31,8 +36,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Wazzup's {@code createContact} and {@code createDeal} (§8.6): the host creates the entity while
- * Wazzup waits, and the answer is the entity in the shape of the CRUD routes. A repeated request (for
- * the same chat, or the same deal within {@link #DEAL_REPEAT_WINDOW}) gets the entity created first.
+ * Wazzup waits, and the answer is the entity in the shape of the CRUD routes. The request is recorded
+ * before the host is asked, under a key that stays the same when Wazzup repeats it (the same chat; the
+ * same deal within {@link #DEAL_REPEAT_WINDOW}), and the host gets that key
+ * ({@code requestKey()}): a repeat is answered with the entity made first, and when the connector could
+ * not record the answer (it died, its store failed), asking again with the same key lets the host find
+ * what it made instead of making it twice.
  */
 final class Creations {
 
@@ -44,11 +53,14 @@ final class Creations {
     /** What to answer: an HTTP status and a JSON body. */
     record Answer(int status, Object body) {
         static Answer error(int status, String code, String description) {
-            return new Answer(status, java.util.Map.of("error", code, "description", description));
+            return new Answer(status, Map.of("error", code, "description", description));
         }
     }
 
-    private final SyncStore store;
+    private static final Answer STORE_DOWN = Answer.error(503, "UNAVAILABLE",
+            "the CRM cannot record the request now; try again");
+
+    private final Store store;
     private final Supplier<CrmEntityFactory> factory;
     private final Supplier<CrmDirectory> directory;
     private final Payloads payloads;
@@ -58,7 +70,7 @@ final class Creations {
     private final Clock clock;
     private final ConcurrentHashMap<String, ReentrantLock> locks = new ConcurrentHashMap<>();
 
-    Creations(SyncStore store, Supplier<CrmEntityFactory> factory, Supplier<CrmDirectory> directory, Payloads payloads,
+    Creations(Store store, Supplier<CrmEntityFactory> factory, Supplier<CrmDirectory> directory, Payloads payloads,
             IntegrationScheme scheme, String pipelineId, String stageId, Clock clock) {
         this.store = store;
         this.factory = factory;
@@ -74,21 +86,26 @@ final class Creations {
         String responsible = Notifications.text(req, "responsibleUserId");
         String name = Notifications.text(req, "name");
         List<ChatHandle> chats = new ArrayList<>();
-        for (JsonNode h : req.path("contactData")) {
-            String type = Notifications.text(h, "chatType");
-            if (type != null) {
-                chats.add(new ChatHandle(type, Notifications.text(h, "chatId"), Notifications.text(h, "username"),
-                        Notifications.text(h, "phone")));
+        try {
+            for (JsonNode h : req.path("contactData")) {
+                String type = Notifications.text(h, "chatType");
+                if (type != null && !type.isBlank()) {
+                    chats.add(new ChatHandle(type, Notifications.text(h, "chatId"), Notifications.text(h, "username"),
+                            Notifications.text(h, "phone")));
+                }
             }
+        } catch (RuntimeException e) {
+            return Answer.error(400, "INVALID_REQUEST", "createContact has a chat the CRM cannot take");
         }
         if (responsible == null || chats.isEmpty()) {
             return Answer.error(400, "INVALID_REQUEST", "createContact needs responsibleUserId and contactData");
         }
-        TreeSet<String> keys = new TreeSet<>();
-        chats.forEach(c -> keys.add(Refs.chatKey(c.chatType(), first(c.chatId(), c.username(), c.phone()))));
-        String key = "contact:" + String.join(",", keys);
+        TreeSet<String> chatKeys = new TreeSet<>();
+        chats.forEach(c -> chatKeys.add(Refs.chatKey(c.chatType(), first(c.chatId(), c.username(), c.phone()))));
+        String key = Digests.bounded("contact:" + String.join(",", chatKeys), Schema.REQUEST_KEY);
         return locked(key, () -> {
-            CrmContact existing = existingContact(key, chats);
+            Creation earlier = store.creations().find(key);
+            CrmContact existing = existingContact(earlier, chats);
             if (existing != null) {
                 LOG.info("Wazzup webhooks: createContact repeated for a known chat; answering contact {}", existing.id());
                 return new Answer(200, contactAnswer(existing, chats));
@@ -97,10 +114,13 @@ final class Creations {
             if (f == null) {
                 return Answer.error(503, "NO_ENTITY_FACTORY", "the CRM does not create contacts (no CrmEntityFactory)");
             }
+            if (earlier == null) {
+                store.creations().begin(key, EntityType.CONTACT, clock.millis());
+            }
             CrmContact created;
             try {
-                created = f.createContact(new NewContactRequest(responsible, name != null ? name : keys.first(), chats,
-                        CreationSource.of(Notifications.text(req, "source"))));
+                created = f.createContact(new NewContactRequest(responsible, name != null ? name : chatKeys.first(), chats,
+                        CreationSource.of(Notifications.text(req, "source")), key));
             } catch (RuntimeException e) {
                 LOG.warn("Wazzup webhooks: the CRM could not create a contact", e);
                 return Answer.error(500, "CRM_FAILED", "the CRM could not create the contact");
@@ -109,30 +129,30 @@ final class Creations {
                 return Answer.error(500, "CRM_FAILED", "the CRM created no contact");
             }
             WzContact answer = contactAnswer(created, chats);
-            store.recordCreated(key, EntityType.CONTACT, created.id(), Payloads.hash(answer), SyncEngine.refs(answer),
+            store.answerCreation(key, EntityType.CONTACT, created.id(), Payloads.hash(answer), Payloads.refs(answer),
                     clock.millis());
             return new Answer(200, answer);
         });
     }
 
-    /** A contact already made for this chat: created on an earlier request, or synced from the CRM. */
-    private CrmContact existingContact(String key, List<ChatHandle> chats) {
+    /** A contact already made for this chat: for an answered request, or synced from the CRM. */
+    private CrmContact existingContact(Creation earlier, List<ChatHandle> chats) {
         CrmDirectory dir = directory.get();
         if (dir == null) {
             return null;
         }
         List<String> ids = new ArrayList<>();
-        String created = store.created(key);
-        if (created != null) {
-            ids.add(created);
+        if (earlier != null && earlier.answered()) {
+            ids.add(earlier.entityId());
         }
         for (ChatHandle c : chats) {
             WzChatHandle h = payloads.handle(c);
             if (h != null) {
-                ids.addAll(store.chatOwners(h.chatType(), first(h.chatId(), h.username(), h.phone())).contactIds());
+                ids.addAll(store.refs().chatOwners(h.chatType(), List.of(first(h.chatId(), h.username(), h.phone())))
+                        .contactIds());
             }
         }
-        return ids.isEmpty() ? null : dir.contacts(ids).stream().findFirst().orElse(null);
+        return ids.isEmpty() ? null : dir.contacts(ids).stream().filter(Objects::nonNull).findFirst().orElse(null);
     }
 
     /** The contact as Wazzup's CRUD routes show it; the request's chats when the host returned none. */
@@ -141,7 +161,7 @@ final class Creations {
         if (p != null) {
             return p;
         }
-        List<WzChatHandle> handles = requested.stream().map(payloads::handle).filter(java.util.Objects::nonNull).toList();
+        List<WzChatHandle> handles = requested.stream().map(payloads::handle).filter(Objects::nonNull).toList();
         return new WzContact(c.id(), c.responsibleUserId(), c.name(), handles, c.uri());
     }
 
@@ -152,7 +172,7 @@ final class Creations {
         String responsible = Notifications.text(req, "responsibleUserId");
         List<String> contacts = new ArrayList<>();
         req.path("contacts").forEach(c -> {
-            if (!c.isNull() && !c.asText().isBlank()) {
+            if (!c.isNull() && !c.isContainerNode() && !c.asText().isBlank()) {
                 contacts.add(c.asText());
             }
         });
@@ -160,15 +180,17 @@ final class Creations {
             return Answer.error(400, "INVALID_REQUEST", "createDeal needs responsibleUserId and contacts");
         }
         CreationSource source = CreationSource.of(Notifications.text(req, "source"));
-        long window = clock.millis() / DEAL_REPEAT_WINDOW.toMillis();
-        String key = "deal:" + responsible + ":" + source + ":" + String.join(",", new TreeSet<>(contacts)) + ":" + window;
-        return locked(key, () -> {
-            String earlier = store.created(key);
+        // the same request within the window: the same key (its first time ends it)
+        String prefix = "deal:" + Digests.sha256Hex(responsible + "\u0000" + source + "\u0000"
+                + String.join("\u0000", new TreeSet<>(contacts)), 16) + ":";
+        return locked(prefix, () -> {
+            long now = clock.millis();
+            Creation earlier = store.creations().latest(prefix, now - DEAL_REPEAT_WINDOW.toMillis());
             CrmDirectory dir = directory.get();
-            if (earlier != null && dir != null) {
-                List<CrmDeal> found = dir.deals(List.of(earlier));
-                if (!found.isEmpty()) {
-                    LOG.info("Wazzup webhooks: createDeal repeated; answering deal {}", earlier);
+            if (earlier != null && earlier.answered() && dir != null) {
+                List<CrmDeal> found = dir.deals(List.of(earlier.entityId()));
+                if (!found.isEmpty() && found.get(0) != null) {
+                    LOG.info("Wazzup webhooks: createDeal repeated; answering deal {}", earlier.entityId());
                     return new Answer(200, payloads.deal(found.get(0)));
                 }
             }
@@ -176,9 +198,13 @@ final class Creations {
             if (f == null) {
                 return Answer.error(503, "NO_ENTITY_FACTORY", "the CRM does not create deals (no CrmEntityFactory)");
             }
+            String key = earlier != null && !earlier.answered() ? earlier.requestKey() : prefix + now;
+            if (earlier == null || earlier.answered()) {
+                store.creations().begin(key, EntityType.DEAL, now);
+            }
             CrmDeal created;
             try {
-                created = f.createDeal(new NewDealRequest(responsible, contacts, source, pipelineId, stageId));
+                created = f.createDeal(new NewDealRequest(responsible, contacts, source, pipelineId, stageId, key));
             } catch (RuntimeException e) {
                 LOG.warn("Wazzup webhooks: the CRM could not create a deal", e);
                 return Answer.error(500, "CRM_FAILED", "the CRM could not create the deal");
@@ -187,17 +213,21 @@ final class Creations {
                 return Answer.error(500, "CRM_FAILED", "the CRM created no deal");
             }
             WzDeal answer = payloads.deal(created);
-            store.recordCreated(key, EntityType.DEAL, created.id(), Payloads.hash(answer), SyncEngine.refs(answer),
-                    clock.millis());
+            store.answerCreation(key, EntityType.DEAL, created.id(), Payloads.hash(answer), Payloads.refs(answer), now);
             return new Answer(200, answer);
         });
     }
 
+    /** Runs {@code work} alone for its key; a store failure is a 503 (Wazzup retries, nothing is lost). */
     private Answer locked(String key, Supplier<Answer> work) {
         ReentrantLock lock = locks.computeIfAbsent(key, k -> new ReentrantLock());
         lock.lock();
         try {
             return work.get();
+        } catch (StoreException e) {
+            LOG.warn("Wazzup webhooks: a creation request could not be recorded ({}); Wazzup gets 503 and asks again",
+                    e.getMessage());
+            return STORE_DOWN;
         } finally {
             lock.unlock();
             if (!lock.hasQueuedThreads()) {

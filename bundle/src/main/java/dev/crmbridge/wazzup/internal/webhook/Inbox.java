@@ -1,17 +1,25 @@
 package dev.crmbridge.wazzup.internal.webhook;
 
+import dev.crmbridge.wazzup.internal.store.Fence;
+import dev.crmbridge.wazzup.internal.store.GroupWriter;
+import dev.crmbridge.wazzup.internal.store.InboxItem;
 import dev.crmbridge.wazzup.internal.store.InboxRow;
-import dev.crmbridge.wazzup.internal.store.SyncStore;
+import dev.crmbridge.wazzup.internal.store.RefsTable.ChatOwners;
+import dev.crmbridge.wazzup.internal.store.Store;
+import dev.crmbridge.wazzup.internal.util.Worker;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import org.osgi.service.event.Event;
 import org.osgi.service.event.EventAdmin;
@@ -19,74 +27,85 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The durable inbox of webhook notifications. Request threads hand their notifications to one writer
- * thread that commits what arrived together in one transaction (group commit) and answers each
- * request once its notifications are on disk: only then does Wazzup get its 200. A worker thread
- * posts the events of stored notifications and marks them handled; handled ones are kept a week to
- * recognise Wazzup's repeats.
+ * The durable inbox of webhook notifications. Request threads hand their notifications to the store's
+ * group-commit writer and answer once they are on disk: only then does Wazzup get its 200. A worker
+ * delivers the events of stored notifications in order, and a notification leaves the inbox only once
+ * its event was delivered: at least once, de-duplicated by key (a crash between delivery and marking may
+ * deliver one again). A delivery that fails (no EventAdmin, EventAdmin failing) keeps the notification
+ * and is tried again after a pause; only what can never become an event is set aside, with the reason.
  */
 final class Inbox implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Inbox.class);
 
-    /** How long the notifications of handled webhooks are remembered, to drop Wazzup's repeats. */
+    /** How long the keys of handled notifications are remembered, to drop Wazzup's repeats. */
     static final Duration DEDUP_WINDOW = Duration.ofDays(7);
     /** How long a request waits for its notifications to be stored before it fails with 503. */
     static final Duration STORE_TIMEOUT = Duration.ofSeconds(10);
+    /** Notifications read per query, and marked delivered per commit at most. */
+    static final int BATCH = 100;
 
-    private record Pending(List<String[]> items, CompletableFuture<Integer> stored) {
+    private record Delivery(Store store, List<InboxItem> items, long now, AtomicLong added) {
     }
 
-    /** Put in the queue to wake the writer when the inbox closes. */
-    private static final Pending STOP = new Pending(List.of(), new CompletableFuture<>());
+    private static final GroupWriter.Kind<Delivery> INBOX = new GroupWriter.Kind<>() {
+        @Override
+        public String what() {
+            return "store webhook notifications";
+        }
 
-    private final SyncStore store;
+        @Override
+        public void write(Connection c, List<Delivery> deliveries) throws SQLException {
+            for (Delivery d : deliveries) {
+                d.added().set(d.store().inbox().add(c, d.items(), d.now()));
+            }
+        }
+    };
+
+    private final Store store;
+    private final GroupWriter writer;
+    private final Fence fence;
     private final Supplier<EventAdmin> events;
-    private final Notifications.OwnerLookup owners;
+    private final NotificationEvents.OwnerLookup owners;
     private final Clock clock;
     private final List<Runnable> onMessage;
-    private final BlockingQueue<Pending> queue = new ArrayBlockingQueue<>(10_000);
-    private final Object signal = new Object();
-    private volatile boolean running = true;
-    private final Thread writer;
-    private final Thread worker;
-    private boolean woken;
-    private final java.util.concurrent.atomic.AtomicLong stored = new java.util.concurrent.atomic.AtomicLong();
+    private final Worker worker;
+    private final AtomicLong stored = new AtomicLong();
+    private final AtomicLong delivered = new AtomicLong();
+    private volatile String deliveryProblem;
+    private int failures;
+    private long nextPurge;
 
     /**
-     * @param onMessage run after events of new messages were posted (e.g. to refresh counters)
+     * @param store the account's store, fenced by {@code fence}
+     * @param onMessage run after events of new messages were delivered (e.g. to refresh counters)
      */
-    Inbox(SyncStore store, Supplier<EventAdmin> events, Notifications.OwnerLookup owners, Clock clock,
-            List<Runnable> onMessage) {
+    Inbox(Store store, GroupWriter writer, Fence fence, Supplier<EventAdmin> events, Clock clock, List<Runnable> onMessage) {
         this.store = store;
+        this.writer = writer;
+        this.fence = fence;
         this.events = events;
-        this.owners = cached(owners, clock);
+        this.owners = cached(store, clock);
         this.clock = clock;
         this.onMessage = List.copyOf(onMessage);
-        this.writer = new Thread(this::writeLoop, "wazzup-inbox-writer");
-        this.worker = new Thread(this::postLoop, "wazzup-inbox-events");
-        writer.setDaemon(true);
-        worker.setDaemon(true);
-        writer.start();
+        this.worker = new Worker("the webhook event worker", this::deliver, Duration.ofSeconds(1), Duration.ofSeconds(30));
         worker.start();
     }
 
     /**
-     * Stores notifications durably; returns when they are committed. Answers how many were new
-     * (repeats of stored ones are dropped).
+     * Stores notifications durably (set-aside ones too); returns when they are committed. Answers how
+     * many were new (Wazzup's repeats are dropped).
      *
      * @throws IllegalStateException when they could not be stored in time (the caller answers 503)
      */
-    int store(List<String[]> items) {
+    int store(List<InboxItem> items) {
         if (items.isEmpty()) {
             return 0;
         }
-        Pending p = new Pending(items, new CompletableFuture<>());
+        AtomicLong added = new AtomicLong();
+        CompletableFuture<Void> done = writer.submit(INBOX, new Delivery(store, items, clock.millis(), added), fence);
         try {
-            if (!queue.offer(p, STORE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
-                throw new IllegalStateException("the inbox is overloaded");
-            }
-            return p.stored().get(STORE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            done.get(STORE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted");
@@ -95,38 +114,70 @@ final class Inbox implements AutoCloseable {
         } catch (TimeoutException e) {
             throw new IllegalStateException("the inbox did not store the notifications in time");
         }
+        stored.addAndGet(added.get());
+        if (added.get() > 0) {
+            worker.wake();
+        }
+        return (int) added.get();
     }
 
-    private void writeLoop() {
-        List<Pending> group = new ArrayList<>();
-        while (running) {
-            try {
-                Pending first = queue.poll(1, TimeUnit.SECONDS);
-                if (first == null || first == STOP) {
+    /** One pass of the event worker: delivers what is due, in order. */
+    private void deliver() {
+        long now = clock.millis();
+        if (now >= nextPurge) {
+            store.inbox().purge(now - DEDUP_WINDOW.toMillis());
+            store.creations().purge(now - DEDUP_WINDOW.toMillis());
+            nextPurge = now + Duration.ofHours(1).toMillis();
+        }
+        EventAdmin admin = events.get();
+        if (admin == null) {
+            deliveryProblem = "no EventAdmin service: webhook events wait";
+            worker.await(2_000);
+            return;
+        }
+        List<InboxRow> rows = store.inbox().pending(BATCH, now);
+        if (rows.isEmpty()) {
+            deliveryProblem = null;
+            long next = store.inbox().nextDueAfter(now);
+            worker.await(Math.min(5_000, next == Long.MAX_VALUE ? 5_000 : next - now));
+            return;
+        }
+        List<Long> done = new ArrayList<>();
+        boolean messages = false;
+        try {
+            for (InboxRow r : rows) {
+                Event event;
+                try {
+                    event = NotificationEvents.event(r.key(), r.kind(), r.body(), owners);
+                } catch (NotificationEvents.Undeliverable e) {
+                    LOG.warn("Wazzup webhooks: a stored {} notification was set aside: {}", r.kind(), e.getMessage());
+                    store.inbox().setAside(r.seq(), e.getMessage());
                     continue;
                 }
-                group.add(first);
-                queue.drainTo(group, 500);
-                group.remove(STOP);
-                List<String[]> all = new ArrayList<>();
-                group.forEach(p -> all.addAll(p.items()));
                 try {
-                    int added = store.inboxAdd(all, clock.millis());
-                    stored.addAndGet(added);
-                    // a repeat in one group counts for the first request only; both get their 200
-                    group.forEach(p -> p.stored().complete(added));
-                    if (added > 0) {
-                        wake();
-                    }
+                    // synchronous: the notification may leave the inbox only once every handler had its event
+                    admin.sendEvent(event);
                 } catch (RuntimeException e) {
-                    LOG.warn("Wazzup webhooks: could not store {} notifications: {}", all.size(), e.getMessage());
-                    group.forEach(p -> p.stored().completeExceptionally(e));
+                    failures++;
+                    long pause = Math.min(30_000, 1_000L << Math.min(failures, 5));
+                    String why = "EventAdmin failed to deliver: " + e.getClass().getSimpleName();
+                    deliveryProblem = why + "; webhook events wait";
+                    LOG.warn("Wazzup webhooks: {}; trying again in {} ms", why, pause);
+                    store.inbox().later(r.seq(), now + pause, why);
+                    worker.await(pause);
+                    return;
                 }
-                group.clear();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
+                failures = 0;
+                done.add(r.seq());
+                delivered.incrementAndGet();
+                messages |= Notifications.MESSAGE.equals(r.kind());
             }
+        } finally {
+            store.inbox().done(done);
+        }
+        deliveryProblem = null;
+        if (messages) {
+            onMessage.forEach(Runnable::run);
         }
     }
 
@@ -134,97 +185,37 @@ final class Inbox implements AutoCloseable {
      * Chat owners change rarely (a contact's handles or responsible user): the event worker, the only
      * user, keeps the last 1,000 answers for 10 seconds.
      */
-    private static Notifications.OwnerLookup cached(Notifications.OwnerLookup lookup, Clock clock) {
-        record Entry(dev.crmbridge.wazzup.internal.store.SyncStore.ChatOwners owners, long at) {
+    private static NotificationEvents.OwnerLookup cached(Store store, Clock clock) {
+        record Entry(ChatOwners owners, long at) {
         }
-        java.util.Map<String, Entry> cache = new java.util.LinkedHashMap<>(256, 0.75f, true) {
+        Map<String, Entry> cache = new LinkedHashMap<>(256, 0.75f, true) {
             private static final long serialVersionUID = 1L;
 
             @Override
-            protected boolean removeEldestEntry(java.util.Map.Entry<String, Entry> eldest) {
+            protected boolean removeEldestEntry(Map.Entry<String, Entry> eldest) {
                 return size() > 1_000;
             }
         };
-        return (chatType, chatId) -> {
-            String key = chatType + ":" + chatId;
+        return (chatType, handles) -> {
+            String key = chatType + ":" + String.join("\u0000", handles);
             long now = clock.millis();
             Entry e = cache.get(key);
             if (e == null || now - e.at() > 10_000) {
-                e = new Entry(lookup.of(chatType, chatId), now);
+                e = new Entry(store.refs().chatOwners(chatType, handles), now);
                 cache.put(key, e);
             }
             return e.owners();
         };
     }
 
-    void wake() {
-        synchronized (signal) {
-            woken = true;
-            signal.notifyAll();
-        }
-    }
-
-    private void postLoop() {
-        long nextPurge = 0;
-        while (running) {
-            try {
-                long now = clock.millis();
-                if (now >= nextPurge) {
-                    store.inboxPurge(now - DEDUP_WINDOW.toMillis());
-                    store.createdPurge(now - DEDUP_WINDOW.toMillis());
-                    nextPurge = now + Duration.ofHours(1).toMillis();
-                }
-                EventAdmin admin = events.get();
-                List<InboxRow> rows = admin == null ? List.of() : store.inboxPending(500);
-                if (rows.isEmpty()) {
-                    await(admin == null ? 2_000 : 5_000);
-                    continue;
-                }
-                List<Long> done = new ArrayList<>();
-                boolean messages = false;
-                for (InboxRow r : rows) {
-                    try {
-                        Event e = Notifications.event(r.kind(), r.body(), owners);
-                        admin.postEvent(e);
-                        messages |= Notifications.MESSAGE.equals(r.kind());
-                    } catch (java.io.IOException | RuntimeException e) {
-                        // a stored notification that cannot become an event is dropped, not retried forever
-                        LOG.warn("Wazzup webhooks: dropped a {} notification that could not become an event: {}",
-                                r.kind(), e.getClass().getSimpleName());
-                    }
-                    done.add(r.seq());
-                }
-                store.inboxDone(done);
-                if (messages) {
-                    onMessage.forEach(Runnable::run);
-                }
-            } catch (RuntimeException e) {
-                if (!running) {
-                    return;
-                }
-                LOG.warn("Wazzup webhooks: event worker failed, retrying in 5 s: {}", e.getMessage());
-                await(5_000);
-            }
-        }
-    }
-
-    private void await(long ms) {
-        synchronized (signal) {
-            try {
-                if (!woken) {
-                    signal.wait(ms);
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                running = false;
-            } finally {
-                woken = false;
-            }
-        }
-    }
-
+    /** Notifications not yet delivered. */
     long pending() {
-        return store.inboxPendingCount();
+        return store.inbox().count('P');
+    }
+
+    /** Notifications set aside (they can never become events). */
+    long setAside() {
+        return store.inbox().count('X');
     }
 
     /** Notifications stored since start (repeats not counted). */
@@ -232,22 +223,15 @@ final class Inbox implements AutoCloseable {
         return stored.get();
     }
 
+    /** Why events wait, in words, or null. */
+    String problem() {
+        String p = worker.problem();
+        return p != null ? p : deliveryProblem;
+    }
+
     @Override
     public void close() {
-        running = false;
-        wake();
-        queue.offer(STOP);
-        // no interrupt: one in the middle of a database write would make the embedded database close
-        try {
-            writer.join(5_000);
-            worker.join(10_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        for (Pending p; (p = queue.poll()) != null; ) {
-            if (p != STOP) {
-                p.stored().completeExceptionally(new IllegalStateException("the connector is stopping"));
-            }
-        }
+        worker.stop();
+        worker.join(Duration.ofSeconds(10)); // no interrupt: one in the middle of a database write closes H2
     }
 }

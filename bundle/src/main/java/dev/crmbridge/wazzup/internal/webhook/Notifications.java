@@ -1,25 +1,18 @@
 package dev.crmbridge.wazzup.internal.webhook;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.crmbridge.wazzup.api.event.WazzupEvents;
-import dev.crmbridge.wazzup.internal.client.Json;
-import dev.crmbridge.wazzup.internal.store.SyncStore;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import dev.crmbridge.wazzup.internal.store.InboxItem;
+import dev.crmbridge.wazzup.internal.store.Schema;
+import dev.crmbridge.wazzup.internal.util.Digests;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HexFormat;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import org.osgi.service.event.Event;
+import java.util.Locale;
 
 /**
  * Splits a webhook body into notifications (one per message, status, channel update or template
- * status, §8.4–§8.8 of the reference), each with a de-duplication key, and turns a stored
- * notification into its OSGi event.
+ * status, §8.4–§8.8 of the reference), each with a de-duplication key. An item that can never become an
+ * event (not a JSON object, its id missing or longer than any id, a chat id longer than any chat) is
+ * kept apart with the reason: it is stored as set aside, and the others of the delivery go on.
  */
 final class Notifications {
 
@@ -28,150 +21,120 @@ final class Notifications {
     static final String CHANNEL = "channel";
     static final String TEMPLATE = "template";
 
+    /** Ids and chat ids longer than this are no Wazzup ids (Wazzup's are uuids; chat ids are short). */
+    static final int MAX_ID = Schema.ID;
+
     private Notifications() {
     }
 
-    /** {@code [dedup key, kind, item JSON]} for every notification in the body. */
-    static List<String[]> split(JsonNode body) {
-        List<String[]> out = new ArrayList<>();
-        for (JsonNode m : items(body.get("messages"))) {
+    /** Every notification in the body, the ones that cannot become events with their reason. */
+    static List<InboxItem> split(JsonNode body) {
+        List<InboxItem> out = new ArrayList<>();
+        for (JsonNode m : items(body, "messages", MESSAGE, out)) {
             String id = text(m, "messageId");
-            String variant = m.path("isDeleted").asBoolean(false) || "true".equals(m.path("isDeleted").asText()) ? "deleted"
-                    : m.path("isEdited").asBoolean(false) || "true".equals(m.path("isEdited").asText())
-                            ? "edited:" + digest(text(m, "text") + "\u0000" + text(m, "contentUri")) : "new";
-            out.add(new String[] {"m:" + (id != null ? id : digest(m.toString())) + ":" + variant, MESSAGE, m.toString()});
+            String bad = missingOrLong(id, "messageId");
+            if (bad == null) {
+                bad = longer(text(m, "chatId"), "chatId");
+            }
+            if (bad != null) {
+                out.add(setAside(MESSAGE, m, bad));
+                continue;
+            }
+            String variant = bool(m, "isDeleted") ? "deleted"
+                    : bool(m, "isEdited") ? "edited:" + Digests.sha256Hex(text(m, "text") + "\u0000" + text(m, "contentUri"), 12)
+                    : "new";
+            out.add(InboxItem.of("m:" + id + ":" + variant, MESSAGE, m.toString()));
         }
-        for (JsonNode st : items(body.get("statuses"))) {
+        for (JsonNode st : items(body, "statuses", STATUS, out)) {
             String id = text(st, "messageId");
+            String bad = missingOrLong(id, "messageId");
+            if (bad != null) {
+                out.add(setAside(STATUS, st, bad));
+                continue;
+            }
             String status = text(st, "status");
-            String key = id == null ? digest(st.toString())
-                    : id + ":" + status + ("edited".equals(status) ? ":" + text(st, "timestamp") : "");
-            out.add(new String[] {"s:" + key, STATUS, st.toString()});
+            out.add(InboxItem.of("s:" + id + ":" + status + ("edited".equals(status) ? ":" + text(st, "timestamp") : ""),
+                    STATUS, st.toString()));
         }
-        for (JsonNode ch : items(body.get("channelsUpdates"))) {
+        for (JsonNode ch : items(body, "channelsUpdates", CHANNEL, out)) {
             String id = text(ch, "channelId");
-            String key = id == null ? digest(ch.toString()) : id + ":" + text(ch, "state") + ":" + text(ch, "timestamp");
-            out.add(new String[] {"c:" + key, CHANNEL, ch.toString()});
+            String bad = missingOrLong(id, "channelId");
+            if (bad != null) {
+                out.add(setAside(CHANNEL, ch, bad));
+                continue;
+            }
+            out.add(InboxItem.of("c:" + id + ":" + text(ch, "state") + ":" + text(ch, "timestamp"), CHANNEL, ch.toString()));
         }
-        JsonNode t = body.get("templateStatus");
-        for (JsonNode tpl : t != null && t.isArray() ? items(t) : t == null || t.isNull() ? List.<JsonNode>of() : List.of(t)) {
+        for (JsonNode tpl : items(body, "templateStatus", TEMPLATE, out)) {
             String id = text(tpl, "templateGuid");
-            String key = id == null ? digest(tpl.toString()) : id + ":" + String.valueOf(text(tpl, "status")).toLowerCase();
-            out.add(new String[] {"t:" + key, TEMPLATE, tpl.toString()});
+            String bad = missingOrLong(id, "templateGuid");
+            if (bad != null) {
+                out.add(setAside(TEMPLATE, tpl, bad));
+                continue;
+            }
+            out.add(InboxItem.of("t:" + id + ":" + String.valueOf(text(tpl, "status")).toLowerCase(Locale.ROOT), TEMPLATE,
+                    tpl.toString()));
         }
         return out;
     }
 
-    private static List<JsonNode> items(JsonNode n) {
-        List<JsonNode> out = new ArrayList<>();
-        if (n != null && n.isArray()) {
-            n.forEach(i -> {
+    /**
+     * The objects under {@code field}: an array of them, or one object (Wazzup sends {@code templateStatus}
+     * as one). Anything else there, or in the array, is set aside into {@code out}.
+     */
+    private static List<JsonNode> items(JsonNode body, String field, String kind, List<InboxItem> out) {
+        JsonNode n = body.get(field);
+        List<JsonNode> items = new ArrayList<>();
+        if (n == null || n.isNull()) {
+            return items;
+        }
+        if (n.isObject()) {
+            items.add(n);
+        } else if (n.isArray()) {
+            for (JsonNode i : n) {
                 if (i.isObject()) {
-                    out.add(i);
-                }
-            });
-        } else if (n != null && n.isObject()) {
-            out.add(n);
-        }
-        return out;
-    }
-
-    /** The event of a stored notification; {@code owners} resolves who a chat belongs to. */
-    static Event event(String kind, String body, OwnerLookup owners) throws java.io.IOException {
-        JsonNode n = Json.mapper().readTree(body);
-        Map<String, Object> p = new HashMap<>();
-        String topic;
-        switch (kind) {
-            case MESSAGE -> {
-                boolean echo = bool(n, "isEcho");
-                topic = bool(n, "isDeleted") ? WazzupEvents.TOPIC_MESSAGE_DELETED
-                        : bool(n, "isEdited") ? WazzupEvents.TOPIC_MESSAGE_EDITED
-                        : echo ? WazzupEvents.TOPIC_MESSAGE_SENT : WazzupEvents.TOPIC_MESSAGE_RECEIVED;
-                put(p, WazzupEvents.PROPERTY_MESSAGE_ID, text(n, "messageId"));
-                put(p, WazzupEvents.PROPERTY_CHANNEL_ID, text(n, "channelId"));
-                put(p, WazzupEvents.PROPERTY_CHAT_TYPE, text(n, "chatType"));
-                put(p, WazzupEvents.PROPERTY_CHAT_ID, text(n, "chatId"));
-                put(p, WazzupEvents.PROPERTY_MESSAGE_TYPE, text(n, "type"));
-                put(p, WazzupEvents.PROPERTY_TEXT, text(n, "text"));
-                put(p, WazzupEvents.PROPERTY_CONTENT_URI, text(n, "contentUri"));
-                put(p, WazzupEvents.PROPERTY_TIME, text(n, "dateTime"));
-                put(p, WazzupEvents.PROPERTY_STATUS, text(n, "status"));
-                put(p, WazzupEvents.PROPERTY_CONTACT_NAME, text(n.path("contact"), "name"));
-                put(p, WazzupEvents.PROPERTY_AUTHOR_ID, text(n, "authorId"));
-                put(p, WazzupEvents.PROPERTY_AUTHOR_NAME, text(n, "authorName"));
-                put(p, WazzupEvents.PROPERTY_ERROR_CODE, text(n.path("error"), "error"));
-                put(p, WazzupEvents.PROPERTY_ERROR_DESCRIPTION, text(n.path("error"), "description"));
-                String chatType = text(n, "chatType");
-                if (chatType != null) {
-                    Set<String> contacts = new LinkedHashSet<>();
-                    Set<String> deals = new LinkedHashSet<>();
-                    Set<String> users = new LinkedHashSet<>();
-                    for (String handle : new String[] {text(n, "chatId"), text(n.path("contact"), "username"),
-                            text(n.path("contact"), "phone")}) {
-                        if (handle != null) {
-                            SyncStore.ChatOwners o = owners.of(chatType, handle);
-                            contacts.addAll(o.contactIds());
-                            deals.addAll(o.dealIds());
-                            users.addAll(o.userIds());
-                        }
-                    }
-                    p.put(WazzupEvents.PROPERTY_CONTACT_IDS, contacts.toArray(new String[0]));
-                    p.put(WazzupEvents.PROPERTY_DEAL_IDS, deals.toArray(new String[0]));
-                    p.put(WazzupEvents.PROPERTY_RESPONSIBLE_USER_IDS, users.toArray(new String[0]));
+                    items.add(i);
+                } else {
+                    out.add(setAside(kind, i, "an item of '" + field + "' is not a JSON object but " + type(i)));
                 }
             }
-            case STATUS -> {
-                topic = WazzupEvents.TOPIC_MESSAGE_STATUS_CHANGED;
-                put(p, WazzupEvents.PROPERTY_MESSAGE_ID, text(n, "messageId"));
-                put(p, WazzupEvents.PROPERTY_STATUS, text(n, "status"));
-                put(p, WazzupEvents.PROPERTY_TIME, text(n, "timestamp"));
-                put(p, WazzupEvents.PROPERTY_ERROR_CODE, text(n.path("error"), "error"));
-                put(p, WazzupEvents.PROPERTY_ERROR_DESCRIPTION, text(n.path("error"), "description"));
-            }
-            case CHANNEL -> {
-                topic = WazzupEvents.TOPIC_CHANNEL_STATE_CHANGED;
-                put(p, WazzupEvents.PROPERTY_CHANNEL_ID, text(n, "channelId"));
-                put(p, WazzupEvents.PROPERTY_STATE, text(n, "state"));
-                put(p, WazzupEvents.PROPERTY_TIME, text(n, "timestamp"));
-                put(p, WazzupEvents.PROPERTY_TIER, text(n, "tier"));
-            }
-            default -> {
-                topic = WazzupEvents.TOPIC_TEMPLATE_STATUS_CHANGED;
-                put(p, WazzupEvents.PROPERTY_TEMPLATE_ID, text(n, "templateGuid"));
-                put(p, WazzupEvents.PROPERTY_TEMPLATE_NAME, text(n, "name"));
-                put(p, WazzupEvents.PROPERTY_STATUS, text(n, "status"));
-            }
+        } else {
+            out.add(setAside(kind, n, "'" + field + "' is neither a list of objects nor an object but " + type(n)));
         }
-        return new Event(topic, p);
+        return items;
     }
 
-    /** Who a chat belongs to. */
-    interface OwnerLookup {
-        SyncStore.ChatOwners of(String chatType, String chatId);
+    private static InboxItem setAside(String kind, JsonNode item, String reason) {
+        String text = item.toString();
+        return InboxItem.setAside("x:" + kind + ":" + Digests.sha256Hex(text, 16), kind, text, reason);
+    }
+
+    private static String missingOrLong(String id, String field) {
+        if (id == null || id.isBlank()) {
+            return field + " is missing, null or not a string";
+        }
+        return longer(id, field);
+    }
+
+    private static String longer(String value, String field) {
+        return value != null && value.length() > MAX_ID
+                ? field + " has " + value.length() + " characters, more than any Wazzup id (" + MAX_ID + ")" : null;
+    }
+
+    private static String type(JsonNode n) {
+        return n.isTextual() ? "a string" : n.isNumber() ? "a number" : n.isBoolean() ? "a boolean"
+                : n.isArray() ? "a list" : n.isNull() ? "null" : n.getNodeType().name().toLowerCase(Locale.ROOT);
     }
 
     /** A boolean Wazzup may send as {@code true} or {@code "true"} (§1.8). */
-    private static boolean bool(JsonNode n, String field) {
+    static boolean bool(JsonNode n, String field) {
         JsonNode v = n.get(field);
         return v != null && (v.isBoolean() ? v.booleanValue() : "true".equalsIgnoreCase(v.asText()));
     }
 
-    private static void put(Map<String, Object> p, String key, String value) {
-        if (value != null) {
-            p.put(key, value);
-        }
-    }
-
+    /** A scalar field as text; null when absent, null or not a scalar. */
     static String text(JsonNode n, String field) {
         JsonNode v = n == null ? null : n.get(field);
         return v == null || v.isNull() || v.isContainerNode() ? null : v.asText();
-    }
-
-    private static String digest(String s) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)), 0, 12);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

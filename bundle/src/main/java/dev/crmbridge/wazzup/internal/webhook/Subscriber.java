@@ -5,6 +5,8 @@ import dev.crmbridge.wazzup.internal.client.InvalidDataException;
 import dev.crmbridge.wazzup.internal.client.WazzupClient;
 import dev.crmbridge.wazzup.internal.client.WazzupException;
 import dev.crmbridge.wazzup.internal.client.WebhookSettings;
+import dev.crmbridge.wazzup.internal.store.Fence;
+import dev.crmbridge.wazzup.internal.util.Worker;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -28,79 +30,64 @@ final class Subscriber implements AutoCloseable {
     private final WebhookSettings wanted;
     private final String shownAddress;
     private final Clock clock;
-    private final Thread thread;
-    private volatile boolean running = true;
+    private final Fence fence;
+    private final Worker worker;
     private volatile WebhookState state;
+    private Duration wait = FIRST_RETRY;
 
-    Subscriber(WazzupClient client, WebhookSettings wanted, String shownAddress, Clock clock) {
+    Subscriber(WazzupClient client, WebhookSettings wanted, String shownAddress, Clock clock, Fence fence) {
         this.client = client;
         this.wanted = wanted;
         this.shownAddress = shownAddress;
         this.clock = clock;
+        this.fence = fence;
         this.state = new WebhookState(false, shownAddress, null, null, 0, 0);
-        this.thread = new Thread(this::run, "wazzup-webhook-subscription");
-        thread.setDaemon(true);
+        this.worker = new Worker("the webhook subscription", this::attempt, FIRST_RETRY, LONGEST_RETRY);
     }
 
     void start() {
-        thread.start();
+        worker.start();
     }
 
-    private void run() {
-        Duration wait = FIRST_RETRY;
-        while (running) {
-            Instant now = clock.instant();
-            try {
-                client.webhooks().set(wanted);
-                state = new WebhookState(true, shownAddress, null, now, 0, 0);
-                LOG.info("Wazzup webhooks: subscribed at {}", shownAddress);
-                return;
-            } catch (InvalidDataException e) {
-                String why = e.is("testPostNotPassed")
-                        ? "Wazzup could not reach " + shownAddress + " (its test POST did not get 200): check the public base URL"
-                        : e.is("uriNotValid") ? "Wazzup refused the address " + shownAddress + " as not valid"
-                        : "Wazzup refused the subscription: " + e.description();
-                fail(why, now, wait);
-            } catch (WazzupException | IllegalStateException e) {
-                fail("subscribing failed: " + e.getMessage(), now, wait);
-            }
-            sleep(wait);
-            wait = wait.multipliedBy(2).compareTo(LONGEST_RETRY) > 0 ? LONGEST_RETRY : wait.multipliedBy(2);
+    private void attempt() {
+        Instant now = clock.instant();
+        if (!fence.open()) {
+            worker.stop();
+            return;
         }
+        try {
+            client.webhooks().set(wanted);
+            state = new WebhookState(true, shownAddress, null, now, 0, 0);
+            LOG.info("Wazzup webhooks: subscribed at {}", shownAddress);
+            worker.stop();
+            return;
+        } catch (InvalidDataException e) {
+            String why = e.is("testPostNotPassed")
+                    ? "Wazzup could not reach " + shownAddress + " (its test POST did not get 200): check the public base URL"
+                    : e.is("uriNotValid") ? "Wazzup refused the address " + shownAddress + " as not valid"
+                    : "Wazzup refused the subscription: " + e.description();
+            fail(why, now);
+        } catch (WazzupException | IllegalStateException e) {
+            fail("subscribing failed: " + e.getMessage(), now);
+        }
+        worker.await(wait.toMillis());
+        wait = wait.multipliedBy(2).compareTo(LONGEST_RETRY) > 0 ? LONGEST_RETRY : wait.multipliedBy(2);
     }
 
-    private void fail(String why, Instant now, Duration retry) {
+    private void fail(String why, Instant now) {
         state = new WebhookState(false, shownAddress, why, now, 0, 0);
-        LOG.warn("Wazzup webhooks: {}; retrying in {} s", why, retry.toSeconds());
-    }
-
-    private void sleep(Duration d) {
-        synchronized (this) {
-            try {
-                if (running) {
-                    wait(d.toMillis());
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                running = false;
-            }
-        }
+        LOG.warn("Wazzup webhooks: {}; retrying in {} s", why, wait.toSeconds());
     }
 
     WebhookState state() {
-        return state;
+        WebhookState s = state;
+        String p = worker.problem();
+        return p == null ? s : new WebhookState(s.subscribed(), s.address(), p, s.lastAttempt(), 0, 0);
     }
 
     @Override
     public void close() {
-        running = false;
-        synchronized (this) {
-            notifyAll();
-        }
-        try {
-            thread.join(5_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        worker.stop();
+        worker.join(Duration.ofSeconds(5));
     }
 }

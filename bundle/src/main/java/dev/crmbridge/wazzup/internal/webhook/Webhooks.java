@@ -3,30 +3,30 @@ package dev.crmbridge.wazzup.internal.webhook;
 import dev.crmbridge.wazzup.api.IntegrationScheme;
 import dev.crmbridge.wazzup.api.spi.CrmDirectory;
 import dev.crmbridge.wazzup.api.spi.CrmEntityFactory;
+import dev.crmbridge.wazzup.api.sync.SetAsideNotification;
 import dev.crmbridge.wazzup.api.sync.WebhookState;
 import dev.crmbridge.wazzup.internal.client.WazzupClient;
 import dev.crmbridge.wazzup.internal.client.WebhookSettings;
-import dev.crmbridge.wazzup.internal.store.SyncStore;
+import dev.crmbridge.wazzup.internal.store.Fence;
+import dev.crmbridge.wazzup.internal.store.GroupWriter;
+import dev.crmbridge.wazzup.internal.store.Store;
 import dev.crmbridge.wazzup.internal.sync.Payloads;
+import dev.crmbridge.wazzup.internal.web.Whiteboard;
 import java.net.URI;
 import java.time.Clock;
-import java.util.Hashtable;
 import java.util.List;
 import java.util.function.Supplier;
-import javax.servlet.Servlet;
-import org.osgi.framework.BundleContext;
-import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.event.EventAdmin;
 
 /**
- * The webhook side of a configured connector: the inbox, the creation handler, the servlet on the
- * javax HTTP Whiteboard and, with a public base URL, the subscription at Wazzup.
+ * The webhook side of a configured connector: the inbox, the creation handler, the servlet and, with
+ * a public base URL, the subscription at Wazzup.
  */
 public final class Webhooks implements AutoCloseable {
 
     /** What the webhook side is configured with. */
     public record Config(String path, String secret, String crmKey, int maxBodyBytes, URI publicBaseUrl,
-            String dealPipelineId, String dealStageId) {
+            String dealPipelineId, String dealStageId, IntegrationScheme scheme) {
 
         @Override
         public String toString() {
@@ -34,29 +34,36 @@ public final class Webhooks implements AutoCloseable {
         }
     }
 
+    /** What the webhook side uses of the host. */
+    public record Host(Supplier<CrmDirectory> directory, Supplier<CrmEntityFactory> factory, Supplier<EventAdmin> events,
+            Whiteboard whiteboard) {
+    }
+
+    private final Store store;
     private final Inbox inbox;
-    private final ServiceRegistration<Servlet> registration;
+    private final Whiteboard.Registration registration;
     private final Subscriber subscriber;
     private final String shown;
 
-    public Webhooks(BundleContext context, Config config, SyncStore store, WazzupClient client,
-            Supplier<CrmDirectory> directory, Supplier<CrmEntityFactory> factory, Supplier<EventAdmin> events,
-            Payloads payloads, IntegrationScheme scheme, Clock clock, List<Runnable> onMessage) {
-        this.inbox = new Inbox(store, events, store::chatOwners, clock, onMessage);
-        Creations creations = new Creations(store, factory, directory, payloads, scheme, config.dealPipelineId(),
-                config.dealStageId(), clock);
+    /**
+     * @param store the account's store, fenced by {@code fence}
+     * @param client null while no API key is configured
+     * @param onMessage run after events of new messages were delivered
+     */
+    public Webhooks(Config config, Host host, Store store, GroupWriter writer, Fence fence, WazzupClient client,
+            Payloads payloads, Clock clock, List<Runnable> onMessage) {
+        this.store = store;
+        this.inbox = new Inbox(store, writer, fence, host.events(), clock, onMessage);
+        Creations creations = new Creations(store, host.factory(), host.directory(), payloads, config.scheme(),
+                config.dealPipelineId(), config.dealStageId(), clock);
         WebhookServlet servlet = new WebhookServlet(config.secret(), config.crmKey(), config.maxBodyBytes(), inbox, creations);
-        Hashtable<String, Object> props = new Hashtable<>();
-        // HTTP Whiteboard 1.1 (javax) property names, as strings: no import of the whiteboard API needed
-        props.put("osgi.http.whiteboard.servlet.pattern", config.path() + "/*");
-        props.put("osgi.http.whiteboard.servlet.name", "wazzup-webhook");
-        this.registration = context.registerService(Servlet.class, servlet, props);
+        this.registration = host.whiteboard().register(servlet, config.path() + "/*", "wazzup-webhook");
         String base = config.publicBaseUrl() == null ? null : config.publicBaseUrl().toString().replaceAll("/+$", "");
         this.shown = base == null ? null : base + config.path() + "/…";
         if (base != null && client != null) {
             WebhookSettings wanted = new WebhookSettings(base + config.path() + "/" + config.secret(), true,
-                    scheme.includesDeals(), true, true);
-            this.subscriber = new Subscriber(client, wanted, shown, clock);
+                    config.scheme().includesDeals(), true, true);
+            this.subscriber = new Subscriber(client, wanted, shown, clock, fence);
             subscriber.start();
         } else {
             this.subscriber = null;
@@ -67,24 +74,27 @@ public final class Webhooks implements AutoCloseable {
         WebhookState s = subscriber != null ? subscriber.state() : new WebhookState(false, shown, shown == null
                 ? "no public base URL is configured: Wazzup is not told where to send webhooks"
                 : "no API key is configured", null, 0, 0);
-        return new WebhookState(s.subscribed(), s.address(), s.problem(), s.lastAttempt(), inbox.stored(), inbox.pending());
+        String problem = s.problem() != null ? s.problem() : inbox.problem();
+        return new WebhookState(s.subscribed(), s.address(), problem, s.lastAttempt(), inbox.stored(), inbox.pending(),
+                inbox.setAside());
     }
 
-    /** Notifications stored and not yet turned into events. */
-    public long pending() {
-        return inbox.pending();
+    /** The notifications that can never become events, newest first (at most {@code limit}). */
+    public List<SetAsideNotification> setAside(int limit) {
+        return store.inbox().setAside(limit);
+    }
+
+    /** Stops taking webhooks (the servlet goes) and the subscription; the inbox delivers until {@link #close()}. */
+    public void closeEndpoint() {
+        if (subscriber != null) {
+            subscriber.close();
+        }
+        registration.close();
     }
 
     @Override
     public void close() {
-        if (subscriber != null) {
-            subscriber.close();
-        }
-        try {
-            registration.unregister();
-        } catch (IllegalStateException alreadyGone) {
-            // the bundle is stopping
-        }
+        closeEndpoint();
         inbox.close();
     }
 }

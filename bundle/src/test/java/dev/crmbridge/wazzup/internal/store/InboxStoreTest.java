@@ -16,48 +16,79 @@ class InboxStoreTest {
     @TempDir
     Path dir;
 
-    private EmbeddedDatabase db;
-    private SyncStore store;
+    private StoreHandle handle;
+    private Store store;
 
     @BeforeEach
     void open() {
-        db = new EmbeddedDatabase(dir.toFile());
-        store = new SyncStore(db.dataSource(), "default");
-        store.migrate();
+        handle = StoreHandle.embedded(dir.toFile(), "default");
+        store = handle.store();
     }
 
     @AfterEach
     void close() {
-        db.close();
+        handle.close();
     }
 
-    private static String[] item(String key) {
-        return new String[] {key, "message", "{\"messageId\":\"" + key + "\"}"};
+    private static InboxItem item(String key) {
+        return InboxItem.of(key, "message", "{\"messageId\":\"" + key + "\"}");
+    }
+
+    private int add(long now, InboxItem... items) {
+        return store.jdbc().tx("test", c -> store.inbox().add(c, List.of(items), now));
     }
 
     @Test
     void aRepeatIsStoredOnceEvenAfterItWasHandledUntilItsKeyIsPurged() {
-        assertThat(store.inboxAdd(List.of(item("m:1:new"), item("m:1:new"), item("m:2:new")), 1_000)).isEqualTo(2);
-        List<InboxRow> pending = store.inboxPending(10);
+        assertThat(add(1_000, item("m:1:new"), item("m:1:new"), item("m:2:new"))).isEqualTo(2);
+        List<InboxRow> pending = store.inbox().pending(10, 1_000);
         assertThat(pending).extracting(InboxRow::body).containsExactly("{\"messageId\":\"m:1:new\"}", "{\"messageId\":\"m:2:new\"}");
 
-        store.inboxDone(pending.stream().map(InboxRow::seq).toList());
-        assertThat(store.inboxPendingCount()).isZero();
-        assertThat(store.inboxAdd(List.<String[]>of(item("m:1:new")), 2_000)).as("a repeat after handling").isZero();
+        store.inbox().done(pending.stream().map(InboxRow::seq).toList());
+        assertThat(store.inbox().count('P')).isZero();
+        assertThat(add(2_000, item("m:1:new"))).as("a repeat after handling").isZero();
 
-        assertThat(store.inboxPurge(1_500)).as("keys seen before 1500").isEqualTo(2);
-        assertThat(store.inboxAdd(List.<String[]>of(item("m:1:new")), 3_000)).as("after the window it is new again").isEqualTo(1);
-        assertThat(store.inboxPurge(1_500)).as("the fresh key stays").isZero();
+        assertThat(store.inbox().purge(1_500)).as("keys seen before 1500").isEqualTo(2);
+        assertThat(add(3_000, item("m:1:new"))).as("after the window it is new again").isEqualTo(1);
+        assertThat(store.inbox().purge(1_500)).as("the fresh key stays").isZero();
     }
 
     @Test
-    void aCreationAnswerIsKeptUntilPurged() {
-        store.recordCreated("contact:whatsapp:79011112233", EntityType.CONTACT, "c1", "hash",
+    void aSetAsideItemIsKeptWithItsReasonAndIsNotPending() {
+        assertThat(add(1_000, item("m:1:new"), InboxItem.setAside("x:message:1", "message", "\"text\"", "not an object")))
+                .isEqualTo(1);
+        assertThat(store.inbox().count('P')).isEqualTo(1);
+        assertThat(store.inbox().setAside(10)).singleElement().satisfies(n -> {
+            assertThat(n.reason()).isEqualTo("not an object");
+            assertThat(n.kind()).isEqualTo("message");
+        });
+        // its repeat is recognised too, and the window forgets it
+        assertThat(add(1_500, InboxItem.setAside("x:message:1", "message", "\"text\"", "not an object"))).isZero();
+        store.inbox().purge(2_000);
+        assertThat(store.inbox().setAside(10)).isEmpty();
+    }
+
+    @Test
+    void aKeyLongerThanItsColumnIsStoredUnderABoundedKeyAndStillRecognised() {
+        String longKey = "m:" + "x".repeat(5_000) + ":new";
+        assertThat(add(1_000, item(longKey))).isEqualTo(1);
+        assertThat(add(1_000, item(longKey))).isZero();
+        assertThat(store.inbox().pending(10, 1_000)).singleElement()
+                .satisfies(r -> assertThat(r.key().length()).isLessThanOrEqualTo(Schema.DEDUP));
+    }
+
+    @Test
+    void aCreationRequestIsRecordedBeforeItsAnswerAndKeptUntilPurged() {
+        assertThat(store.creations().begin("contact:whatsapp:79011112233", EntityType.CONTACT, 1_000)).isTrue();
+        assertThat(store.creations().begin("contact:whatsapp:79011112233", EntityType.CONTACT, 1_001))
+                .as("recorded already").isFalse();
+        assertThat(store.creations().find("contact:whatsapp:79011112233").answered()).isFalse();
+        store.answerCreation("contact:whatsapp:79011112233", EntityType.CONTACT, "c1", "hash",
                 new Refs("u1", List.of(Refs.chatKey("whatsapp", "79011112233")), List.of()), 1_000);
-        assertThat(store.created("contact:whatsapp:79011112233")).isEqualTo("c1");
-        assertThat(store.createdPurge(999)).isZero();
-        assertThat(store.created("contact:whatsapp:79011112233")).isEqualTo("c1");
-        assertThat(store.createdPurge(1_001)).isEqualTo(1);
-        assertThat(store.created("contact:whatsapp:79011112233")).isNull();
+        assertThat(store.creations().find("contact:whatsapp:79011112233").entityId()).isEqualTo("c1");
+        assertThat(store.refs().chatOwners("whatsapp", List.of("79011112233")).contactIds()).containsExactly("c1");
+        assertThat(store.creations().purge(999)).isZero();
+        assertThat(store.creations().purge(1_001)).isEqualTo(1);
+        assertThat(store.creations().find("contact:whatsapp:79011112233")).isNull();
     }
 }

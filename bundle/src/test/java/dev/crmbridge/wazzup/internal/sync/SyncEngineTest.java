@@ -75,7 +75,7 @@ class SyncEngineTest {
         // users before pipelines before contacts before deals
         List<String> order = h.wazzup.journal().entries().stream().map(e -> e.route()).distinct().toList();
         assertThat(order).containsExactly("POST /v3/users", "POST /v3/pipelines", "POST /v3/contacts", "POST /v3/deals");
-        assertThat(h.engine.entities().get(EntityType.CONTACT).synced()).isEqualTo(2_000);
+        assertThat(h.status.entities().get(EntityType.CONTACT).synced()).isEqualTo(2_000);
     }
 
     @Test
@@ -133,30 +133,30 @@ class SyncEngineTest {
         // 25 digits: Wazzup rejects the chat id, naming the item
         crm.put(new CrmContact("c000042", "u0", "Typo", List.of(ChatHandle.whatsapp("+7 901 111 22 33 44 55 66 77 88 99")), null));
         harness(crm).start(SyncHarness.settings(IntegrationScheme.CONTACTS_ONLY));
-        await("synced", TIMEOUT, () -> h.pending() == 0 && !h.engine.deadLetters().isEmpty());
+        await("synced", TIMEOUT, () -> h.pending() == 0 && !h.status.deadLetters().isEmpty());
 
         assertThat(h.account.contacts()).hasSize(99);
-        List<DeadLetter> dead = h.engine.deadLetters();
+        List<DeadLetter> dead = h.status.deadLetters();
         assertThat(dead).singleElement().satisfies(d -> {
             assertThat(d.entityId()).isEqualTo("c000042");
             assertThat(d.errorCode()).isEqualTo("INVALID_CONTACTS_DATA");
             assertThat(d.fields()).containsExactly("contactData[0].chatId");
             assertThat(d.reason()).contains("Wazzup answered 400");
         });
-        assertThat(h.engine.entities().get(EntityType.CONTACT).deadLetters()).isEqualTo(1);
+        assertThat(h.status.entities().get(EntityType.CONTACT).deadLetters()).isEqualTo(1);
 
         // retried unchanged: back with the reason
-        assertThat(h.engine.retry(dead.get(0))).isTrue();
-        await("retried", TIMEOUT, () -> h.pending() == 0 && !h.engine.deadLetters().isEmpty());
-        assertThat(h.engine.retry(dead.get(0))).isTrue();
-        assertThat(h.engine.retry(dead.get(0))).as("no longer a dead letter").isFalse();
-        await("back again", TIMEOUT, () -> h.pending() == 0 && !h.engine.deadLetters().isEmpty());
+        assertThat(h.status.retry(dead.get(0))).isTrue();
+        await("retried", TIMEOUT, () -> h.pending() == 0 && !h.status.deadLetters().isEmpty());
+        assertThat(h.status.retry(dead.get(0))).isTrue();
+        assertThat(h.status.retry(dead.get(0))).as("no longer a dead letter").isFalse();
+        await("back again", TIMEOUT, () -> h.pending() == 0 && !h.status.deadLetters().isEmpty());
 
         // fixed in the host: retry delivers it
         crm.put(new CrmContact("c000042", "u0", "Fixed", List.of(ChatHandle.whatsapp("+7 901 111 22 33")), null));
-        assertThat(h.engine.retry(h.engine.deadLetters().get(0))).isTrue();
+        assertThat(h.status.retry(h.status.deadLetters().get(0))).isTrue();
         await("delivered", TIMEOUT, () -> h.pending() == 0 && h.account.contacts().size() == 100);
-        assertThat(h.engine.deadLetters()).isEmpty();
+        assertThat(h.status.deadLetters()).isEmpty();
         assertThat(h.account.contact("c000042").orElseThrow().contactData().get(0).chatId()).isEqualTo("79011112233");
     }
 
@@ -169,7 +169,7 @@ class SyncEngineTest {
         h.saved(EntityType.CONTACT, crm.contacts.keySet().toArray(String[]::new));
         await("handled", TIMEOUT, () -> h.pending() == 0);
         // 10 ✗ → 5 ✗ → 2 ✗ → 1 ✗ (dead letter), then 1 ✓, 3 ✓, 5 ✓: nine delivered
-        assertThat(h.engine.deadLetters()).hasSize(1);
+        assertThat(h.status.deadLetters()).hasSize(1);
         assertThat(h.account.contacts()).hasSize(9);
     }
 
@@ -189,9 +189,9 @@ class SyncEngineTest {
         h.saved(EntityType.DEAL, "d1", "d2", "d3");
         await("handled", TIMEOUT, () -> h.pending() == 0 && h.account.deal("d1").isPresent());
         assertThat(h.account.contact("c1")).isPresent();
-        assertThat(h.engine.deadLetters()).extracting(DeadLetter::entityId, DeadLetter::errorCode).containsExactlyInAnyOrder(
-                org.assertj.core.groups.Tuple.tuple("d2", SyncEngine.CODE_CONTACT_WITHOUT_CHATS),
-                org.assertj.core.groups.Tuple.tuple("d3", SyncEngine.CODE_CONTACT_NOT_IN_CRM));
+        assertThat(h.status.deadLetters()).extracting(DeadLetter::entityId, DeadLetter::errorCode).containsExactlyInAnyOrder(
+                org.assertj.core.groups.Tuple.tuple("d2", "CONTACT_WITHOUT_CHATS"),
+                org.assertj.core.groups.Tuple.tuple("d3", "CONTACT_NOT_IN_CRM"));
         // the contact gets a chat: saving it revives the deal
         crm.put(new CrmContact("c2", "u1", "Now with chat", List.of(ChatHandle.whatsapp("79022223344")), null));
         h.saved(EntityType.CONTACT, "c2");
@@ -206,10 +206,10 @@ class SyncEngineTest {
         h.wazzup.faults().outage(Duration.ofSeconds(3), 503);
         h.saved(EntityType.CONTACT, crm.contacts.keySet().toArray(String[]::new));
         h.saved(EntityType.USER, "u0");
-        await("a failure is reported", TIMEOUT, () -> h.engine.problem() != null && h.engine.problem().contains("unavailable"));
-        assertThat(h.engine.entities().values()).anySatisfy(s -> assertThat(s.lastError()).contains("unavailable"));
+        await("a failure is reported", TIMEOUT, () -> h.status.problem() != null && h.status.problem().contains("unavailable"));
+        assertThat(h.status.entities().values()).anySatisfy(s -> assertThat(s.lastError()).contains("unavailable"));
         await("delivered after the outage", TIMEOUT, () -> h.account.contacts().size() == 300 && h.pending() == 0);
-        await("the problem is cleared", TIMEOUT, () -> h.engine.problem() == null);
+        await("the problem is cleared", TIMEOUT, () -> h.status.problem() == null);
         assertThat(h.journal("POST /v3/contacts")).filteredOn(e -> e.status() == 200).hasSize(3);
     }
 
@@ -251,8 +251,8 @@ class SyncEngineTest {
         harness(crm).start(new SyncSettings(IntegrationScheme.CONTACTS_ONLY, Duration.ofMillis(100), Duration.ofSeconds(2),
                 Duration.ZERO, true, false, PhoneRules.NONE, "d"));
         h.saved(EntityType.CONTACT, crm.contacts.keySet().toArray(String[]::new));
-        await("the failure is visible", TIMEOUT, () -> h.engine.entities().get(EntityType.CONTACT).lastError() != null);
-        assertThat(h.engine.entities().get(EntityType.CONTACT).lastError()).contains("host database down");
+        await("the failure is visible", TIMEOUT, () -> h.status.entities().get(EntityType.CONTACT).lastError() != null);
+        assertThat(h.status.entities().get(EntityType.CONTACT).lastError()).contains("host database down");
         crm.failWith = null;
         await("delivered", TIMEOUT, () -> h.account.contacts().size() == 20 && h.pending() == 0);
     }
@@ -265,7 +265,7 @@ class SyncEngineTest {
         h.start(new SyncSettings(IntegrationScheme.CONTACTS_ONLY, Duration.ofMillis(50), Duration.ofSeconds(2),
                 Duration.ZERO, true, false, PhoneRules.NONE, "d"));
         h.saved(EntityType.CONTACT, crm.contacts.keySet().toArray(String[]::new));
-        await("reported", TIMEOUT, () -> h.engine.problem() != null && h.engine.problem().contains("401"));
+        await("reported", TIMEOUT, () -> h.status.problem() != null && h.status.problem().contains("401"));
         await("delivered once the key works", TIMEOUT, () -> h.account.contacts().size() == 5);
     }
 
@@ -279,7 +279,7 @@ class SyncEngineTest {
         await("idle", TIMEOUT, () -> h.pending() == 0);
         assertThat(h.account.deals()).isEmpty();
         assertThat(h.account.pipelines()).isEmpty();
-        assertThat(h.engine.entities()).containsOnlyKeys(EntityType.USER, EntityType.CONTACT);
+        assertThat(h.status.entities()).containsOnlyKeys(EntityType.USER, EntityType.CONTACT);
     }
 
     @Test
@@ -296,7 +296,7 @@ class SyncEngineTest {
                         List.of(dev.crmbridge.wazzup.internal.client.WzChatHandle.of("whatsapp", "79000000001")), null)));
         raw.users().upsert(List.of(new dev.crmbridge.wazzup.internal.client.WzUser("u1", "Renamed elsewhere", null)));
         h.wazzup.journal().clear();
-        h.engine.resyncAll();
+        h.status.resyncAll();
         await("repaired", TIMEOUT, () -> h.account.contact("c000003").isPresent() && h.account.contact("stray").isEmpty()
                 && h.account.contact("c000004").orElseThrow().name().equals("Client 4")
                 && h.account.user("u1").orElseThrow().name().equals("Manager 1") && h.pending() == 0);
@@ -316,7 +316,7 @@ class SyncEngineTest {
         // Wazzup cannot answer, and the engine stops (a configuration change) before it could do it
         h.client.contacts().delete("c000001");
         h.wazzup.faults().outage(Duration.ofSeconds(60), 503);
-        h.engine.resyncAll();
+        h.status.resyncAll();
         h.stop();
         h.wazzup.faults().outage(Duration.ZERO, 503);
         h.start(settings);

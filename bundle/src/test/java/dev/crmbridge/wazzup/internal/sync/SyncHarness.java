@@ -2,6 +2,7 @@ package dev.crmbridge.wazzup.internal.sync;
 
 import dev.crmbridge.wazzup.api.IntegrationScheme;
 import dev.crmbridge.wazzup.api.sync.EntityType;
+import dev.crmbridge.wazzup.api.sync.SyncStatus;
 import dev.crmbridge.wazzup.emulator.Account;
 import dev.crmbridge.wazzup.emulator.EmulatorOptions;
 import dev.crmbridge.wazzup.emulator.WazzupEmulator;
@@ -10,36 +11,42 @@ import dev.crmbridge.wazzup.internal.client.RateLimiters;
 import dev.crmbridge.wazzup.internal.client.RetryPolicy;
 import dev.crmbridge.wazzup.internal.client.TimeSource;
 import dev.crmbridge.wazzup.internal.client.WazzupClient;
-import dev.crmbridge.wazzup.internal.store.EmbeddedDatabase;
+import dev.crmbridge.wazzup.internal.config.TestRuntime;
 import dev.crmbridge.wazzup.internal.store.OutboxRow;
-import dev.crmbridge.wazzup.internal.store.SyncStore;
+import dev.crmbridge.wazzup.internal.store.Store;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
+import org.awaitility.Awaitility;
 
-/** A sync engine wired as the component wires it: H2 in a temp folder, a client to an embedded emulator. */
+/**
+ * The connector's runtime as the component builds it ({@link TestRuntime}): H2 in a temp folder, a
+ * client to an embedded emulator, a host in memory; no framework.
+ */
 final class SyncHarness implements AutoCloseable {
 
     final WazzupEmulator wazzup;
     final Account account;
     final Path dir;
     final TestDirectory crm;
-    EmbeddedDatabase db;
-    SyncStore store;
-    WazzupClient client;
-    SyncEngine engine;
+    /** A client of the account's key for the test's own calls (drift in Wazzup). */
+    final WazzupClient client;
+    TestRuntime runtime;
+    SyncStatus status;
 
     SyncHarness(TestDirectory crm, EmulatorOptions options) {
         this.crm = crm;
         this.wazzup = WazzupEmulator.builder().options(options).start();
         this.account = wazzup.createAccount("acc");
+        this.client = WazzupClient.builder().baseUrl(wazzup.baseUrl()).apiKey(account.apiKey())
+                .rateLimiters(new RateLimiters(TimeSource.SYSTEM))
+                .retryPolicy(new RetryPolicy(2, Duration.ofMillis(10), Duration.ofMillis(50))).build();
         try {
             this.dir = Files.createTempDirectory("wazzup-sync-test");
         } catch (IOException e) {
@@ -53,30 +60,27 @@ final class SyncHarness implements AutoCloseable {
     }
 
     SyncHarness start(SyncSettings settings) {
-        db = new EmbeddedDatabase(dir.toFile());
-        store = new SyncStore(db.dataSource(), "default");
-        store.migrate();
-        client = WazzupClient.builder().baseUrl(wazzup.baseUrl()).apiKey(account.apiKey())
-                .rateLimiters(new RateLimiters(TimeSource.SYSTEM))
-                .retryPolicy(new RetryPolicy(2, Duration.ofMillis(10), Duration.ofMillis(50))).build();
-        engine = new SyncEngine(settings, store, client, () -> crm, Clock.systemUTC());
-        engine.start();
+        runtime = TestRuntime.builder().wazzup(wazzup.baseUrl(), account.apiKey()).sync(settings).directory(() -> crm)
+                .store(dir.toFile()).start();
+        status = runtime.status;
         return this;
     }
 
-    /** Stops the engine and closes the database, as a bundle stop does. */
+    /** Stops the runtime and closes the database, as a bundle stop does. */
     void stop() {
-        engine.close();
-        client.close();
-        db.close();
+        runtime.stop();
+    }
+
+    Store store() {
+        return runtime.storage.store();
     }
 
     void saved(EntityType type, String... ids) {
-        engine.record(type, List.of(ids), OutboxRow.Op.SAVE);
+        runtime.record(type, List.of(ids), OutboxRow.Op.SAVE);
     }
 
     void deleted(EntityType type, String... ids) {
-        engine.record(type, List.of(ids), OutboxRow.Op.DELETE);
+        runtime.record(type, List.of(ids), OutboxRow.Op.DELETE);
     }
 
     long requests(String route) {
@@ -87,26 +91,15 @@ final class SyncHarness implements AutoCloseable {
         return wazzup.journal().entries(route);
     }
 
-    /** Changes not yet accepted by Wazzup; 1 more while the initial sync runs. */
+    /** Changes not yet accepted by Wazzup (stored or not); 1 more while the initial sync runs. */
     long pending() {
-        return engine.entities().values().stream().mapToLong(s -> s.pending()).sum()
-                + (engine.initialSyncComplete() ? 0 : 1);
+        return status.entities().values().stream().mapToLong(s -> s.pending()).sum()
+                + (status.initialSyncComplete() ? 0 : 1);
     }
 
-    /** Waits for a condition, polling every 20 ms; fails after the deadline. */
+    /** Waits for a condition with a deadline (Awaitility, polling every 20 ms). */
     static void await(String what, Duration timeout, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out after " + timeout.toSeconds() + " s waiting for " + what);
-            }
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
-        }
+        Awaitility.await(what).atMost(timeout).pollInterval(Duration.ofMillis(20)).until(condition::getAsBoolean);
     }
 
     @Override
@@ -116,6 +109,7 @@ final class SyncHarness implements AutoCloseable {
         } catch (RuntimeException ignored) {
             // already stopped
         }
+        client.close();
         wazzup.close();
         try (Stream<Path> files = Files.walk(dir)) {
             files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());

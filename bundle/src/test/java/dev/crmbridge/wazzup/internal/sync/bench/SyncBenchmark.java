@@ -5,12 +5,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.crmbridge.wazzup.api.IntegrationScheme;
 import dev.crmbridge.wazzup.api.spi.CrmDirectory;
 import dev.crmbridge.wazzup.internal.client.RateLimiters;
-import dev.crmbridge.wazzup.internal.client.TimeSource;
-import dev.crmbridge.wazzup.internal.client.WazzupClient;
-import dev.crmbridge.wazzup.internal.store.EmbeddedDatabase;
-import dev.crmbridge.wazzup.internal.store.SyncStore;
+import dev.crmbridge.wazzup.api.sync.SyncStatus;
+import dev.crmbridge.wazzup.internal.config.TestRuntime;
 import dev.crmbridge.wazzup.internal.sync.PhoneRules;
-import dev.crmbridge.wazzup.internal.sync.SyncEngine;
 import dev.crmbridge.wazzup.internal.sync.SyncSettings;
 import dev.crmbridge.wazzup.internal.sync.TestDirectoryAccess;
 import java.io.File;
@@ -23,7 +20,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -81,29 +77,23 @@ public final class SyncBenchmark {
             sampler.setDaemon(true);
 
             Path dir = Files.createTempDirectory("wazzup-bench");
-            EmbeddedDatabase db = new EmbeddedDatabase(dir.toFile());
-            SyncStore store = new SyncStore(db.dataSource(), "default");
-            store.migrate();
-            WazzupClient client = WazzupClient.builder().baseUrl(base).apiKey(key)
-                    .rateLimiters(new RateLimiters(TimeSource.SYSTEM)).build();
-            SyncEngine engine = new SyncEngine(new SyncSettings(IntegrationScheme.CLIENT_MANAGEMENT, Duration.ofMillis(500),
-                    Duration.ofSeconds(60), Duration.ZERO, true, true, PhoneRules.NONE, "bench"), store, client, () -> crm,
-                    Clock.systemUTC());
+            // wired as the component wires it (ConnectorRuntime); the client with the component's retries
+            TestRuntime runtime = TestRuntime.builder().wazzup(base, key)
+                    .sync(new SyncSettings(IntegrationScheme.CLIENT_MANAGEMENT, Duration.ofMillis(500),
+                            Duration.ofSeconds(60), Duration.ZERO, true, true, PhoneRules.NONE, "bench"))
+                    .directory(() -> crm).store(dir.toFile()).retries(TestRuntime.ENGINE_RETRIES).start();
+            SyncStatus status = runtime.status;
             sampler.start();
-            long t0 = System.nanoTime();
-            engine.start();
+            long t0 = runtime.startedNanos;
             // done when the initial sync is complete and nothing is pending; checked cheaply and rarely,
             // so that the measurement does not slow the sync down
-            while (!"DONE".equals(store.meta("initial.phase"))
-                    || engine.entities().values().stream().mapToLong(s -> s.pending()).sum() > 0) {
+            while (!status.initialSyncComplete() || status.entities().values().stream().mapToLong(s -> s.pending()).sum() > 0) {
                 Thread.sleep(100);
             }
             double elapsed = (System.nanoTime() - t0) / 1e9;
-            long syncedInStore = engine.entities().values().stream().mapToLong(s -> s.synced()).sum();
+            long syncedInStore = status.entities().values().stream().mapToLong(s -> s.synced()).sum();
             sampler.interrupt();
-            engine.close();
-            client.close();
-            db.close();
+            runtime.stop();
             System.gc();
             long retained = memory.getHeapMemoryUsage().getUsed() - baseline;
 

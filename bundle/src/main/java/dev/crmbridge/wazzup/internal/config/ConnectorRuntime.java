@@ -1,0 +1,222 @@
+package dev.crmbridge.wazzup.internal.config;
+
+import dev.crmbridge.wazzup.api.spi.CrmDirectory;
+import dev.crmbridge.wazzup.api.spi.CrmEntityFactory;
+import dev.crmbridge.wazzup.api.spi.CrmSession;
+import dev.crmbridge.wazzup.api.sync.EntityType;
+import dev.crmbridge.wazzup.internal.chat.ChatDeals;
+import dev.crmbridge.wazzup.internal.chat.ChatService;
+import dev.crmbridge.wazzup.internal.chat.Chats;
+import dev.crmbridge.wazzup.internal.client.RateLimiters;
+import dev.crmbridge.wazzup.internal.client.RetryPolicy;
+import dev.crmbridge.wazzup.internal.client.WazzupClient;
+import dev.crmbridge.wazzup.internal.store.Fence;
+import dev.crmbridge.wazzup.internal.store.GroupWriter;
+import dev.crmbridge.wazzup.internal.store.OutboxRow;
+import dev.crmbridge.wazzup.internal.store.Store;
+import dev.crmbridge.wazzup.internal.store.StoreHandle;
+import dev.crmbridge.wazzup.internal.sync.ChangeRecorder;
+import dev.crmbridge.wazzup.internal.sync.Payloads;
+import dev.crmbridge.wazzup.internal.sync.SyncEngine;
+import dev.crmbridge.wazzup.internal.sync.SyncSettings;
+import dev.crmbridge.wazzup.internal.sync.SyncedType;
+import dev.crmbridge.wazzup.internal.wauth.WAuth;
+import dev.crmbridge.wazzup.internal.web.Whiteboard;
+import dev.crmbridge.wazzup.internal.webhook.Webhooks;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Supplier;
+import org.osgi.service.event.EventAdmin;
+
+/**
+ * One configuration's working parts, built in this one place (the component and the tests' harness use
+ * it): the Wazzup client, the sync engine, the webhooks, the chat side and WAuth, over an open store.
+ * A configuration change replaces it whole: {@link #retire()} first (from then on it neither sends to
+ * Wazzup nor commits), then {@link #close}; the change recorder outlives it.
+ */
+public final class ConnectorRuntime implements ChangeRecorder.Target {
+
+    /** The engine's client retries briefly; longer outages are the engine's pause to ride out. */
+    static final RetryPolicy ENGINE_RETRIES = new RetryPolicy(4, Duration.ofMillis(500), Duration.ofSeconds(4));
+
+    /** What the runtime uses of the host; each supplier answers the service as it is now (or null). */
+    public record Host(Supplier<CrmDirectory> directory, Supplier<CrmEntityFactory> factory, Supplier<EventAdmin> events,
+            Supplier<CrmSession> session, Whiteboard whiteboard, Connections connections) {
+    }
+
+    /** Where WAuth stores an account it connected (the configuration). */
+    public interface Connections {
+        void store(String apiKey, String crmKey) throws IOException;
+    }
+
+    /** How the parts are tuned: the clock, the client's retries and the per-key budgets it shares. */
+    public record Options(Clock clock, RetryPolicy retries, RateLimiters limiters) {
+
+        public static Options defaults() {
+            return new Options(Clock.systemUTC(), ENGINE_RETRIES, null);
+        }
+    }
+
+    private final ConnectorSettings settings;
+    private final StoreHandle storage;
+    private final Store store;
+    private final Fence fence;
+    private final WazzupClient client;
+    private final SyncEngine engine;
+    private final Webhooks webhooks;
+    private final Chats chats;
+    private final WAuth wauth;
+    private boolean closed;
+
+    /**
+     * @param sync how the engine syncs ({@link #syncSettings} of {@code settings}, or a test's own)
+     * @param secret the webhook URL's secret
+     * @param recorder where the chat side records a deal it created
+     */
+    public ConnectorRuntime(ConnectorSettings settings, SyncSettings sync, String secret, StoreHandle storage, Host host,
+            ChangeRecorder recorder, Options options) {
+        this.settings = settings;
+        this.storage = storage;
+        this.fence = new Fence("a runtime of the Wazzup connector");
+        this.store = storage.store().fenced(fence);
+        Clock clock = options.clock();
+        this.client = settings.hasApiKey() ? client(settings, options).apiKey(settings.apiKey())
+                .rateBudget(settings.rateBudget(), RateLimiters.WAZZUP_WINDOW).build() : null;
+        this.engine = new SyncEngine(sync, storage.store(), storage.writer(), client, host.directory(), clock, fence);
+        Payloads payloads = new Payloads(settings.phoneRules());
+        ChatService chatService = new ChatService(client, host.directory(), payloads,
+                new ChatService.Options(settings.clientType(), settings.chatDealEvents()), settings.counterTtl(),
+                settings.responseTimeout(), clock);
+        ChatDeals deals = new ChatDeals(host.factory(), store, payloads,
+                id -> recorder.record(EntityType.DEAL, id, OutboxRow.Op.SAVE), settings.dealPipelineId(),
+                settings.dealStageId(), clock);
+        this.webhooks = new Webhooks(new Webhooks.Config(settings.webhookPath(), secret, settings.crmKey(),
+                settings.webhookMaxBodyBytes(), settings.publicBaseUrl(), settings.dealPipelineId(), settings.dealStageId(),
+                settings.scheme()), new Webhooks.Host(host.directory(), host.factory(), host.events(), host.whiteboard()),
+                store, storage.writer(), fence, client, payloads, clock, List.of(chatService::messagesArrived));
+        this.chats = new Chats(host.whiteboard(), settings.chatPath(), (int) settings.counterPoll().toSeconds(), chatService,
+                deals, host.session(), settings.chatDealEvents());
+        this.wauth = new WAuth(host.whiteboard(), settings.connectPath(), settings.crmCode(), settings.wauthEnabled(),
+                host.session(), new WAuth.Connector() {
+                    @Override
+                    public String connect(String state, String crmKey) {
+                        // no API key yet: a client of its own, for this one call
+                        try (WazzupClient keyless = client(settings, options).build()) {
+                            return keyless.wauth().connect(state, settings.wauthSecret(), crmKey);
+                        }
+                    }
+
+                    @Override
+                    public void store(String apiKey, String crmKey) throws IOException {
+                        host.connections().store(apiKey, crmKey);
+                    }
+                });
+    }
+
+    private static WazzupClient.Builder client(ConnectorSettings settings, Options options) {
+        WazzupClient.Builder b = WazzupClient.builder().baseUrl(settings.apiBaseUrl())
+                .connectTimeout(settings.connectTimeout()).responseTimeout(settings.responseTimeout())
+                .retryPolicy(options.retries());
+        return options.limiters() == null ? b : b.rateLimiters(options.limiters());
+    }
+
+    /** How the engine syncs under these settings. */
+    public static SyncSettings syncSettings(ConnectorSettings settings) {
+        return new SyncSettings(settings.scheme(), settings.batchDelay(), settings.retryMaxDelay(),
+                settings.reconcileInterval(), settings.reconcileDeletes(), settings.initialSync(), settings.phoneRules(),
+                settings.apiKeyDigest());
+    }
+
+    /** Starts the sync. */
+    public void start() {
+        engine.start();
+    }
+
+    /** Unregisters the servlets and chat buttons (a successor registers the same paths). */
+    public void closeEndpoints() {
+        wauth.close();
+        chats.close();
+        webhooks.closeEndpoint();
+    }
+
+    /** From now on this runtime neither sends to Wazzup nor commits; its sync stops. */
+    public void retire() {
+        fence.close();
+        engine.stop();
+    }
+
+    /**
+     * Fences and stops everything: a request in flight may finish within {@code grace} (a successor must
+     * not meet it at Wazzup), then the client is closed. Answers whether the sync thread ended.
+     */
+    public synchronized boolean close(Duration grace) {
+        if (closed) {
+            return engine.join(Duration.ofMillis(1));
+        }
+        closed = true;
+        closeEndpoints();
+        retire();
+        boolean stopped = engine.join(grace);
+        if (client != null) {
+            client.close(); // a request still in flight ends now
+        }
+        stopped = stopped || engine.join(Duration.ofSeconds(5));
+        webhooks.close();
+        return stopped;
+    }
+
+    public ConnectorSettings settings() {
+        return settings;
+    }
+
+    public SyncEngine engine() {
+        return engine;
+    }
+
+    public Webhooks webhooks() {
+        return webhooks;
+    }
+
+    public ChatService chats() {
+        return chats.service();
+    }
+
+    public StoreHandle storage() {
+        return storage;
+    }
+
+    /** What keeps this runtime from working, in words, or null. */
+    public String problem() {
+        String p = engine.problem();
+        return p != null ? p : storage.writer().problem();
+    }
+
+    // ---------------------------------------------------------------- ChangeRecorder.Target
+
+    @Override
+    public Store store() {
+        return store;
+    }
+
+    @Override
+    public GroupWriter writer() {
+        return storage.writer();
+    }
+
+    @Override
+    public Fence fence() {
+        return fence;
+    }
+
+    @Override
+    public List<SyncedType<?, ?>> types() {
+        return engine.types();
+    }
+
+    @Override
+    public void stored(EntityType type, int count) {
+        engine.stored(type, count);
+    }
+}

@@ -1,0 +1,75 @@
+package dev.crmbridge.wazzup.internal.config;
+
+import dev.crmbridge.wazzup.api.sync.DeadLetter;
+import dev.crmbridge.wazzup.api.sync.EntityStatus;
+import dev.crmbridge.wazzup.api.sync.EntityType;
+import dev.crmbridge.wazzup.api.sync.SetAsideNotification;
+import dev.crmbridge.wazzup.api.sync.SyncStatus;
+import dev.crmbridge.wazzup.api.sync.WebhookState;
+import dev.crmbridge.wazzup.internal.sync.ChangeRecorder;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/** {@link SyncStatus} of the current runtime, with the changes the recorder has not stored yet. */
+public final class ConnectorStatus implements SyncStatus {
+
+    private final Supplier<ConnectorRuntime> runtime;
+    private final ChangeRecorder recorder;
+
+    public ConnectorStatus(Supplier<ConnectorRuntime> runtime, ChangeRecorder recorder) {
+        this.runtime = runtime;
+        this.recorder = recorder;
+    }
+
+    @Override
+    public Map<EntityType, EntityStatus> entities() {
+        return runtime.get().engine().entities(recorder.unstoredByType());
+    }
+
+    @Override
+    public boolean running() {
+        return runtime.get().engine().running();
+    }
+
+    @Override
+    public String problem() {
+        String p = recorder.problem();
+        return p != null ? p : runtime.get().problem();
+    }
+
+    @Override
+    public WebhookState webhooks() {
+        return runtime.get().webhooks().state();
+    }
+
+    @Override
+    public boolean initialSyncComplete() {
+        return runtime.get().engine().initialSyncComplete();
+    }
+
+    @Override
+    public List<DeadLetter> deadLetters() {
+        return runtime.get().engine().deadLetters();
+    }
+
+    @Override
+    public boolean retry(DeadLetter deadLetter) {
+        return runtime.get().engine().retry(deadLetter);
+    }
+
+    @Override
+    public void resyncAll() {
+        runtime.get().engine().resyncAll();
+    }
+
+    @Override
+    public long unstoredChanges() {
+        return recorder.unstored();
+    }
+
+    @Override
+    public List<SetAsideNotification> setAsideNotifications() {
+        return runtime.get().webhooks().setAside(1_000);
+    }
+}

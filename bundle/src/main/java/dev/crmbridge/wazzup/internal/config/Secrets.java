@@ -1,0 +1,99 @@
+package dev.crmbridge.wazzup.internal.config;
+
+import dev.crmbridge.wazzup.api.WazzupConnector;
+import java.io.IOException;
+import java.security.SecureRandom;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.Dictionary;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import org.osgi.service.cm.Configuration;
+import org.osgi.service.cm.ConfigurationAdmin;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The secrets the component keeps in its configuration: a generated webhook secret, and the API key and
+ * crmKey WAuth connected. None of them is ever logged; configuration changes are described by name.
+ */
+final class Secrets {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Secrets.class);
+    private static final String WEBHOOK_SECRET = "webhookSecret";
+
+    private final ConfigurationAdmin configAdmin;
+    /** The secret this component generated and wrote to the configuration, until the change comes back. */
+    private volatile String generated;
+
+    Secrets(ConfigurationAdmin configAdmin) {
+        this.configAdmin = configAdmin;
+    }
+
+    /** The webhook secret to run with: the configured one, or a fresh one stored in the configuration. */
+    String of(ConnectorSettings settings) {
+        if (!settings.webhookSecret().isEmpty()) {
+            return settings.webhookSecret();
+        }
+        byte[] bytes = new byte[24];
+        new SecureRandom().nextBytes(bytes);
+        String secret = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+        generated = secret;
+        // the update comes back as a configuration change that cameBack() recognises
+        try {
+            Configuration c = configAdmin.getConfiguration(WazzupConnector.PID, "?");
+            Dictionary<String, Object> props = c.getProperties();
+            if (props != null) {
+                props.put(WEBHOOK_SECRET, secret);
+                c.update(props);
+                LOG.info("Wazzup connector: generated a webhook secret and stored it in {}", WazzupConnector.PID);
+            }
+        } catch (IOException e) {
+            LOG.warn("Wazzup connector: could not store the generated webhook secret; it changes at the next start");
+        }
+        return secret;
+    }
+
+    /** Whether the settings carry the secret this component generated (its own update coming back). */
+    boolean cameBack(ConnectorSettings settings) {
+        return settings.webhookSecret().equals(generated);
+    }
+
+    /**
+     * WAuth connected an account: its API key and the crmKey go into the configuration, whose change
+     * restarts the parts with them (webhooks subscribed with the crmKey, the initial sync).
+     */
+    void storeConnection(String apiKey, String crmKey) throws IOException {
+        Configuration c = configAdmin.getConfiguration(WazzupConnector.PID, "?");
+        Dictionary<String, Object> props = c.getProperties();
+        if (props == null) {
+            throw new IOException("the configuration is gone");
+        }
+        props.put(WazzupConnector.PROPERTY_API_KEY, apiKey);
+        props.put("crmKey", crmKey);
+        c.update(props);
+    }
+
+    /** Configuration properties that matter for the runtime: all but the secret and the framework's own. */
+    static Map<String, Object> withoutSecret(Map<String, Object> properties) {
+        Map<String, Object> out = new TreeMap<>();
+        properties.forEach((k, v) -> {
+            if (!k.equals(WEBHOOK_SECRET) && !k.startsWith("service.") && !k.startsWith("component.")
+                    && !k.startsWith("felix.") && !k.equals("event.topics")) {
+                out.put(k, v instanceof Object[] a ? Arrays.asList(a) : v);
+            }
+        });
+        return out;
+    }
+
+    /** The names of the properties that differ (never their values: they may be secrets). */
+    static Set<String> changed(Map<String, Object> before, Map<String, Object> after) {
+        Set<String> names = new TreeSet<>(after.keySet());
+        names.addAll(before.keySet());
+        names.removeIf(k -> Objects.equals(after.get(k), before.get(k)));
+        return names;
+    }
+}

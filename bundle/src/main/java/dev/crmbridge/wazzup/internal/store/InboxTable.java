@@ -1,0 +1,216 @@
+package dev.crmbridge.wazzup.internal.store;
+
+import dev.crmbridge.wazzup.api.sync.SetAsideNotification;
+import dev.crmbridge.wazzup.internal.util.Digests;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * {@code wz_inbox} (webhook notifications until their events are delivered: state {@code P}; or set
+ * aside with the reason, state {@code X}) and {@code wz_seen} (the de-duplication keys, kept a while
+ * after their rows are gone, to recognise Wazzup's repeats).
+ */
+public final class InboxTable {
+
+    private final Jdbc jdbc;
+    private final String account;
+
+    InboxTable(Jdbc jdbc, String account) {
+        this.jdbc = jdbc;
+        this.account = account;
+    }
+
+    /**
+     * Stores notifications, skipping those whose key was seen (within this call too); answers how many
+     * were new. Keys are bounded to their column; a body too long for its column is set aside.
+     */
+    public int add(Connection c, List<InboxItem> items, long now) throws SQLException {
+        if (items.isEmpty()) {
+            return 0;
+        }
+        Set<String> seen = new HashSet<>();
+        List<String> keys = items.stream().map(i -> Digests.bounded(i.key(), Schema.DEDUP)).distinct().toList();
+        Jdbc.chunks(keys, chunk -> {
+            try (PreparedStatement s = c.prepareStatement("SELECT dedup FROM wz_seen WHERE account = ? AND dedup IN ("
+                    + Jdbc.marks(chunk.size()) + ")")) {
+                s.setString(1, account);
+                Jdbc.set(s, 2, chunk);
+                seen.addAll(Jdbc.strings(s));
+            }
+        });
+        int added = 0;
+        try (PreparedStatement in = c.prepareStatement("INSERT INTO wz_inbox (account, dedup, kind, body, state,"
+                + " received_at, attempts, reason, next_at) VALUES (?, ?, ?, ?, ?, ?, 0, ?, 0)");
+                PreparedStatement key = c.prepareStatement("INSERT INTO wz_seen (account, dedup, seen_at) VALUES (?, ?, ?)")) {
+            for (InboxItem item : items) {
+                String k = Digests.bounded(item.key(), Schema.DEDUP);
+                if (!seen.add(k)) {
+                    continue;
+                }
+                String reason = item.reason();
+                String body = item.body();
+                if (body.length() > Schema.BODY) {
+                    reason = reason != null ? reason : "the item has " + body.length() + " characters, more than the inbox"
+                            + " keeps (" + Schema.BODY + ")";
+                    body = body.substring(0, 2_000) + "…";
+                }
+                in.setString(1, account);
+                in.setString(2, k);
+                in.setString(3, item.kind());
+                in.setString(4, body);
+                in.setString(5, reason == null ? "P" : "X");
+                in.setLong(6, now);
+                in.setString(7, Jdbc.cut(reason, 1000));
+                in.addBatch();
+                key.setString(1, account);
+                key.setString(2, k);
+                key.setLong(3, now);
+                key.addBatch();
+                if (reason == null) {
+                    added++;
+                }
+            }
+            in.executeBatch();
+            key.executeBatch();
+        }
+        return added;
+    }
+
+    /** Pending notifications due at {@code now}, oldest first. */
+    public List<InboxRow> pending(int limit, long now) {
+        return jdbc.tx("read the inbox", c -> {
+            try (PreparedStatement s = c.prepareStatement("SELECT seq, dedup, kind, body, attempts FROM wz_inbox"
+                    + " WHERE state = 'P' AND account = ? AND next_at <= ? ORDER BY seq")) {
+                s.setString(1, account);
+                s.setLong(2, now);
+                s.setMaxRows(limit);
+                List<InboxRow> out = new ArrayList<>();
+                try (ResultSet rs = s.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(new InboxRow(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getInt(5)));
+                    }
+                }
+                return out;
+            }
+        });
+    }
+
+    /** Removes notifications whose events were delivered; their keys stay in {@code wz_seen}. */
+    public void done(Collection<Long> seqs) {
+        if (seqs.isEmpty()) {
+            return;
+        }
+        jdbc.tx("complete webhook notifications", c -> {
+            try (PreparedStatement d = c.prepareStatement("DELETE FROM wz_inbox WHERE seq = ? AND account = ?")) {
+                for (Long seq : seqs) {
+                    d.setLong(1, seq);
+                    d.setString(2, account);
+                    d.addBatch();
+                }
+                d.executeBatch();
+            }
+            return null;
+        });
+    }
+
+    /** A notification whose event could not be delivered now: tried again at {@code nextAt}. */
+    public void later(long seq, long nextAt, String reason) {
+        jdbc.tx("postpone a webhook notification", c -> {
+            try (PreparedStatement u = c.prepareStatement("UPDATE wz_inbox SET attempts = attempts + 1, next_at = ?,"
+                    + " reason = ? WHERE seq = ? AND account = ?")) {
+                u.setLong(1, nextAt);
+                u.setString(2, Jdbc.cut(reason, 1000));
+                u.setLong(3, seq);
+                u.setString(4, account);
+                u.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    /** A stored notification that can never become an event: kept, visibly, with the reason. */
+    public void setAside(long seq, String reason) {
+        jdbc.tx("set a webhook notification aside", c -> {
+            try (PreparedStatement u = c.prepareStatement("UPDATE wz_inbox SET state = 'X', reason = ?"
+                    + " WHERE seq = ? AND account = ?")) {
+                u.setString(1, Jdbc.cut(reason, 1000));
+                u.setLong(2, seq);
+                u.setString(3, account);
+                u.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    /** The notifications set aside, newest first. */
+    public List<SetAsideNotification> setAside(int limit) {
+        return jdbc.tx("read the inbox", c -> {
+            try (PreparedStatement s = c.prepareStatement("SELECT kind, dedup, reason, received_at FROM wz_inbox"
+                    + " WHERE state = 'X' AND account = ? ORDER BY seq DESC")) {
+                s.setString(1, account);
+                s.setMaxRows(limit);
+                List<SetAsideNotification> out = new ArrayList<>();
+                try (ResultSet rs = s.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(new SetAsideNotification(rs.getString(1), rs.getString(2), rs.getString(3),
+                                Instant.ofEpochMilli(rs.getLong(4))));
+                    }
+                }
+                return out;
+            }
+        });
+    }
+
+    /** Notifications not yet delivered ({@code P}) or set aside ({@code X}). */
+    public long count(char state) {
+        return jdbc.tx("count the inbox", c -> {
+            try (PreparedStatement s = c.prepareStatement("SELECT COUNT(*) FROM wz_inbox WHERE state = ? AND account = ?")) {
+                s.setString(1, String.valueOf(state));
+                s.setString(2, account);
+                try (ResultSet rs = s.executeQuery()) {
+                    return rs.next() ? rs.getLong(1) : 0L;
+                }
+            }
+        });
+    }
+
+    /** When the next postponed notification is due, or {@link Long#MAX_VALUE}. */
+    public long nextDueAfter(long now) {
+        return jdbc.tx("read the inbox", c -> {
+            try (PreparedStatement s = c.prepareStatement("SELECT MIN(next_at) FROM wz_inbox WHERE state = 'P'"
+                    + " AND account = ? AND next_at > ?")) {
+                s.setString(1, account);
+                s.setLong(2, now);
+                try (ResultSet rs = s.executeQuery()) {
+                    long v = rs.next() ? rs.getLong(1) : 0;
+                    return rs.wasNull() || v == 0 ? Long.MAX_VALUE : v;
+                }
+            }
+        });
+    }
+
+    /**
+     * Forgets the keys of notifications received before {@code before} (their repeats are long over) and
+     * the notifications set aside before then. Answers how many keys went.
+     */
+    public int purge(long before) {
+        int keys = Store.purge(jdbc, account, "wz_seen", "seen_at", before);
+        jdbc.tx("purge the inbox", c -> {
+            try (PreparedStatement d = c.prepareStatement("DELETE FROM wz_inbox WHERE state = 'X' AND received_at < ?"
+                    + " AND account = ?")) {
+                d.setLong(1, before);
+                d.setString(2, account);
+                return d.executeUpdate();
+            }
+        });
+        return keys;
+    }
+}

@@ -1,0 +1,129 @@
+package dev.crmbridge.wazzup.internal.store;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.List;
+import javax.sql.DataSource;
+
+/**
+ * The store's small JDBC helper: one transaction per call on a connection of its own, a fence that
+ * every commit checks, and {@code IN} lists in chunks. Plain SQL that H2 and PostgreSQL both run.
+ */
+public final class Jdbc {
+
+    /** At most this many values go into one {@code IN (…)}. */
+    public static final int IN_CHUNK = 500;
+
+    /** Work inside a transaction. */
+    public interface Work<T> {
+        T run(Connection c) throws SQLException;
+    }
+
+    /** Work on one chunk of an {@code IN} list. */
+    public interface ChunkWork<T> {
+        void run(List<T> chunk) throws SQLException;
+    }
+
+    private final DataSource dataSource;
+    private final Fence fence;
+
+    public Jdbc(DataSource dataSource) {
+        this(dataSource, Fence.NONE);
+    }
+
+    private Jdbc(DataSource dataSource, Fence fence) {
+        this.dataSource = dataSource;
+        this.fence = fence;
+    }
+
+    /** The same database, with commits allowed only while {@code fence} is open. */
+    public Jdbc fenced(Fence f) {
+        return new Jdbc(dataSource, f);
+    }
+
+    public Fence fence() {
+        return fence;
+    }
+
+    /**
+     * Runs {@code work} in one transaction and commits it, unless the fence closed meanwhile.
+     *
+     * @throws StoreException naming {@code what} when the database failed (rolled back)
+     * @throws FencedException when the fence is closed (rolled back)
+     */
+    public <T> T tx(String what, Work<T> work) {
+        fence.check();
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                T result = work.run(c);
+                fence.check();
+                c.commit();
+                return result;
+            } catch (SQLException | RuntimeException | Error e) {
+                rollback(c);
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new StoreException("cannot " + what, e);
+        }
+    }
+
+    private static void rollback(Connection c) {
+        try {
+            c.rollback();
+        } catch (SQLException ignored) {
+            // the connection is broken: closing it ends the transaction
+        }
+    }
+
+    /** Runs {@code work} for chunks of at most {@link #IN_CHUNK} of {@code items}. */
+    public static <T> void chunks(Collection<T> items, ChunkWork<T> work) throws SQLException {
+        List<T> list = items instanceof List<T> l ? l : new ArrayList<>(items);
+        for (int from = 0; from < list.size(); from += IN_CHUNK) {
+            work.run(list.subList(from, Math.min(list.size(), from + IN_CHUNK)));
+        }
+    }
+
+    /** {@code ?, ?, …} for {@code n} values. */
+    public static String marks(int n) {
+        return String.join(", ", Collections.nCopies(n, "?"));
+    }
+
+    /** Sets {@code values} as parameters from index {@code first} on. */
+    public static void set(PreparedStatement s, int first, List<String> values) throws SQLException {
+        for (int i = 0; i < values.size(); i++) {
+            s.setString(first + i, values.get(i));
+        }
+    }
+
+    /** The first column of every row, as strings. */
+    public static List<String> strings(PreparedStatement s) throws SQLException {
+        List<String> out = new ArrayList<>();
+        try (ResultSet rs = s.executeQuery()) {
+            while (rs.next()) {
+                out.add(rs.getString(1));
+            }
+        }
+        return out;
+    }
+
+    /** The sum of a batch's update counts. */
+    public static int total(int[] counts) {
+        int n = 0;
+        for (int c : counts) {
+            n += Math.max(0, c);
+        }
+        return n;
+    }
+
+    /** {@code s} cut to {@code max} characters (free text only: never a key). */
+    public static String cut(String s, int max) {
+        return s == null || s.length() <= max ? s : s.substring(0, max);
+    }
+}

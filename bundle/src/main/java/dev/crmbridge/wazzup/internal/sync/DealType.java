@@ -1,0 +1,78 @@
+package dev.crmbridge.wazzup.internal.sync;
+
+import dev.crmbridge.wazzup.api.model.CrmDeal;
+import dev.crmbridge.wazzup.api.spi.CrmDirectory;
+import dev.crmbridge.wazzup.api.spi.Page;
+import dev.crmbridge.wazzup.api.sync.EntityType;
+import dev.crmbridge.wazzup.internal.client.WazzupClient;
+import dev.crmbridge.wazzup.internal.client.WzDeal;
+import dev.crmbridge.wazzup.internal.store.Refs;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Deals (§4): each waits until Wazzup holds its contacts. */
+final class DealType extends SyncedType<CrmDeal, WzDeal> {
+
+    private final Payloads payloads;
+    private final ContactType contacts;
+
+    DealType(Payloads payloads, ContactType contacts) {
+        super(EntityType.DEAL);
+        this.payloads = payloads;
+        this.contacts = contacts;
+    }
+
+    @Override
+    public String id(CrmDeal entity) {
+        return entity.id();
+    }
+
+    @Override
+    public List<CrmDeal> read(CrmDirectory directory, Collection<String> keys) {
+        return directory.deals(keys);
+    }
+
+    @Override
+    public Page<CrmDeal> page(CrmDirectory directory, String cursor, int limit) {
+        return directory.deals(cursor, limit);
+    }
+
+    @Override
+    public WzDeal payload(CrmDeal entity) {
+        return payloads.deal(entity);
+    }
+
+    @Override
+    public void upsert(WazzupClient client, List<WzDeal> batch) {
+        client.deals().upsert(batch);
+    }
+
+    @Override
+    public void delete(WazzupClient client, List<String> keys) {
+        client.deals().bulkDelete(keys);
+    }
+
+    @Override
+    public Map<String, String> listed(WazzupClient client) {
+        Map<String, String> out = new HashMap<>();
+        client.deals().list().forEach(d -> out.put(d.id(), Payloads.hash(d)));
+        return out;
+    }
+
+    @Override
+    public Refs refs(WzDeal payload) {
+        return Payloads.refs(payload);
+    }
+
+    @Override
+    public SyncedType<?, ?> needs() {
+        return contacts;
+    }
+
+    @Override
+    public Collection<String> needed(WzDeal payload) {
+        return payload.contacts();
+    }
+}
