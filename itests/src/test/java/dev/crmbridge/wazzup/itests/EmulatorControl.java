@@ -75,6 +75,11 @@ final class EmulatorControl {
         send("POST", "/__emulator/faults", json(Map.of("route", route, "times", times, "status", status)));
     }
 
+    /** The next {@code times} answers of a route come {@code millis} late. */
+    void delay(String route, int times, long millis) {
+        send("POST", "/__emulator/faults", json(Map.of("route", route, "times", times, "delayMillis", millis)));
+    }
+
     /** Drops every queued fault and ends any outage: faults are emulator-wide, not per account. */
     void clearFaults() {
         send("DELETE", "/__emulator/faults", null);

@@ -15,7 +15,6 @@ import dev.crmbridge.wazzup.api.model.CrmUser;
 import dev.crmbridge.wazzup.api.model.Pipeline;
 import dev.crmbridge.wazzup.api.model.Stage;
 import dev.crmbridge.wazzup.api.spi.CrmDirectory;
-import dev.crmbridge.wazzup.api.sync.DeadLetter;
 import dev.crmbridge.wazzup.api.sync.EntityType;
 import dev.crmbridge.wazzup.api.sync.SyncStatus;
 import java.time.Duration;
@@ -41,9 +40,11 @@ import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.event.EventAdmin;
 
 /**
- * The sync in a real framework: a host registers its {@link CrmDirectory} and posts events, the
- * connector is configured through ConfigurationAdmin, and the emulator (Wazzup) ends up holding the
- * CRM's data. Each test uses a fresh emulator account, i.e. a new API key.
+ * The sync in a real framework, for what only a framework shows: DS activates the connector from
+ * ConfigurationAdmin and finds the host's {@link CrmDirectory} service, EventAdmin delivers the host's
+ * events, and a stopped bundle resumes. The sync's own scenarios (unchanged saves, dead letters,
+ * outages, failing directories, …) are {@code SyncEngineTest}'s, without a framework. Each test uses a
+ * fresh emulator account, i.e. a new API key.
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
@@ -192,55 +193,6 @@ public class SyncIT extends WazzupTestSupport {
         System.out.printf("10,000 events posted in %d ms → %d contact requests%n", postedMs, requests);
         assertTrue("posted within one second: " + postedMs + " ms", postedMs < 1_000);
         assertTrue("at most 4 requests, was " + requests, requests <= 4);
-    }
-
-    @Test
-    public void aSavedEventWithoutChangesCostsNoRequest() throws Exception {
-        ItDirectory crm = ItDirectory.generated(2, 1, 10, 3);
-        SyncStatus status = connect(crm, Map.of());
-        await("synced", SYNC_TIMEOUT, () -> state().get("deals").size() == 3 && pending(status) == 0);
-        int before = wazzup.journal(accountId, null).size();
-        eventAdmin.postEvent(CrmEvents.saved(CrmEvents.ENTITY_CONTACT, "c000001"));
-        eventAdmin.postEvent(CrmEvents.saved(CrmEvents.ENTITY_DEAL, "d000001"));
-        eventAdmin.postEvent(CrmEvents.saved(CrmEvents.ENTITY_USER, "u1"));
-        eventAdmin.postEvent(CrmEvents.saved(CrmEvents.ENTITY_PIPELINE, "p0"));
-        // the events are handled when the outbox is empty again and a later real change went out
-        crm.contacts.put("c000002", new CrmContact("c000002", "u0", "Changed", crm.contacts.get("c000002").chats(), null));
-        eventAdmin.postEvent(CrmEvents.saved(CrmEvents.ENTITY_CONTACT, "c000002"));
-        await("the real change", SYNC_TIMEOUT, () -> pending(status) == 0
-                && state().get("contacts").findValuesAsText("name").contains("Changed"));
-        List<JsonNode> after = wazzup.journal(accountId, null);
-        assertEquals("one request, for the real change", before + 1, after.size());
-        assertEquals("POST /v3/contacts", after.get(after.size() - 1).get("route").asText());
-    }
-
-    @Test
-    public void aRejectedContactIsADeadLetterAndRetryDeliversItOnceFixed() throws Exception {
-        ItDirectory crm = ItDirectory.generated(1, 0, 100, 0);
-        // a phone of 25 digits: Wazzup rejects that one item of the batch of 100
-        String bad = "c000042";
-        crm.contacts.put(bad, new CrmContact(bad, "u0", "Typo in the phone",
-                List.of(ChatHandle.whatsapp("+7 901 111 22 33 44 55 66 77 88 99")), null));
-        SyncStatus status = connect(crm, Map.of("scheme", "CONTACTS_ONLY"));
-        await("the batch handled", SYNC_TIMEOUT, () -> pending(status) == 0 && !status.deadLetters().isEmpty());
-
-        assertEquals(99, state().get("contacts").size());
-        assertEquals(1, wazzup.requests(accountId, "POST /v3/contacts") - 1); // one rejected request, then the 99
-        List<DeadLetter> dead = status.deadLetters();
-        assertEquals(1, dead.size());
-        DeadLetter d = dead.get(0);
-        assertEquals(bad, d.entityId());
-        assertEquals("INVALID_CONTACTS_DATA", d.errorCode());
-        assertEquals(List.of("contactData[0].chatId"), d.fields());
-        assertTrue(d.reason(), d.reason().contains("Wazzup answered 400"));
-        assertEquals(1, status.entities().get(EntityType.CONTACT).deadLetters());
-
-        // fixed in the host; the administrator retries
-        crm.contacts.put(bad, new CrmContact(bad, "u0", "Phone fixed", List.of(ChatHandle.whatsapp("+7 901 111 22 33")), null));
-        assertTrue(status.retry(d));
-        await("delivered", SYNC_TIMEOUT, () -> state().get("contacts").size() == 100 && pending(status) == 0);
-        assertTrue(status.deadLetters().isEmpty());
-        assertTrue(state().get("contacts").findValuesAsText("name").contains("Phone fixed"));
     }
 
     @Test

@@ -15,8 +15,8 @@ import org.osgi.util.tracker.ServiceTracker;
 /**
  * The host of {@link WebhookKillIT}'s child framework (and of the webhook benchmark): configures the
  * connector (a fixed webhook secret, no public URL) and prints {@code EVENT <messageId>} for every
- * message event it receives; with {@code wazzup.child.countFile} it instead counts them into that file
- * (once a second).
+ * message event it receives (after {@code wazzup.child.slowMillis} of work, if set); with
+ * {@code wazzup.child.countFile} it instead counts them into that file (once a second).
  */
 public final class WebhookChildActivator implements BundleActivator {
 
@@ -29,7 +29,16 @@ public final class WebhookChildActivator implements BundleActivator {
         topics.put(EventConstants.EVENT_TOPIC, WazzupEvents.TOPIC_MESSAGE_ALL);
         String countFile = context.getProperty("wazzup.child.countFile");
         java.util.concurrent.atomic.AtomicLong count = new java.util.concurrent.atomic.AtomicLong();
+        long slowMillis = Long.parseLong(String.valueOf(context.getProperty("wazzup.child.slowMillis") == null ? "0"
+                : context.getProperty("wazzup.child.slowMillis")));
         context.registerService(EventHandler.class, (EventHandler) e -> {
+            if (slowMillis > 0) {
+                try {
+                    Thread.sleep(slowMillis); // a slow host handler: events queue up behind it
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                }
+            }
             if (countFile == null) {
                 System.out.println("EVENT " + e.getProperty(WazzupEvents.PROPERTY_MESSAGE_ID));
                 System.out.flush();

@@ -182,8 +182,12 @@ public final class GroupWriter implements AutoCloseable {
     }
 
     /** Commits what is queued (waiting up to {@code timeout}), then stops; what is left fails. */
-    public void close(Duration timeout) {
-        if (!closed && worker.alive()) {
+    public synchronized void close(Duration timeout) {
+        if (closed) {
+            failQueued();
+            return;
+        }
+        if (worker.alive()) {
             // the queue is in order: once this marker is written, everything before it is
             CompletableFuture<Void> marker = submit(NOTHING, null, Fence.NONE);
             try {
@@ -197,7 +201,11 @@ public final class GroupWriter implements AutoCloseable {
         closed = true;
         worker.stop();
         queue.add(new Job<>(NOTHING, null, Fence.NONE, new CompletableFuture<>())); // ends the poll at once
-        worker.join(Duration.ofSeconds(10));
+        if (!worker.join(Duration.ofSeconds(10))) {
+            // the database hangs: the writes in hand get an answer now (should they still commit, their
+            // callers repeat them, which every kind of write allows)
+            fail(inHand, new IllegalStateException("the connector's store did not answer before it closed"));
+        }
         failQueued();
     }
 

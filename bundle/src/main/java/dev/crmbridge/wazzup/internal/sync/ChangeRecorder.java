@@ -165,17 +165,17 @@ public final class ChangeRecorder {
         List<String> saves = new ArrayList<>();
         List<String> deletes = new ArrayList<>();
         Iterator<Map.Entry<String, Entry>> it = map.entrySet().iterator();
+        List<String> tooLong = new ArrayList<>();
         while (it.hasNext() && taken.size() < CHUNK) {
             Map.Entry<String, Entry> e = it.next();
             taken.put(e.getKey(), e.getValue());
-            if (e.getKey().length() > Schema.ID) {
-                continue; // set aside below
-            }
             OutboxRow.Op op = synced.op(e.getValue().op());
-            (op == OutboxRow.Op.DELETE ? deletes : saves).addAll(synced.keys(List.of(e.getKey())));
+            for (String key : synced.keys(List.of(e.getKey()))) {
+                // the outbox keeps keys of its column's length: a longer one is set aside below
+                (key.length() > Schema.ID ? tooLong : op == OutboxRow.Op.DELETE ? deletes : saves).add(key);
+            }
         }
         try {
-            List<String> tooLong = taken.keySet().stream().filter(id -> id.length() > Schema.ID).toList();
             for (String id : tooLong) {
                 LOG.warn("Wazzup sync: a {} id of {} characters is set aside: it can never be synced", type, id.length());
                 t.store().deadLetters().put(Sender.idTooLong(type, id, now));

@@ -29,6 +29,7 @@ final class Health {
     private final Map<EntityType, String> lastError = new ConcurrentHashMap<>();
     private final Map<EntityType, Instant> lastErrorAt = new ConcurrentHashMap<>();
     private volatile String problem;
+    private final Map<EntityType, String> notes = new ConcurrentHashMap<>();
     private volatile long pausedUntil;
     private int failures;
 
@@ -46,7 +47,19 @@ final class Health {
     }
 
     String problem() {
-        return problem;
+        String p = problem;
+        return p != null ? p : notes.values().stream().findFirst().orElse(null);
+    }
+
+    /** A problem of one type that lasts until that type is read whole again (paging that does not advance). */
+    void note(EntityType type, String why) {
+        notes.put(type, why);
+        failed(type, why);
+    }
+
+    /** The type was read whole: its note is over. */
+    void clearNote(EntityType type) {
+        notes.remove(type);
     }
 
     void problem(String text) {

@@ -104,9 +104,10 @@ final class InitialSync {
             String why = "the CRM directory's paging of " + type.type().name().toLowerCase(java.util.Locale.ROOT)
                     + "s does not advance (a cursor came back); the initial sync of them stopped there";
             LOG.error("Wazzup sync: {}", why);
-            ctx.health.failed(type.type(), why);
-            ctx.health.problem(why);
+            ctx.health.note(type.type(), why);
             next = null;
+        } else if (next == null) {
+            ctx.health.clearNote(type.type());
         }
         // the position moves past the page in the transaction of its last hashes, never before them
         if (next != null) {

@@ -146,7 +146,12 @@ public final class Payloads {
             return null;
         }
         String t = s.strip();
-        return t.length() <= max ? t : t.substring(0, max);
+        if (t.length() <= max) {
+            return t;
+        }
+        // never half a character: a cut inside a surrogate pair (an emoji) ends one unit earlier
+        int end = Character.isHighSurrogate(t.charAt(max - 1)) ? max - 1 : max;
+        return t.substring(0, end);
     }
 
     private static String blankToNull(String s) {

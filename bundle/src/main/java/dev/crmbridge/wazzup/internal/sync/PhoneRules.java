@@ -45,8 +45,12 @@ public final class PhoneRules {
                     }
                     String from = s.substring(0, gt).trim();
                     String to = s.substring(gt + 1, colon).trim();
-                    int length = Integer.parseInt(s.substring(colon + 1).trim());
-                    if (!from.chars().allMatch(Character::isDigit) || !to.chars().allMatch(Character::isDigit) || length < 1) {
+                    String len = s.substring(colon + 1).trim();
+                    if (!ascii(from) || !ascii(to) || len.isEmpty() || !ascii(len)) {
+                        throw new NumberFormatException();
+                    }
+                    int length = Integer.parseInt(len);
+                    if (length < 1) {
                         throw new NumberFormatException();
                     }
                     out.add(new Rule(from, to, length));
@@ -56,6 +60,11 @@ public final class PhoneRules {
             }
         }
         return new PhoneRules(out);
+    }
+
+    /** Whether {@code s} holds only the digits 0–9 (what {@link #normalize} keeps). */
+    private static boolean ascii(String s) {
+        return s.chars().allMatch(c -> c >= '0' && c <= '9');
     }
 
     /** The digits of {@code phone} with the first matching rule applied; null when there are no digits. */

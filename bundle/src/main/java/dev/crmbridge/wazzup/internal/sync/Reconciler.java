@@ -147,11 +147,11 @@ final class Reconciler {
                 String why = "the CRM directory's paging of " + type + " does not advance (a cursor came back);"
                         + " their reconciliation was skipped";
                 LOG.error("Wazzup sync: {}", why);
-                ctx.health.failed(type.type(), why);
-                ctx.health.problem(why);
+                ctx.health.note(type.type(), why);
                 return 0;
             }
         } while (cursor != null);
+        ctx.health.clearNote(type.type());
         List<String> gone = new ArrayList<>();
         for (String id : wazzup.keySet()) {
             if (!inCrm.contains(id) && id != null && id.length() <= Schema.ID) {

@@ -13,7 +13,8 @@ import org.slf4j.LoggerFactory;
  * is seen and briefly after that, the thread pauses (doubling from {@code firstPause} up to
  * {@code maxPause}) and runs the pass again; {@link #problem()} says so until a pass succeeds.
  *
- * <p>A pass sleeps with {@link #await(long)}, which {@link #wake()} and {@link #stop()} end early. The
+ * <p>A pass sleeps with {@link #await(long)}, which {@link #wake()} and {@link #stop()} end early; a pass
+ * that reaches its sleep counts as one that got through. The
  * thread is never interrupted: an interrupt in the middle of a database write makes the embedded
  * database close its file.
  */
@@ -38,6 +39,8 @@ public final class Worker {
     private volatile String failure;
     private volatile long pauseMillis;
     private int failuresInARow;
+    /** Whether the thread sleeps after a failure (not in a pass). */
+    private volatile boolean backoff;
 
     public Worker(String name, Pass pass, Duration firstPause, Duration maxPause) {
         this.name = name;
@@ -65,11 +68,7 @@ public final class Worker {
         while (running) {
             try {
                 pass.run();
-                if (failure != null) {
-                    LOG.info("Wazzup connector: {} works again", name);
-                }
-                failure = null;
-                failuresInARow = 0;
+                recovered();
             } catch (Throwable t) {
                 if (!running) {
                     break; // stopping: whatever failed is done again after the next start
@@ -77,6 +76,15 @@ public final class Worker {
                 failed(t);
             }
         }
+    }
+
+    /** A pass got through (it returned, or went to sleep after its work): the failure is over. */
+    private void recovered() {
+        if (failure != null) {
+            failure = null;
+            LOG.info("Wazzup connector: {} works again", name);
+        }
+        failuresInARow = 0;
     }
 
     private void failed(Throwable t) {
@@ -93,15 +101,24 @@ public final class Worker {
         } catch (Throwable logging) {
             // a broken logger must not end the thread either
         }
-        await(pause);
+        backoff = true;
+        try {
+            await(pause);
+        } finally {
+            backoff = false;
+        }
     }
 
     /** Sleeps up to {@code millis} (at most a minute at a time), until {@link #wake()} or {@link #stop()}. */
     public void await(long millis) {
+        if (!backoff && Thread.currentThread() == thread) {
+            recovered(); // the pass sleeps: what it did before went through
+        }
         long deadline = System.nanoTime() + Math.max(0, millis) * 1_000_000;
         synchronized (signal) {
             try {
-                while (running && !woken) {
+                // a pause after a failure is not cut short by a wake (only by stop); the wake is kept for after
+                while (running && (backoff || !woken)) {
                     long left = (deadline - System.nanoTime()) / 1_000_000;
                     if (left <= 0) {
                         break;
@@ -111,7 +128,9 @@ public final class Worker {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt(); // nobody interrupts this thread; keep the flag for who did
             } finally {
-                woken = false;
+                if (!backoff) {
+                    woken = false;
+                }
             }
         }
     }

@@ -68,7 +68,7 @@ final class Creations {
     private final String pipelineId;
     private final String stageId;
     private final Clock clock;
-    private final ConcurrentHashMap<String, ReentrantLock> locks = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, KeyLock> locks = new ConcurrentHashMap<>();
 
     Creations(Store store, Supplier<CrmEntityFactory> factory, Supplier<CrmDirectory> directory, Payloads payloads,
             IntegrationScheme scheme, String pipelineId, String stageId, Clock clock) {
@@ -89,7 +89,9 @@ final class Creations {
         try {
             for (JsonNode h : req.path("contactData")) {
                 String type = Notifications.text(h, "chatType");
-                if (type != null && !type.isBlank()) {
+                // a chat without any id (chatId, username, phone) names no chat: it cannot be a contact's
+                if (type != null && !type.isBlank() && !first(Notifications.text(h, "chatId"), Notifications.text(h, "username"),
+                        Notifications.text(h, "phone")).isEmpty()) {
                     chats.add(new ChatHandle(type, Notifications.text(h, "chatId"), Notifications.text(h, "username"),
                             Notifications.text(h, "phone")));
                 }
@@ -220,8 +222,8 @@ final class Creations {
 
     /** Runs {@code work} alone for its key; a store failure is a 503 (Wazzup retries, nothing is lost). */
     private Answer locked(String key, Supplier<Answer> work) {
-        ReentrantLock lock = locks.computeIfAbsent(key, k -> new ReentrantLock());
-        lock.lock();
+        KeyLock lock = locks.compute(key, (k, held) -> held == null ? new KeyLock() : held.join());
+        lock.lock.lock();
         try {
             return work.get();
         } catch (StoreException e) {
@@ -229,10 +231,24 @@ final class Creations {
                     e.getMessage());
             return STORE_DOWN;
         } finally {
-            lock.unlock();
-            if (!lock.hasQueuedThreads()) {
-                locks.remove(key, lock);
-            }
+            lock.lock.unlock();
+            // the entry goes with its last user, never while another thread holds or waits for it
+            locks.compute(key, (k, held) -> held == null || held.leave() ? null : held);
+        }
+    }
+
+    /** A key's lock and how many threads hold it or wait for it (changed only inside the map's compute). */
+    private static final class KeyLock {
+        final ReentrantLock lock = new ReentrantLock();
+        int users = 1;
+
+        KeyLock join() {
+            users++;
+            return this;
+        }
+
+        boolean leave() {
+            return --users == 0;
         }
     }
 

@@ -44,6 +44,8 @@ final class Inbox implements AutoCloseable {
     static final Duration STORE_TIMEOUT = Duration.ofSeconds(10);
     /** Notifications read per query, and marked delivered per commit at most. */
     static final int BATCH = 100;
+    /** Delivered rows are marked at least this often while a batch is delivered. */
+    private static final long MARK_EVERY_NANOS = 50_000_000L;
 
     private record Delivery(Store store, List<InboxItem> items, long now, AtomicLong added) {
     }
@@ -144,6 +146,7 @@ final class Inbox implements AutoCloseable {
         }
         List<Long> done = new ArrayList<>();
         boolean messages = false;
+        long marked = System.nanoTime();
         try {
             for (InboxRow r : rows) {
                 Event event;
@@ -171,6 +174,12 @@ final class Inbox implements AutoCloseable {
                 done.add(r.seq());
                 delivered.incrementAndGet();
                 messages |= Notifications.MESSAGE.equals(r.kind());
+                if (System.nanoTime() - marked > MARK_EVERY_NANOS) {
+                    // behind slow handlers, delivered rows leave every 50 ms: a crash repeats little
+                    store.inbox().done(done);
+                    done.clear();
+                    marked = System.nanoTime();
+                }
             }
         } finally {
             store.inbox().done(done);

@@ -335,4 +335,80 @@ class SyncEngineTest {
                 Duration.ZERO, true, true, PhoneRules.NONE, "digest-2"));
         await("resent", TIMEOUT, () -> h.requests("POST /v3/contacts") == 2 && h.pending() == 0);
     }
+    private static SyncSettings quick(IntegrationScheme scheme, boolean initialSync) {
+        return new SyncSettings(scheme, Duration.ofMillis(100), Duration.ofSeconds(2), Duration.ZERO, true, initialSync,
+                PhoneRules.NONE, "d");
+    }
+
+    @Test
+    void aDirectoryThatThrowsForOneContactHoldsBackOnlyItThenSetsItAside() {
+        TestDirectory crm = TestDirectory.generated(1, 0, 1_000, 0);
+        crm.poisoned = "c000500";
+        harness(crm).start(quick(IntegrationScheme.CONTACTS_ONLY, false));
+        h.saved(EntityType.CONTACT, crm.contacts.keySet().toArray(String[]::new));
+        await("999 delivered", TIMEOUT, () -> h.account.contacts().size() == 999);
+        assertThat(h.account.contact("c000500")).isEmpty();
+        await("set aside after its attempts", Duration.ofSeconds(60), () -> !h.status.deadLetters().isEmpty());
+        assertThat(h.status.deadLetters()).singleElement().satisfies(d -> {
+            assertThat(d.entityId()).isEqualTo("c000500");
+            assertThat(d.errorCode()).isEqualTo(Resolver.CODE_CRM_READ_FAILED);
+            assertThat(d.reason()).contains("cannot load c000500");
+            assertThat(d.attempts()).isEqualTo(Resolver.MAX_READ_ATTEMPTS);
+        });
+        assertThat(h.pending()).isZero();
+    }
+
+    @Test
+    void aDirectoryAnsweringNullForOneContactHoldsBackOnlyIt() {
+        TestDirectory crm = TestDirectory.generated(1, 0, 300, 0);
+        crm.answeredNull = "c000042";
+        harness(crm).start(quick(IntegrationScheme.CONTACTS_ONLY, false));
+        h.saved(EntityType.CONTACT, crm.contacts.keySet().toArray(String[]::new));
+        await("299 delivered", TIMEOUT, () -> h.account.contacts().size() == 299);
+        assertThat(h.account.contact("c000042")).isEmpty();
+        crm.answeredNull = null;
+        await("delivered once the host answers", TIMEOUT, () -> h.account.contacts().size() == 300 && h.pending() == 0);
+    }
+
+    @Test
+    void anErrorThrownByTheDirectoryOnceDoesNotEndTheSync() {
+        TestDirectory crm = TestDirectory.generated(1, 0, 50, 0);
+        harness(crm).start(quick(IntegrationScheme.CONTACTS_ONLY, false));
+        crm.errorOnce = new NoClassDefFoundError("com/example/Refreshed");
+        h.saved(EntityType.CONTACT, crm.contacts.keySet().toArray(String[]::new));
+        await("the failure is reported", TIMEOUT, () -> h.status.problem() != null
+                && h.status.problem().contains("NoClassDefFoundError"));
+        assertThat(h.status.running()).as("the thread recovers on its own").isTrue();
+        await("delivered after the restart of the thread", TIMEOUT, () -> h.account.contacts().size() == 50 && h.pending() == 0);
+        await("the problem is over", TIMEOUT, () -> h.status.problem() == null);
+    }
+
+    @Test
+    void aCursorThatNeverAdvancesIsReportedAndTheInitialSyncGoesOn() {
+        TestDirectory crm = TestDirectory.generated(2, 0, 2_500, 0);
+        crm.stuckContactCursor = true;
+        harness(crm).start(quick(IntegrationScheme.CONTACTS_ONLY, true));
+        await("the initial sync ends", TIMEOUT, () -> h.status.initialSyncComplete());
+        assertThat(h.status.problem()).contains("does not advance");
+        assertThat(h.status.entities().get(EntityType.CONTACT).lastError()).contains("does not advance");
+        // what the looping page held was sent, at most once again when the cursor came back; users before
+        assertThat(h.account.contacts()).hasSize(1_000);
+        assertThat(h.account.users()).hasSize(2);
+        assertThat(h.requests("POST /v3/contacts")).isBetween(10L, 20L);
+    }
+
+    @Test
+    void anIdLongerThanTheStoreKeepsIsSetAsideAndTheOthersGo() {
+        TestDirectory crm = TestDirectory.generated(1, 0, 10, 0);
+        harness(crm).start(quick(IntegrationScheme.CONTACTS_ONLY, false));
+        String tooLong = "c".repeat(300);
+        h.saved(EntityType.CONTACT, tooLong);
+        h.saved(EntityType.CONTACT, crm.contacts.keySet().toArray(String[]::new));
+        await("the ten delivered", TIMEOUT, () -> h.account.contacts().size() == 10 && h.pending() == 0);
+        assertThat(h.status.deadLetters()).singleElement().satisfies(d -> {
+            assertThat(d.errorCode()).isEqualTo("ID_TOO_LONG");
+            assertThat(d.entityId().length()).isLessThanOrEqualTo(255);
+            assertThat(d.reason()).contains("300 characters");
+        });
+    }
 }

@@ -25,6 +25,14 @@ final class TestDirectory implements CrmDirectory {
     final Map<String, Pipeline> pipelines = new ConcurrentSkipListMap<>();
     final AtomicInteger lookups = new AtomicInteger();
     volatile RuntimeException failWith;
+    /** The next lookup by ids throws this, once. */
+    volatile Error errorOnce;
+    /** Lookups by ids that name this id throw. */
+    volatile String poisoned;
+    /** Lookups by ids answer null in place of this id's entity. */
+    volatile String answeredNull;
+    /** Listings of contacts answer the first page again and again (a cursor that never advances). */
+    volatile boolean stuckContactCursor;
 
     /** A host with {@code users} managers, {@code pipes} pipelines of 3 stages, contacts and deals. */
     static TestDirectory generated(int users, int pipes, int contacts, int deals) {
@@ -72,7 +80,26 @@ final class TestDirectory implements CrmDirectory {
     private <T> List<T> byIds(Map<String, T> map, Collection<String> ids) {
         check();
         lookups.incrementAndGet();
-        return ids.stream().map(map::get).filter(Objects::nonNull).toList();
+        Error e = errorOnce;
+        if (e != null) {
+            errorOnce = null;
+            throw e;
+        }
+        String p = poisoned;
+        if (p != null && ids.contains(p)) {
+            throw new IllegalStateException("cannot load " + p);
+        }
+        String n = answeredNull;
+        List<T> out = new ArrayList<>();
+        for (String id : ids) {
+            T v = map.get(id);
+            if (id.equals(n)) {
+                out.add(null);
+            } else if (v != null) {
+                out.add(v);
+            }
+        }
+        return out;
     }
 
     /** The last listing of each map, reused while the map is unchanged (a host would page in its database). */
@@ -115,6 +142,10 @@ final class TestDirectory implements CrmDirectory {
 
     @Override
     public Page<CrmContact> contacts(String cursor, int limit) {
+        if (stuckContactCursor) {
+            Page<CrmContact> first = page(contacts, null, limit);
+            return new Page<>(first.items(), first.nextCursor() == null ? null : "stuck");
+        }
         return page(contacts, cursor, limit);
     }
 

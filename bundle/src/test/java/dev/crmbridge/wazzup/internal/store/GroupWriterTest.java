@@ -1,0 +1,127 @@
+package dev.crmbridge.wazzup.internal.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The group-commit writer: one bad write fails alone, a broken kind fails its callers, nobody waits forever. */
+class GroupWriterTest {
+
+    private FaultyDataSource db;
+    private Jdbc jdbc;
+    private GroupWriter writer;
+
+    /** Inserts its items as rows; "bad" breaks the insert, "error" throws an Error. */
+    private static final GroupWriter.Kind<String> ROWS = new GroupWriter.Kind<>() {
+        @Override
+        public String what() {
+            return "write test rows";
+        }
+
+        @Override
+        public void write(Connection c, List<String> items) throws SQLException {
+            try (PreparedStatement in = c.prepareStatement("INSERT INTO t (v) VALUES (?)")) {
+                for (String item : items) {
+                    if (item.equals("error")) {
+                        throw new NoClassDefFoundError("com/example/Gone");
+                    }
+                    in.setString(1, item.equals("bad") ? "x".repeat(100) : item);
+                    in.addBatch();
+                }
+                in.executeBatch();
+            }
+        }
+    };
+
+    @BeforeEach
+    void open() {
+        db = new FaultyDataSource("group-writer-" + System.nanoTime());
+        jdbc = new Jdbc(db);
+        jdbc.tx("create", c -> {
+            try (Statement s = c.createStatement()) {
+                s.execute("CREATE TABLE t (v VARCHAR(10) NOT NULL)");
+            }
+            return null;
+        });
+        writer = new GroupWriter(jdbc, "the test writer");
+    }
+
+    @AfterEach
+    void close() {
+        writer.close(Duration.ofSeconds(1));
+    }
+
+    private List<String> rows() {
+        return jdbc.tx("read", c -> {
+            List<String> out = new ArrayList<>();
+            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT v FROM t ORDER BY v")) {
+                while (rs.next()) {
+                    out.add(rs.getString(1));
+                }
+            }
+            return out;
+        });
+    }
+
+    private static void join(CompletableFuture<Void> f) throws Exception {
+        f.get(10, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void aWriteThatFailsFailsAloneAndItsGroupIsCommitted() throws Exception {
+        db.stallFor(300); // the writes queue up and go as one group
+        List<CompletableFuture<Void>> writes = new ArrayList<>();
+        for (String item : List.of("a", "b", "bad", "c")) {
+            writes.add(writer.submit(ROWS, item, Fence.NONE));
+        }
+        join(writes.get(0));
+        join(writes.get(1));
+        join(writes.get(3));
+        assertThatThrownBy(() -> join(writes.get(2))).isInstanceOf(ExecutionException.class)
+                .hasCauseInstanceOf(StoreException.class);
+        assertThat(rows()).containsExactly("a", "b", "c");
+    }
+
+    @Test
+    void anErrorFailsItsWritersAndTheWriterGoesOn() throws Exception {
+        CompletableFuture<Void> broken = writer.submit(ROWS, "error", Fence.NONE);
+        assertThatThrownBy(() -> join(broken)).isInstanceOf(ExecutionException.class)
+                .hasCauseInstanceOf(NoClassDefFoundError.class);
+        join(writer.submit(ROWS, "after", Fence.NONE));
+        assertThat(rows()).containsExactly("after");
+        assertThat(writer.alive()).isTrue();
+    }
+
+    @Test
+    void aWriteOfAReplacedPartIsRefused() throws Exception {
+        Fence fence = new Fence("a replaced runtime");
+        fence.close();
+        assertThatThrownBy(() -> join(writer.submit(ROWS, "late", fence))).hasCauseInstanceOf(FencedException.class);
+        join(writer.submit(ROWS, "current", Fence.NONE));
+        assertThat(rows()).containsExactly("current");
+    }
+
+    @Test
+    void closingWhileTheStoreHangsFailsWhatIsQueuedInsteadOfLeavingItWaiting() {
+        db.stallFor(30_000);
+        CompletableFuture<Void> queued = writer.submit(ROWS, "never", Fence.NONE);
+        writer.close(Duration.ofMillis(200));
+        assertThatThrownBy(() -> queued.get(15, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class);
+        assertThatThrownBy(() -> join(writer.submit(ROWS, "after close", Fence.NONE)))
+                .hasCauseInstanceOf(IllegalStateException.class);
+    }
+}
