@@ -13,6 +13,7 @@ import dev.crmbridge.wazzup.api.spi.Page;
 import java.math.BigDecimal;
 import java.util.Collection;
 import java.util.List;
+import java.util.Optional;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
@@ -85,14 +86,28 @@ public final class DemoCrm implements CrmDirectory, CrmEntityFactory {
 
     @Override
     public CrmContact createContact(NewContactRequest request) {
+        if (request.requestKey() != null) {
+            // asked again (the connector could not record the answer): the contact made then
+            Optional<DemoStore.Contact> made = store.madeFor(request.requestKey()).flatMap(store::contact);
+            if (made.isPresent()) {
+                return store.toCrm(made.get());
+            }
+        }
         DemoStore.Contact c = new DemoStore.Contact(store.newId("c"), request.name() == null || request.name().isBlank()
                 ? "New client" : request.name(), responsible(request.responsibleUserId()), null, null, request.chats());
-        saveContact(c);
+        store.saveContact(c, request.requestKey());
+        events.postEvent(CrmEvents.saved(CrmEvents.ENTITY_CONTACT, c.id())); // after the commit
         return store.toCrm(c);
     }
 
     @Override
     public CrmDeal createDeal(NewDealRequest request) {
+        if (request.requestKey() != null) {
+            Optional<DemoStore.Deal> made = store.madeFor(request.requestKey()).flatMap(store::deal);
+            if (made.isPresent()) {
+                return store.toCrm(made.get());
+            }
+        }
         String contactName = request.contactIds().isEmpty() ? null
                 : store.contact(request.contactIds().get(0)).map(DemoStore.Contact::name).orElse(null);
         List<Pipeline> pipelines = store.pipelines();
@@ -102,7 +117,8 @@ public final class DemoCrm implements CrmDirectory, CrmEntityFactory {
         DemoStore.Deal d = new DemoStore.Deal(store.newId("d"), contactName == null ? "Deal from a chat"
                 : "Deal with " + contactName, responsible(request.responsibleUserId()), pipelineId, stageId,
                 BigDecimal.ZERO, false, request.contactIds());
-        saveDeal(d);
+        store.saveDeal(d, request.requestKey());
+        events.postEvent(CrmEvents.saved(CrmEvents.ENTITY_DEAL, d.id())); // after the commit
         return store.toCrm(d);
     }
 

@@ -78,6 +78,10 @@ public final class DemoStore {
                     + "amount decimal(14,2), closed boolean not null)");
             s.execute("create table if not exists deal_contacts(deal_id varchar(64) not null, contact_id varchar(64) "
                     + "not null, primary key(deal_id, contact_id))");
+            // what the CRM made for Wazzup's creation requests, by the connector's request key (NewContactRequest
+            // .requestKey()): a request asked again finds its entity instead of making a second one
+            s.execute("create table if not exists wazzup_requests(request_key varchar(400) primary key, "
+                    + "entity_id varchar(64) not null)");
             s.execute("create sequence if not exists ids start with 5000");
         }
         if (count("users") == 0) {
@@ -216,7 +220,21 @@ public final class DemoStore {
     }
 
     public void saveContact(Contact x) {
+        saveContact(x, null);
+    }
+
+    /** The id of what was made for a creation request of this key, if anything was. */
+    public Optional<String> madeFor(String requestKey) {
+        return query("select entity_id from wazzup_requests where request_key = ?", List.of(requestKey), r -> r.getString(1))
+                .stream().findFirst();
+    }
+
+    /** Saves a contact; with a request key, it is remembered as made for that request, in the same commit. */
+    public void saveContact(Contact x, String requestKey) {
         inTransaction(c -> {
+            if (requestKey != null) {
+                run(c, "insert into wazzup_requests(request_key, entity_id) values(?, ?)", List.of(requestKey, x.id()));
+            }
             run(c, "merge into contacts(id, name, responsible, company, email) key(id) values(?, ?, ?, ?, ?)",
                     java.util.Arrays.asList(x.id(), x.name(), x.responsibleUserId(), x.company(), x.email()));
             run(c, "delete from contact_chats where contact_id = ?", List.of(x.id()));
@@ -240,7 +258,15 @@ public final class DemoStore {
     }
 
     public void saveDeal(Deal d) {
+        saveDeal(d, null);
+    }
+
+    /** Saves a deal; with a request key, it is remembered as made for that request, in the same commit. */
+    public void saveDeal(Deal d, String requestKey) {
         inTransaction(c -> {
+            if (requestKey != null) {
+                run(c, "insert into wazzup_requests(request_key, entity_id) values(?, ?)", List.of(requestKey, d.id()));
+            }
             run(c, "merge into deals(id, name, responsible, pipeline_id, stage_id, amount, closed) key(id) "
                     + "values(?, ?, ?, ?, ?, ?, ?)", java.util.Arrays.asList(d.id(), d.name(), d.responsibleUserId(),
                     d.pipelineId(), d.stageId(), d.amount(), d.closed()));
