@@ -89,35 +89,19 @@ public final class DeadLetterTable {
     /** Which of these ids are dead letters of the type. */
     public Set<String> among(EntityType type, Collection<String> ids) {
         Set<String> out = new HashSet<>();
-        if (ids.isEmpty()) {
-            return out;
-        }
-        jdbc.tx("read dead letters", c -> {
-            Jdbc.chunks(ids, chunk -> {
-                try (PreparedStatement s = c.prepareStatement("SELECT eid FROM wz_dead WHERE account = ? AND etype = ?"
-                        + " AND eid IN (" + Jdbc.marks(chunk.size()) + ")")) {
-                    s.setString(1, account);
-                    s.setString(2, type.name());
-                    Jdbc.set(s, 3, chunk);
-                    out.addAll(Jdbc.strings(s));
-                }
-            });
-            return null;
-        });
+        jdbc.byIds("read dead letters", "SELECT eid FROM wz_dead WHERE account = ? AND etype = ?", account, type.name(), ids,
+                rs -> out.add(rs.getString(1)));
         return out;
     }
 
     /** Ids of dead letters of a type whose code starts with {@code codePrefix}. */
-    public List<String> withCode(EntityType type, String codePrefix) {
-        return jdbc.tx("read dead letters", c -> {
-            try (PreparedStatement s = c.prepareStatement(
-                    "SELECT eid FROM wz_dead WHERE account = ? AND etype = ? AND code LIKE ?")) {
-                s.setString(1, account);
-                s.setString(2, type.name());
-                s.setString(3, codePrefix + "%");
-                return Jdbc.strings(s);
-            }
-        });
+    List<String> withCode(Connection c, EntityType type, String codePrefix) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("SELECT eid FROM wz_dead WHERE account = ? AND etype = ? AND code LIKE ?")) {
+            s.setString(1, account);
+            s.setString(2, type.name());
+            s.setString(3, codePrefix + "%");
+            return Jdbc.strings(s);
+        }
     }
 
     /** Dead letters per type. */

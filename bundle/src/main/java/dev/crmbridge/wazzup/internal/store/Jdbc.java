@@ -90,6 +90,36 @@ public final class Jdbc {
         }
     }
 
+    /** One row of a result. */
+    public interface RowSink {
+        void take(ResultSet rs) throws SQLException;
+    }
+
+    /**
+     * Runs {@code select} (ending in {@code WHERE account = ? AND etype = ?}) for the rows of these ids,
+     * a chunk of the {@code IN} list at a time, in one transaction.
+     */
+    public void byIds(String what, String select, String account, String type, Collection<String> ids, RowSink rows) {
+        if (ids.isEmpty()) {
+            return;
+        }
+        tx(what, c -> {
+            chunks(ids, chunk -> {
+                try (PreparedStatement s = c.prepareStatement(select + " AND eid IN (" + marks(chunk.size()) + ")")) {
+                    s.setString(1, account);
+                    s.setString(2, type);
+                    set(s, 3, chunk);
+                    try (ResultSet rs = s.executeQuery()) {
+                        while (rs.next()) {
+                            rows.take(rs);
+                        }
+                    }
+                }
+            });
+            return null;
+        });
+    }
+
     /** {@code ?, ?, …} for {@code n} values. */
     public static String marks(int n) {
         return String.join(", ", Collections.nCopies(n, "?"));

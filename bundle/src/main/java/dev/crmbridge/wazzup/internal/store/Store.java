@@ -115,14 +115,7 @@ public final class Store {
         if (a.revive() == null) {
             return 0;
         }
-        List<String> revived;
-        try (PreparedStatement s = c.prepareStatement(
-                "SELECT eid FROM wz_dead WHERE account = ? AND etype = ? AND code LIKE ?")) {
-            s.setString(1, account);
-            s.setString(2, a.revive().name());
-            s.setString(3, a.reviveCode() + "%");
-            revived = Jdbc.strings(s);
-        }
+        List<String> revived = dead.withCode(c, a.revive(), a.reviveCode());
         dead.remove(c, a.revive(), revived);
         outbox.enqueue(c, a.revive(), revived, OutboxRow.Op.SAVE, a.now());
         return revived.size();

@@ -30,25 +30,8 @@ public final class SyncedTable {
     /** The hashes of what Wazzup last accepted, for those of these ids it holds. */
     public Map<String, String> hashes(EntityType type, Collection<String> ids) {
         Map<String, String> out = new HashMap<>();
-        if (ids.isEmpty()) {
-            return out;
-        }
-        jdbc.tx("read sync state", c -> {
-            Jdbc.chunks(ids, chunk -> {
-                try (PreparedStatement s = c.prepareStatement("SELECT eid, hash FROM wz_synced WHERE account = ? AND etype = ?"
-                        + " AND eid IN (" + Jdbc.marks(chunk.size()) + ")")) {
-                    s.setString(1, account);
-                    s.setString(2, type.name());
-                    Jdbc.set(s, 3, chunk);
-                    try (ResultSet rs = s.executeQuery()) {
-                        while (rs.next()) {
-                            out.put(rs.getString(1), rs.getString(2));
-                        }
-                    }
-                }
-            });
-            return null;
-        });
+        jdbc.byIds("read sync state", "SELECT eid, hash FROM wz_synced WHERE account = ? AND etype = ?", account,
+                type.name(), ids, rs -> out.put(rs.getString(1), rs.getString(2)));
         return out;
     }
 

@@ -160,8 +160,14 @@ final class Resolver {
             }
             return read;
         }
+        mapAll(type, dir, keys, all, read);
+        return read;
+    }
+
+    /** Maps what a lookup answered; when it answered null for some entity, each key not found alone tells which. */
+    private <E> void mapAll(SyncedType<E, ?> type, CrmDirectory dir, List<String> keys, List<E> answered, Read read) {
         boolean nulls = false;
-        for (E entity : all) {
+        for (E entity : answered) {
             if (entity == null) {
                 nulls = true;
             } else {
@@ -169,14 +175,12 @@ final class Resolver {
             }
         }
         if (nulls) {
-            // the host answered null for some entity: which one, each of the others alone tells
             for (String k : keys) {
                 if (!read.present().contains(k) && !read.failed().containsKey(k)) {
                     probe(type, dir, k, read);
                 }
             }
         }
-        return read;
     }
 
     /** Whether the host answers at all (the first entity of a listing): a failure of one key is then its own. */
@@ -204,17 +208,7 @@ final class Resolver {
             split(type, dir, keys.subList(half, keys.size()), read);
             return;
         }
-        boolean nulls = false;
-        for (E entity : all) {
-            if (entity == null) {
-                nulls = true;
-            } else {
-                map(type, entity, read);
-            }
-        }
-        if (nulls) {
-            keys.stream().filter(k -> !read.present().contains(k)).forEach(k -> probe(type, dir, k, read));
-        }
+        mapAll(type, dir, keys, all, read);
     }
 
     /** Reads one key alone; answers whether the host could answer for it. */
