@@ -33,11 +33,22 @@ public final class InboxTable {
      * were new. Keys are bounded to their column; a body too long for its column is set aside.
      */
     public int add(Connection c, List<InboxItem> items, long now) throws SQLException {
-        if (items.isEmpty()) {
-            return 0;
-        }
+        return addAll(c, List.of(items), now)[0];
+    }
+
+    /**
+     * Stores the notifications of several deliveries in one pass (one look-up of the keys, one batch per
+     * table), skipping those whose key was seen, earlier in this call too; answers how many of each
+     * delivery were new.
+     */
+    public int[] addAll(Connection c, List<? extends Collection<InboxItem>> deliveries, long now) throws SQLException {
+        int[] added = new int[deliveries.size()];
         Set<String> seen = new HashSet<>();
-        List<String> keys = items.stream().map(i -> Digests.bounded(i.key(), Schema.DEDUP)).distinct().toList();
+        List<String> keys = deliveries.stream().flatMap(Collection::stream)
+                .map(i -> Digests.bounded(i.key(), Schema.DEDUP)).distinct().toList();
+        if (keys.isEmpty()) {
+            return added;
+        }
         Jdbc.chunks(keys, chunk -> {
             try (PreparedStatement s = c.prepareStatement("SELECT dedup FROM wz_seen WHERE account = ? AND dedup IN ("
                     + Jdbc.marks(chunk.size()) + ")")) {
@@ -46,40 +57,45 @@ public final class InboxTable {
                 seen.addAll(Jdbc.strings(s));
             }
         });
-        int added = 0;
+        boolean any = false;
         try (PreparedStatement in = c.prepareStatement("INSERT INTO wz_inbox (account, dedup, kind, body, state,"
                 + " received_at, attempts, reason, next_at) VALUES (?, ?, ?, ?, ?, ?, 0, ?, 0)");
                 PreparedStatement key = c.prepareStatement("INSERT INTO wz_seen (account, dedup, seen_at) VALUES (?, ?, ?)")) {
-            for (InboxItem item : items) {
-                String k = Digests.bounded(item.key(), Schema.DEDUP);
-                if (!seen.add(k)) {
-                    continue;
-                }
-                String reason = item.reason();
-                String body = item.body();
-                if (body.length() > Schema.BODY) {
-                    reason = reason != null ? reason : "the item has " + body.length() + " characters, more than the inbox"
-                            + " keeps (" + Schema.BODY + ")";
-                    body = body.substring(0, 2_000) + "…";
-                }
-                in.setString(1, account);
-                in.setString(2, k);
-                in.setString(3, item.kind());
-                in.setString(4, body);
-                in.setString(5, reason == null ? "P" : "X");
-                in.setLong(6, now);
-                in.setString(7, Jdbc.cut(reason, 1000));
-                in.addBatch();
-                key.setString(1, account);
-                key.setString(2, k);
-                key.setLong(3, now);
-                key.addBatch();
-                if (reason == null) {
-                    added++;
+            for (int d = 0; d < added.length; d++) {
+                for (InboxItem item : deliveries.get(d)) {
+                    String k = Digests.bounded(item.key(), Schema.DEDUP);
+                    if (!seen.add(k)) {
+                        continue;
+                    }
+                    String reason = item.reason();
+                    String body = item.body();
+                    if (body.length() > Schema.BODY) {
+                        reason = reason != null ? reason : "the item has " + body.length() + " characters, more than the inbox"
+                                + " keeps (" + Schema.BODY + ")";
+                        body = body.substring(0, 2_000) + "…";
+                    }
+                    in.setString(1, account);
+                    in.setString(2, k);
+                    in.setString(3, item.kind());
+                    in.setString(4, body);
+                    in.setString(5, reason == null ? "P" : "X");
+                    in.setLong(6, now);
+                    in.setString(7, Jdbc.cut(reason, 1000));
+                    in.addBatch();
+                    key.setString(1, account);
+                    key.setString(2, k);
+                    key.setLong(3, now);
+                    key.addBatch();
+                    any = true;
+                    if (reason == null) {
+                        added[d]++;
+                    }
                 }
             }
-            in.executeBatch();
-            key.executeBatch();
+            if (any) {
+                in.executeBatch();
+                key.executeBatch();
+            }
         }
         return added;
     }
@@ -87,8 +103,10 @@ public final class InboxTable {
     /** Pending notifications due at {@code now}, oldest first. */
     public List<InboxRow> pending(int limit, long now) {
         return jdbc.tx("read the inbox", c -> {
+            // ordered by the index's own columns, H2 reads it in order and stops at the limit; by seq
+            // alone it sorts the whole backlog first (1.8 ms a read behind 20,000 rows, against 0.1 ms)
             try (PreparedStatement s = c.prepareStatement("SELECT seq, dedup, kind, body, attempts FROM wz_inbox"
-                    + " WHERE state = 'P' AND account = ? AND next_at <= ? ORDER BY seq")) {
+                    + " WHERE state = 'P' AND account = ? AND next_at <= ? ORDER BY state, seq")) {
                 s.setString(1, account);
                 s.setLong(2, now);
                 s.setMaxRows(limit);
@@ -154,7 +172,7 @@ public final class InboxTable {
     public List<SetAsideNotification> setAside(int limit) {
         return jdbc.tx("read the inbox", c -> {
             try (PreparedStatement s = c.prepareStatement("SELECT kind, dedup, reason, received_at FROM wz_inbox"
-                    + " WHERE state = 'X' AND account = ? ORDER BY seq DESC")) {
+                    + " WHERE state = 'X' AND account = ? ORDER BY state DESC, seq DESC")) {
                 s.setString(1, account);
                 s.setMaxRows(limit);
                 List<SetAsideNotification> out = new ArrayList<>();

@@ -1,11 +1,13 @@
 package dev.crmbridge.wazzup.internal.sync;
 
+import dev.crmbridge.wazzup.api.sync.EntityType;
 import dev.crmbridge.wazzup.api.spi.CrmDirectory;
 import dev.crmbridge.wazzup.api.spi.Page;
 import dev.crmbridge.wazzup.internal.store.OutboxRow;
 import dev.crmbridge.wazzup.internal.store.Schema;
 import dev.crmbridge.wazzup.internal.sync.Resolver.Ready;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -37,6 +39,12 @@ final class InitialSync {
     /** The cursors of the type being read, to notice paging that goes round in circles. */
     private final Set<String> seen = new HashSet<>();
     private volatile boolean complete;
+    /**
+     * The types Wazzup held none of when this run of the initial sync began (read once: counting a
+     * large table at each type's start would cost more than the type's first pages). Each is taken out
+     * once its reading starts, so a type read again from the start looks its hashes up.
+     */
+    private Set<EntityType> emptyAtStart;
 
     InitialSync(SyncContext ctx, Resolver resolver, Sender sender) {
         this.ctx = ctx;
@@ -82,7 +90,15 @@ final class InitialSync {
         if (start) {
             seen.clear();
             // a type starting from nothing: no entity of it can be in Wazzup yet, no need to look up hashes
-            resolver.freshType(ctx.store.synced().counts().getOrDefault(type.type(), 0L) == 0 ? type.type() : null);
+            if (emptyAtStart == null) {
+                emptyAtStart = EnumSet.noneOf(EntityType.class);
+                ctx.store.synced().counts().forEach((t, n) -> {
+                    if (n == 0) {
+                        emptyAtStart.add(t);
+                    }
+                });
+            }
+            resolver.freshType(emptyAtStart.remove(type.type()) ? type.type() : null);
         }
         String next;
         try {

@@ -17,7 +17,11 @@ public final class Answers {
 
     /** A JSON answer (never cached, never sniffed). */
     public static void json(HttpServletResponse resp, int status, Object body) throws IOException {
-        byte[] bytes = Json.bytes(body);
+        json(resp, status, Json.bytes(body));
+    }
+
+    /** A JSON answer already serialised (an answer given very often, made once). */
+    public static void json(HttpServletResponse resp, int status, byte[] bytes) throws IOException {
         resp.setStatus(status);
         resp.setContentType(JSON);
         resp.setCharacterEncoding("UTF-8");

@@ -12,6 +12,7 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -58,8 +59,19 @@ final class Inbox implements AutoCloseable {
 
         @Override
         public void write(Connection c, List<Delivery> deliveries) throws SQLException {
+            // one pass per store (a group holds one, or two during a handover)
+            Map<Store, List<Delivery>> byStore = new IdentityHashMap<>();
+            long now = 0;
             for (Delivery d : deliveries) {
-                d.added().set(d.store().inbox().add(c, d.items(), d.now()));
+                byStore.computeIfAbsent(d.store(), s -> new ArrayList<>()).add(d);
+                now = Math.max(now, d.now());
+            }
+            for (Map.Entry<Store, List<Delivery>> e : byStore.entrySet()) {
+                List<Delivery> ds = e.getValue();
+                int[] added = e.getKey().inbox().addAll(c, ds.stream().map(Delivery::items).toList(), now);
+                for (int i = 0; i < added.length; i++) {
+                    ds.get(i).added().set(added[i]);
+                }
             }
         }
     };

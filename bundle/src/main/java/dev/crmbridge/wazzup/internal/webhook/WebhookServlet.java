@@ -35,6 +35,8 @@ final class WebhookServlet extends HttpServlet {
     private static final long UNAUTHORIZED_SWALLOW = 64 * 1024;
     /** How much beyond the limit an oversized body is read to keep the connection usable. */
     private static final long TOO_LARGE_SWALLOW = 4L * 1024 * 1024;
+    /** The answer to every accepted delivery. */
+    private static final byte[] OK = Json.bytes(Map.of("ok", true));
 
     private final transient byte[] secret;
     private final transient byte[] bearer;
@@ -105,7 +107,7 @@ final class WebhookServlet extends HttpServlet {
         } else if (!json.has("test")) {
             LOG.debug("Wazzup webhooks: a body with unknown keys {} was accepted and ignored", fieldNames(json));
         }
-        Answers.json(resp, 200, Map.of("ok", true));
+        Answers.json(resp, 200, OK);
     }
 
     @Override

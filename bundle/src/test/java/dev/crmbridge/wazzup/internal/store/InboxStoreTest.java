@@ -54,6 +54,32 @@ class InboxStoreTest {
     }
 
     @Test
+    void deliveriesStoredTogetherEachCountTheirOwnNewItemsAndARepeatAcrossThemCountsOnce() {
+        int[] added = store.jdbc().tx("test", c -> store.inbox().addAll(c, List.of(
+                List.of(item("m:1:new"), item("m:2:new")),
+                List.of(item("m:2:new"), item("m:3:new")),
+                List.of(),
+                List.of(item("m:1:new"))), 1_000));
+        assertThat(added).containsExactly(2, 1, 0, 0);
+        assertThat(store.inbox().pending(10, 1_000)).extracting(InboxRow::body).containsExactly(
+                "{\"messageId\":\"m:1:new\"}", "{\"messageId\":\"m:2:new\"}", "{\"messageId\":\"m:3:new\"}");
+    }
+
+    @Test
+    void pendingRowsComeOldestFirstUpToTheLimitBehindALongBacklog() {
+        InboxItem[] many = new InboxItem[3_000];
+        for (int i = 0; i < many.length; i++) {
+            many[i] = item("m:" + i + ":new");
+        }
+        assertThat(add(1_000, many)).isEqualTo(3_000);
+        List<InboxRow> first = store.inbox().pending(100, 1_000);
+        assertThat(first).hasSize(100).extracting(InboxRow::body).startsWith("{\"messageId\":\"m:0:new\"}")
+                .endsWith("{\"messageId\":\"m:99:new\"}");
+        store.inbox().done(first.stream().map(InboxRow::seq).toList());
+        assertThat(store.inbox().pending(1, 1_000)).extracting(InboxRow::body).containsExactly("{\"messageId\":\"m:100:new\"}");
+    }
+
+    @Test
     void aSetAsideItemIsKeptWithItsReasonAndIsNotPending() {
         assertThat(add(1_000, item("m:1:new"), InboxItem.setAside("x:message:1", "message", "\"text\"", "not an object")))
                 .isEqualTo(1);

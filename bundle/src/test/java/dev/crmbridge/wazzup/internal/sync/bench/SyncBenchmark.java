@@ -91,6 +91,7 @@ public final class SyncBenchmark {
                 Thread.sleep(100);
             }
             double elapsed = (System.nanoTime() - t0) / 1e9;
+            java.time.Instant wallStart = java.time.Instant.now().minusNanos(System.nanoTime() - t0);
             long syncedInStore = status.entities().values().stream().mapToLong(s -> s.synced()).sum();
             sampler.interrupt();
             runtime.stop();
@@ -102,11 +103,31 @@ public final class SyncBenchmark {
             long cs = count(http, base, "POST /v3/contacts");
             long ds = count(http, base, "POST /v3/deals");
             long limited = 0;
+            // where the time went: when the first and last request of each type started, and the pauses
+            java.util.Map<String, double[]> spans = new java.util.LinkedHashMap<>();
+            double last = -1;
+            double gaps = 0;
+            int gapCount = 0;
             for (JsonNode e : get(http, base, "/__emulator/journal")) {
                 if (e.get("status").asInt() == 429) {
                     limited++;
                 }
+                double at = Duration.between(wallStart, java.time.Instant.parse(e.get("time").asText())).toNanos() / 1e9;
+                String route = e.get("route").asText();
+                if (route.startsWith("POST /v3/")) {
+                    spans.computeIfAbsent(route.substring(9), r -> new double[] {at, at})[1] = at;
+                    if (last >= 0 && at - last > 0.1) {
+                        if (System.getenv("BENCH_GAPS") != null) {
+                            System.out.printf("pause %.2f s before %s at %.2f s%n", at - last, route, at);
+                        }
+                        gaps += at - last;
+                        gapCount++;
+                    }
+                    last = at;
+                }
             }
+            StringBuilder timeline = new StringBuilder();
+            spans.forEach((r, span) -> timeline.append(String.format(" %s %.2f–%.2f s;", r, span[0], span[1])));
             JsonNode state = get(http, base, "/__emulator/accounts/demo");
             long requests = users + pipes + cs + ds;
             double budgetPerSecond = RateLimiters.DEFAULT_BUDGET / 5.0;
@@ -118,6 +139,8 @@ public final class SyncBenchmark {
                     requests, limited);
             System.out.printf("elapsed %.2f s; floor (requests / budget of %d per 5 s) %.2f s; ratio %.3f%n", elapsed,
                     RateLimiters.DEFAULT_BUDGET, floor, elapsed / floor);
+            System.out.printf("timeline (request starts after the runtime started):%s pauses over 100 ms between requests: %d, %.2f s%n",
+                    timeline, gapCount, gaps);
             System.out.printf("synced per the store: %d%n", syncedInStore);
             System.out.printf("live heap: baseline (host data) %d MB; peak during sync +%d MB; retained after +%d MB%n",
                     baseline >> 20, (peak.get() - baseline) >> 20, retained >> 20);
