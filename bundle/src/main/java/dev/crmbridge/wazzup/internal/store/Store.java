@@ -172,7 +172,7 @@ public final class Store {
     public void answerCreation(String requestKey, EntityType type, String entityId, String hash, Refs owner, long now) {
         String id = Digests.bounded(entityId, Schema.ID);
         jdbc.tx("record a created entity", c -> {
-            creations.answer(c, requestKey, entityId);
+            creations.answer(c, requestKey, id); // bounded like every other id column
             synced.put(c, type, Map.of(id, hash), null, Map.of(id, owner), now);
             refs.replace(c, type, Map.of(id, owner), null);
             return null;

@@ -200,8 +200,10 @@ final class Creations {
             if (f == null) {
                 return Answer.error(503, "NO_ENTITY_FACTORY", "the CRM does not create deals (no CrmEntityFactory)");
             }
-            String key = earlier != null && !earlier.answered() ? earlier.requestKey() : prefix + now;
-            if (earlier == null || earlier.answered()) {
+            // a repeat keeps the first request's key, answered or not: a host that cannot show the deal yet
+            // (or has no directory) finds what it made by the key instead of making a second one
+            String key = earlier != null ? earlier.requestKey() : prefix + now;
+            if (earlier == null) {
                 store.creations().begin(key, EntityType.DEAL, now);
             }
             CrmDeal created;

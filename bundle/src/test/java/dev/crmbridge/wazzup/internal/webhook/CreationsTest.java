@@ -543,6 +543,49 @@ class CreationsTest {
     }
 
     @Test
+    void aRepeatedDealRequestTheDirectoryCannotShowYetAsksTheFactoryWithTheFirstKey() {
+        Store store = embeddedStore("s");
+        Factory factory = new Factory(new Crm(), true);
+        Crm lagging = new Crm(); // a directory that does not list the new deal yet
+        Creations creations = creations(store, () -> factory, lagging, IntegrationScheme.CLIENT_MANAGEMENT);
+
+        Answer first = creations.createDeal(json(DEAL_REQUEST));
+        clock.advance(Duration.ofSeconds(30));
+        Answer again = creations.createDeal(json(DEAL_REQUEST));
+
+        assertThat(again.status()).isEqualTo(200);
+        assertThat(factory.dealRequests).hasSize(2);
+        assertThat(factory.dealRequests.get(1).requestKey()).as("the first request's key")
+                .isEqualTo(factory.dealRequests.get(0).requestKey());
+        assertThat(body(again).get("id")).isEqualTo(body(first).get("id"));
+        assertThat(factory.crm.deals).as("the host made one deal").hasSize(1);
+    }
+
+    @Test
+    void aCreatedEntityWithAnIdLongerThanAnyColumnIsAnsweredAndRecorded() {
+        Store store = embeddedStore("s");
+        Crm crm = new Crm();
+        String longId = "d-" + "9".repeat(400);
+        CrmEntityFactory longIds = new CrmEntityFactory() {
+            @Override
+            public CrmContact createContact(NewContactRequest request) {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public CrmDeal createDeal(NewDealRequest request) {
+                CrmDeal d = new CrmDeal(longId, request.responsibleUserId(), "Deal", request.contactIds(),
+                        "https://crm.example.com/deals/long", false);
+                crm.deals.put(longId, d);
+                return d;
+            }
+        };
+        Answer a = creations(store, () -> longIds, crm, IntegrationScheme.CLIENT_MANAGEMENT).createDeal(json(DEAL_REQUEST));
+        assertThat(a.status()).as("not a 503 that every retry repeats").isEqualTo(200);
+        assertThat(body(a).get("id").asText()).isEqualTo(longId);
+    }
+
+    @Test
     void aDealRequestAfterTwoMinutesIsANewDeal() {
         Store store = embeddedStore("s");
         Factory factory = new Factory(new Crm(), true);
