@@ -691,10 +691,14 @@ public final class Account {
         return new Simulation(null, create(creation));
     }
 
-    /** An outgoing message's status changes (§8.5): {@code statuses} webhook. */
+    /**
+     * An outgoing message's status changes (§8.5): {@code statuses} webhook; with
+     * {@code statusesAsMessages}, the message itself again with the new status (§8.4).
+     */
     public Simulation messageStatus(String messageId, String status, String errorCode, String errorDescription) {
         ObjectNode item = Json.MAPPER.createObjectNode();
         WebhookSettings hooks;
+        ChatMessage echo = null;
         synchronized (this) {
             ChatMessage m = messagesById.get(messageId);
             if (m == null) {
@@ -707,6 +711,9 @@ public final class Account {
                 chat.messages.replaceAll(x -> x.messageId().equals(messageId) ? updated : x);
             }
             hooks = webhooks;
+            if (emulator.options().statusesAsMessages && updated.echo()) {
+                echo = updated;
+            }
             item.put("messageId", messageId);
             item.put("timestamp", Json.iso(emulator.clock().instant()));
             item.put("status", status);
@@ -717,7 +724,14 @@ public final class Account {
             }
         }
         List<Delivery> out = new ArrayList<>();
-        if (hooks.messagesAndStatuses()) {
+        if (hooks.messagesAndStatuses() && echo != null) {
+            // §8.4: the message again, with its new status (and error{}), under "messages"
+            ObjectNode body = messagesBody(echo, false);
+            if (item.has("error")) {
+                ((ObjectNode) body.get("messages").get(0)).set("error", item.get("error"));
+            }
+            out.add(emulator.deliver(this, "messages", body));
+        } else if (hooks.messagesAndStatuses()) {
             ObjectNode body = Json.MAPPER.createObjectNode();
             body.putArray("statuses").add(item);
             out.add(emulator.deliver(this, "statuses", body));

@@ -67,6 +67,19 @@ public final class EmulatorOptions {
     /** §1.5 [UNCONFIRMED]: apply the 100-id cap to {@code PATCH /v3/users/bulk_delete} too. */
     @JsonProperty volatile boolean capUsersBulkDelete = true;
 
+    /**
+     * §9, §13.1 [UNCONFIRMED]: {@code true} is a Wazzup that ignores the {@code crmKey} of
+     * {@code POST /v3/connect}: webhooks then come without {@code Authorization}.
+     */
+    @JsonProperty volatile boolean ignoreConnectCrmKey = false;
+
+    /**
+     * §8.4: {@code true} sends an outgoing message's later status as the {@code messages} item again
+     * (the same {@code messageId}, the new {@code status}, {@code error{}} on a failure) instead of a
+     * {@code statuses} item.
+     */
+    @JsonProperty volatile boolean statusesAsMessages = false;
+
     /** §8.3: how long a webhook POST may take before the emulator gives up (30 s). */
     @JsonProperty volatile long deliveryTimeoutMillis = 30_000;
 
@@ -153,6 +166,16 @@ public final class EmulatorOptions {
 
     public EmulatorOptions acceptArrayCreationAnswer(boolean accept) {
         this.acceptArrayCreationAnswer = accept;
+        return this;
+    }
+
+    public EmulatorOptions ignoreConnectCrmKey(boolean ignore) {
+        this.ignoreConnectCrmKey = ignore;
+        return this;
+    }
+
+    public EmulatorOptions statusesAsMessages(boolean asMessages) {
+        this.statusesAsMessages = asMessages;
         return this;
     }
 

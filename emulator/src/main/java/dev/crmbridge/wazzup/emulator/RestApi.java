@@ -422,7 +422,8 @@ final class RestApi {
 
     /**
      * {@code POST /v3/connect/}: {@code {state, secret, crmKey?}} → {@code {"apiKey": "…"}}. The
-     * response field name is this emulator's choice (the reference could not confirm it).
+     * response field name is this emulator's choice (the reference could not confirm it). With
+     * {@code ignoreConnectCrmKey} the crmKey is dropped, so webhooks carry no {@code Authorization}.
      */
     private Resp connect(Req req) {
         JsonNode body = req.json(ApiError.of(400, "VALIDATION_ERROR", "Request body is not valid JSON"));
@@ -440,7 +441,7 @@ final class RestApi {
             throw ApiError.of(400, "STATE_ALREADY_USED", "state has already been used");
         }
         String crmKey = text(body, "crmKey");
-        if (crmKey != null) {
+        if (crmKey != null && !emulator.options().ignoreConnectCrmKey) {
             account.crmKey(crmKey);
         }
         req.account = account;

@@ -42,6 +42,16 @@ class MarketplaceTest extends EmulatorTestSupport {
     }
 
     @Test
+    void aWazzupThatIgnoresTheCrmKeyConnectsButKeepsNone() {
+        wazzup.options().ignoreConnectCrmKey(true);
+        Http.Answer r = control.post("/v3/connect/", Map.of("state", connectClick(),
+                "secret", "server-side-secret-never-sent-to-browser", "crmKey", "fresh-crm-key"));
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(r.json().get("apiKey").asText()).isEqualTo(account.apiKey());
+        assertThat(account.crmKey()).as("the crmKey was dropped").isNull();
+    }
+
+    @Test
     void aStateIsSingleUse() {
         String state = connectClick();
         Map<String, String> body = Map.of("state", state, "secret", "server-side-secret-never-sent-to-browser");

@@ -179,6 +179,27 @@ class SimulationTest extends EmulatorTestSupport {
     }
 
     @Test
+    void withStatusesAsMessagesALaterStateOfAnEchoComesAsTheMessageAgain() {
+        wazzup.options().statusesAsMessages(true);
+        String messageId = account.managerReplies("u-7", "whatsapp", "79011112233", "your order").messageId();
+        account.messageStatus(messageId, "error", "BAD_CONTACT", "no such WhatsApp account");
+
+        assertThat(crm.received()).extracting(FakeCrm.Received::kind).containsExactly("messages", "messages");
+        JsonNode first = crm.received().get(0).body().at("/messages/0");
+        JsonNode again = crm.received().get(1).body().at("/messages/0");
+        assertThat(first.get("status").asText()).isEqualTo("sent");
+        assertThat(again.get("messageId").asText()).isEqualTo(messageId);
+        assertThat(again.get("isEcho").asBoolean()).isTrue();
+        assertThat(again.get("status").asText()).isEqualTo("error");
+        assertThat(again.at("/error/error").asText()).isEqualTo("BAD_CONTACT");
+        assertThat(again.at("/error/description").asText()).isEqualTo("no such WhatsApp account");
+        // the message item's shape is §8.4's, with error{} added
+        assertThat(Samples.shapeDifferences(Samples.json("webhook-messages.json").at("/messages/0"), again))
+                .allSatisfy(d -> assertThat(d).containsAnyOf("error", "authorName", "authorId", "sentFromApp",
+                        "contentUri", "avatarUri"));
+    }
+
+    @Test
     void deliveriesCarryTheCrmKeyWhenTheAccountHasOne() {
         account.crmKey("the-crm-key");
         account.customerWrites("whatsapp", "79011112233", "hi");

@@ -26,8 +26,9 @@ import org.openqa.selenium.support.ui.Select;
  * Connecting by button, as an administrator does it, in headless Chromium: the emulator's marketplace
  * page → "Connect" → Wazzup's redirect with a signed state → the CRM's sign-in → back on the
  * confirmation page → "Connect" → the key and a crmKey in the configuration, the initial sync in
- * Wazzup, and webhooks that carry the crmKey (one without it gets 401). The host CRM runs in a child
- * framework. Screenshots: {@code wauth-*.png}.
+ * Wazzup, and webhooks that carry the crmKey (once seen, one without it gets 401). Again with a Wazzup
+ * that ignores the crmKey (the reference cannot confirm it takes one): webhooks then work on the URL
+ * secret alone. The host CRM runs in a child framework. Screenshots: {@code wauth-*.png}.
  */
 public class WAuthBrowserIT {
 
@@ -53,7 +54,17 @@ public class WAuthBrowserIT {
 
     @Test
     public void anAdministratorConnectsByButton() throws Exception {
+        connectByButton(false);
+    }
+
+    @Test
+    public void connectingByButtonEndsWithWorkingWebhooksWhenWazzupIgnoresTheCrmKey() throws Exception {
+        connectByButton(true);
+    }
+
+    private void connectByButton(boolean wazzupIgnoresCrmKey) throws Exception {
         wazzup = WazzupEmulator.builder().start();
+        wazzup.options().ignoreConnectCrmKey(wazzupIgnoresCrmKey);
         Account partner = wazzup.createAccount();
         Account customer = wazzup.createAccount();
         Path work = Files.createTempDirectory(Path.of("target"), "wauth-");
@@ -69,7 +80,7 @@ public class WAuthBrowserIT {
                 HttpRequest.newBuilder(URI.create(base + "/wazzup/connect")).build(), HttpResponse.BodyHandlers.discarding())
                 .statusCode() == 400); // up, and asking for a state
 
-        chromium = new Chromium(work, "wauth");
+        chromium = new Chromium(work, wazzupIgnoresCrmKey ? "wauth-nokey" : "wauth");
         var browser = chromium.driver;
         browser.get(wazzup.baseUrl() + "/__emulator/marketplace?accountId=" + customer.id());
         chromium.screenshot("marketplace");
@@ -89,24 +100,27 @@ public class WAuthBrowserIT {
             assertFalse("no secret on the page", browser.getPageSource().contains(secret));
         }
 
-        // the key and the crmKey are in the configuration; the account gets the CRM; webhooks need the crmKey
+        // the key and the crmKey are in the configuration; the account gets the CRM and the subscription
         WazzupTestSupport.await("the configuration", Duration.ofSeconds(20),
                 () -> Files.readString(log).contains("HOST CONFIG apiKey=set crmKey=set"));
         WazzupTestSupport.await("the initial sync and the subscription", Duration.ofSeconds(60),
                 () -> customer.users().size() == 3 && customer.contacts().size() == 3 && customer.deals().size() == 1
-                        && customer.crmKey() != null && customer.webhooks().messagesAndStatuses());
+                        && customer.webhooks().messagesAndStatuses());
+        assertEquals("Wazzup keeps the crmKey unless it ignores it", wazzupIgnoresCrmKey, customer.crmKey() == null);
         List<Delivery> hooks = customer.customerWrites("whatsapp", "79014445566", "Hello after connecting")
                 .deliveries("messages");
         assertEquals(1, hooks.size());
-        assertTrue("the webhook carried the crmKey", hooks.get(0).authorized());
-        assertEquals(200, hooks.get(0).status());
+        assertEquals("the webhook carried the crmKey", !wazzupIgnoresCrmKey, hooks.get(0).authorized());
+        assertEquals("the message webhook was taken", 200, hooks.get(0).status());
         String hookUri = customer.webhooks().uri();
         assertNotNull(hookUri);
-        assertEquals("the URL secret alone no longer suffices", 401, http.send(HttpRequest.newBuilder(URI.create(hookUri))
+        assertEquals(wazzupIgnoresCrmKey ? "the URL secret is all Wazzup sends" : "the crmKey was seen: the URL secret alone"
+                + " no longer suffices", wazzupIgnoresCrmKey ? 200 : 401, http.send(HttpRequest.newBuilder(URI.create(hookUri))
                 .POST(HttpRequest.BodyPublishers.ofString("{\"test\":true}")).build(),
                 HttpResponse.BodyHandlers.discarding()).statusCode());
         String childLog = Files.readString(log);
-        for (String secret : List.of(customer.apiKey(), customer.crmKey(), SECRET)) {
+        for (String secret : wazzupIgnoresCrmKey ? List.of(customer.apiKey(), SECRET) : List.of(customer.apiKey(),
+                customer.crmKey(), SECRET)) {
             assertFalse("a secret in the framework's log", childLog.contains(secret));
         }
     }

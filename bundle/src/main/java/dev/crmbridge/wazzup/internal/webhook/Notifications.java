@@ -23,6 +23,8 @@ final class Notifications {
 
     /** Ids and chat ids longer than this are no Wazzup ids (Wazzup's are uuids; chat ids are short). */
     static final int MAX_ID = Schema.ID;
+    /** The longest status, state or code a key holds as it is (keys stay under {@link Schema#DEDUP}). */
+    private static final int PART = 40;
 
     private Notifications() {
     }
@@ -40,9 +42,11 @@ final class Notifications {
                 out.add(setAside(MESSAGE, m, bad));
                 continue;
             }
+            // each state of a message is its own notification (an echo "sent", then "error"); an exact
+            // repeat has the same key
             String variant = bool(m, "isDeleted") ? "deleted"
                     : bool(m, "isEdited") ? "edited:" + Digests.sha256Hex(text(m, "text") + "\u0000" + text(m, "contentUri"), 12)
-                    : "new";
+                    : "new" + state(m);
             out.add(InboxItem.of("m:" + id + ":" + variant, MESSAGE, m.toString()));
         }
         for (JsonNode st : items(body, "statuses", STATUS, out)) {
@@ -53,7 +57,7 @@ final class Notifications {
                 continue;
             }
             String status = text(st, "status");
-            out.add(InboxItem.of("s:" + id + ":" + status + ("edited".equals(status) ? ":" + text(st, "timestamp") : ""),
+            out.add(InboxItem.of("s:" + id + state(st) + ("edited".equalsIgnoreCase(status) ? ":" + part(text(st, "timestamp")) : ""),
                     STATUS, st.toString()));
         }
         for (JsonNode ch : items(body, "channelsUpdates", CHANNEL, out)) {
@@ -63,7 +67,8 @@ final class Notifications {
                 out.add(setAside(CHANNEL, ch, bad));
                 continue;
             }
-            out.add(InboxItem.of("c:" + id + ":" + text(ch, "state") + ":" + text(ch, "timestamp"), CHANNEL, ch.toString()));
+            out.add(InboxItem.of("c:" + id + ":" + part(text(ch, "state")) + ":" + part(text(ch, "timestamp")), CHANNEL,
+                    ch.toString()));
         }
         for (JsonNode tpl : items(body, "templateStatus", TEMPLATE, out)) {
             String id = text(tpl, "templateGuid");
@@ -72,10 +77,29 @@ final class Notifications {
                 out.add(setAside(TEMPLATE, tpl, bad));
                 continue;
             }
-            out.add(InboxItem.of("t:" + id + ":" + String.valueOf(text(tpl, "status")).toLowerCase(Locale.ROOT), TEMPLATE,
+            out.add(InboxItem.of("t:" + id + ":" + part(String.valueOf(text(tpl, "status")).toLowerCase(Locale.ROOT)), TEMPLATE,
                     tpl.toString()));
         }
         return out;
+    }
+
+    /**
+     * The state a message or status item reports: {@code :<status>}, and with an error its code
+     * ({@code :error:BAD_CONTACT}); nothing when the item has no status.
+     */
+    private static String state(JsonNode item) {
+        String status = text(item, "status");
+        if (status == null) {
+            return "";
+        }
+        JsonNode error = item.get("error");
+        String code = error == null ? null : error.isObject() ? text(error, "error") : text(item, "error");
+        return ":" + part(status.toLowerCase(Locale.ROOT)) + (code == null ? "" : ":" + part(code));
+    }
+
+    /** A value from Wazzup inside a key, bounded: a longer one is replaced by its digest. */
+    private static String part(String value) {
+        return value == null || value.length() <= PART ? value : Digests.sha256Hex(value, 8);
     }
 
     /**

@@ -19,8 +19,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Wazzup's webhooks (§8): {@code POST <path>/<secret>}. Checks the URL secret and, once a crmKey is
- * set (WAuth), {@code Authorization: Bearer <crmKey>} (constant-time; 401 otherwise); limits the body
+ * Wazzup's webhooks (§8): {@code POST <path>/<secret>}. Checks the URL secret and, with a crmKey set
+ * by WAuth, {@code Authorization: Bearer <crmKey>} as {@link CrmKeyGate} says (constant-time; 401
+ * otherwise); limits the body
  * (413); parses it (400 for broken JSON) and dispatches on its top-level keys: {@code test} → 200,
  * {@code createContact}/{@code createDeal} → the created entity, notifications → stored durably,
  * then 200 (items that can never become events are stored as set aside, and the others go on);
@@ -39,15 +40,14 @@ final class WebhookServlet extends HttpServlet {
     private static final byte[] OK = Json.bytes(Map.of("ok", true));
 
     private final transient byte[] secret;
-    private final transient byte[] bearer;
+    private final transient CrmKeyGate crmKey;
     private final int maxBody;
     private final transient Inbox inbox;
     private final transient Creations creations;
 
-    /** @param crmKey the key Wazzup sends as {@code Authorization: Bearer}, or null/empty when none */
-    WebhookServlet(String secret, String crmKey, int maxBody, Inbox inbox, Creations creations) {
+    WebhookServlet(String secret, CrmKeyGate crmKey, int maxBody, Inbox inbox, Creations creations) {
         this.secret = secret.getBytes(StandardCharsets.UTF_8);
-        this.bearer = crmKey == null || crmKey.isBlank() ? null : ("Bearer " + crmKey.trim()).getBytes(StandardCharsets.UTF_8);
+        this.crmKey = crmKey;
         this.maxBody = maxBody;
         this.inbox = inbox;
         this.creations = creations;
@@ -123,12 +123,8 @@ final class WebhookServlet extends HttpServlet {
     private boolean authorized(HttpServletRequest req) {
         String path = req.getPathInfo();
         byte[] given = (path == null ? "" : path.startsWith("/") ? path.substring(1) : path).getBytes(StandardCharsets.UTF_8);
-        boolean ok = MessageDigest.isEqual(given, secret);
-        if (bearer != null) {
-            String auth = req.getHeader("Authorization");
-            ok &= MessageDigest.isEqual(auth == null ? new byte[0] : auth.trim().getBytes(StandardCharsets.UTF_8), bearer);
-        }
-        return ok;
+        // the crmKey is looked at only behind the right secret: a stranger cannot make it required
+        return MessageDigest.isEqual(given, secret) && crmKey.admits(req.getHeader("Authorization"));
     }
 
     /** The body, or null when it is over the limit (a chunked body has no Content-Length). */

@@ -56,7 +56,8 @@ public final class Webhooks implements AutoCloseable {
         this.inbox = new Inbox(store, writer, fence, host.events(), clock, onMessage);
         Creations creations = new Creations(store, host.factory(), host.directory(), payloads, config.scheme(),
                 config.dealPipelineId(), config.dealStageId(), clock);
-        WebhookServlet servlet = new WebhookServlet(config.secret(), config.crmKey(), config.maxBodyBytes(), inbox, creations);
+        WebhookServlet servlet = new WebhookServlet(config.secret(), new CrmKeyGate(config.crmKey(), store.meta()),
+                config.maxBodyBytes(), inbox, creations);
         this.registration = host.whiteboard().register(servlet, config.path() + "/*", "wazzup-webhook");
         String base = config.publicBaseUrl() == null ? null : config.publicBaseUrl().toString().replaceAll("/+$", "");
         this.shown = base == null ? null : base + config.path() + "/…";

@@ -87,6 +87,35 @@ class NotificationsTest {
         }
 
         @Test
+        void eachStateOfAMessageIsItsOwnNotificationAndAnExactRepeatIsNot() {
+            // §8.4: an echo "sent", then the same messageId with "error" and error{}
+            String sent = only("{'messages':[{'messageId':'m1','isEcho':true,'status':'sent','text':'hi'}]}").key();
+            String error = only("{'messages':[{'messageId':'m1','isEcho':true,'status':'error','text':'hi',"
+                    + "'error':{'error':'BAD_CONTACT','description':'no such account'}}]}").key();
+            String otherError = only("{'messages':[{'messageId':'m1','isEcho':true,'status':'error','text':'hi',"
+                    + "'error':{'error':'24_HOURS_EXCEEDED'}}]}").key();
+            String repeat = only("{'messages':[{'messageId':'m1','isEcho':true,'status':'ERROR','text':'hi',"
+                    + "'error':{'error':'BAD_CONTACT','description':'no such account'},'dateTime':'later'}]}").key();
+
+            assertThat(sent).isEqualTo("m:m1:new:sent");
+            assertThat(error).isEqualTo("m:m1:new:error:BAD_CONTACT");
+            assertThat(otherError).isNotEqualTo(error).isNotEqualTo(sent);
+            assertThat(repeat).as("the same state again").isEqualTo(error);
+        }
+
+        @Test
+        void aStatusFromWazzupLongerThanAnyStatusIsKeptInsideTheKeyColumn() {
+            String status = "s".repeat(5_000);
+            InboxItem m = only("{'messages':[{'messageId':'" + "m".repeat(255) + "','status':'" + status + "',"
+                    + "'error':{'error':'" + status + "'}}]}");
+            InboxItem st = only("{'statuses':[{'messageId':'" + "m".repeat(255) + "','status':'edited','timestamp':'"
+                    + status + "','error':{'error':'" + status + "'}}]}");
+            assertThat(m.reason()).isNull();
+            assertThat(m.key().length()).isLessThanOrEqualTo(dev.crmbridge.wazzup.internal.store.Schema.DEDUP);
+            assertThat(st.key().length()).isLessThanOrEqualTo(dev.crmbridge.wazzup.internal.store.Schema.DEDUP);
+        }
+
+        @Test
         void aDeletedMessageHasItsOwnKey() {
             assertThat(only("{'messages':[{'messageId':'m1','isDeleted':true,'isEdited':true,'text':'x'}]}").key())
                     .isEqualTo("m:m1:deleted");
@@ -190,7 +219,7 @@ class NotificationsTest {
         void theMessagesSampleIsOneMessage() {
             List<InboxItem> items = Notifications.split(sample("webhook-messages.json"));
             assertThat(items).singleElement().satisfies(i -> {
-                assertThat(i.key()).isEqualTo("m:6a2087e8-e0f4-9999-b968-9d9999933c81:new");
+                assertThat(i.key()).isEqualTo("m:6a2087e8-e0f4-9999-b968-9d9999933c81:new:inbound");
                 assertThat(i.kind()).isEqualTo(Notifications.MESSAGE);
                 assertThat(i.reason()).isNull();
                 assertThat(json(i.body())).isEqualTo(sample("webhook-messages.json").get("messages").get(0));
@@ -200,7 +229,7 @@ class NotificationsTest {
         @Test
         void thePollSampleIsOneMessage() {
             assertThat(Notifications.split(sample("webhook-messages-poll.json"))).singleElement().satisfies(i -> {
-                assertThat(i.key()).isEqualTo("m:caa9999-cce3-424c-86cd-05f99995073:new");
+                assertThat(i.key()).isEqualTo("m:caa9999-cce3-424c-86cd-05f99995073:new:inbound");
                 assertThat(i.kind()).isEqualTo(Notifications.MESSAGE);
                 assertThat(i.reason()).isNull();
             });
@@ -215,7 +244,7 @@ class NotificationsTest {
             body.putArray("messages").add(message);
 
             assertThat(Notifications.split(body)).singleElement().satisfies(i -> {
-                assertThat(i.key()).isEqualTo("m:ig-1:new");
+                assertThat(i.key()).isEqualTo("m:ig-1:new:inbound");
                 assertThat(i.kind()).isEqualTo(Notifications.MESSAGE);
                 assertThat(i.reason()).isNull();
                 assertThat(json(i.body()).get("instPost")).isEqualTo(sample("webhook-instPost-object.json"));

@@ -120,9 +120,13 @@ class WebhookServletTest {
 
     private void start(String crmKey, int maxBody, StoreHandle handle) {
         storage = handle;
-        webhooks = new Webhooks(new Webhooks.Config(PATH, SECRET, crmKey, maxBody, null, null, null,
+        webhooks = webhooks(crmKey, maxBody, handle);
+    }
+
+    private Webhooks webhooks(String crmKey, int maxBody, StoreHandle handle) {
+        return new Webhooks(new Webhooks.Config(PATH, SECRET, crmKey, maxBody, null, null, null,
                 IntegrationScheme.CLIENT_MANAGEMENT), new Webhooks.Host(() -> crm, () -> crm, () -> events, whiteboard),
-                storage.store(), storage.writer(), Fence.NONE, null, new Payloads(PhoneRules.NONE), Clock.systemUTC(),
+                handle.store(), handle.writer(), Fence.NONE, null, new Payloads(PhoneRules.NONE), Clock.systemUTC(),
                 List.of());
     }
 
@@ -227,19 +231,38 @@ class WebhookServletTest {
     }
 
     @Test
-    void onceACrmKeyIsSetTheUrlSecretAloneIsRefused() {
+    void theUrlSecretIsEnoughUntilWazzupIsSeenSendingTheCrmKeyAndThenItIsRequiredForGood() {
         start(CRM_KEY, MAX_BODY);
         String body = "{\"test\":true}";
 
-        assertThat(post(SECRET, body).statusCode()).as("URL secret alone").isEqualTo(401);
+        // a Wazzup that ignored the crmKey at POST /v3/connect sends none: the URL secret is enough
+        assertThat(post(SECRET, body).statusCode()).as("URL secret alone, before any crmKey was seen").isEqualTo(200);
+        // a header that is there must carry the crmKey
         assertThat(post(SECRET, body, "Authorization", "Bearer wrong").statusCode()).isEqualTo(401);
         assertThat(post(SECRET, body, "Authorization", CRM_KEY).statusCode()).as("no Bearer scheme").isEqualTo(401);
+        assertThat(post(SECRET, body, "Authorization", "Basic " + CRM_KEY).statusCode()).as("another scheme").isEqualTo(401);
         assertThat(post("wrong", body, "Authorization", "Bearer " + CRM_KEY).statusCode())
                 .as("the crmKey with a wrong URL secret").isEqualTo(401);
+        assertThat(post(SECRET, body).statusCode()).as("refusals behind a wrong secret or key require nothing").isEqualTo(200);
 
-        HttpResponse<String> ok = post(SECRET, body, "Authorization", "Bearer " + CRM_KEY);
+        // the scheme in any case
+        HttpResponse<String> ok = post(SECRET, body, "Authorization", "bEARER " + CRM_KEY);
         assertThat(ok.statusCode()).isEqualTo(200);
         assertThat(json(ok.body())).isEqualTo(json("{\"ok\":true}"));
+
+        // seen once: required from now on, also after a restart over the same store
+        assertThat(post(SECRET, body).statusCode()).as("URL secret alone after the crmKey was seen").isEqualTo(401);
+        webhooks.close();
+        webhooks = null;
+        webhooks = webhooks(CRM_KEY, MAX_BODY, storage);
+        assertThat(post(SECRET, body).statusCode()).as("URL secret alone after a restart").isEqualTo(401);
+        assertThat(post(SECRET, body, "Authorization", "Bearer " + CRM_KEY).statusCode()).isEqualTo(200);
+
+        // a new connection (another crmKey) starts over: Wazzup may not send that one
+        webhooks.close();
+        webhooks = null;
+        webhooks = webhooks(CRM_KEY + "-new", MAX_BODY, storage);
+        assertThat(post(SECRET, body).statusCode()).as("URL secret alone with a new crmKey").isEqualTo(200);
     }
 
     // ------------------------------------------------------------------ the body
@@ -309,7 +332,7 @@ class WebhookServletTest {
         await().atMost(Duration.ofSeconds(15)).until(() -> events.of(WazzupEvents.TOPIC_MESSAGE_RECEIVED).size() == 1);
         Event e = events.of(WazzupEvents.TOPIC_MESSAGE_RECEIVED).get(0);
         assertThat(e.getProperty(WazzupEvents.PROPERTY_MESSAGE_ID)).isEqualTo(messageId);
-        assertThat(e.getProperty(WazzupEvents.PROPERTY_NOTIFICATION_KEY)).isEqualTo("m:" + messageId + ":new");
+        assertThat(e.getProperty(WazzupEvents.PROPERTY_NOTIFICATION_KEY)).isEqualTo("m:" + messageId + ":new:inbound");
         assertThat(e.getProperty(WazzupEvents.PROPERTY_CHAT_TYPE)).isEqualTo("whatsapp");
         assertThat(e.getProperty(WazzupEvents.PROPERTY_CHAT_ID)).isEqualTo("79999999999");
         assertThat(e.getProperty(WazzupEvents.PROPERTY_MESSAGE_TYPE)).isEqualTo("image");
@@ -321,6 +344,27 @@ class WebhookServletTest {
         assertThat(events.of(WazzupEvents.TOPIC_MESSAGE_RECEIVED)).hasSize(1);
         assertThat(webhooks.state().stored()).as("the repeat is not stored").isEqualTo(2); // the message, the barrier
         assertThat(webhooks.state().pending()).isZero();
+    }
+
+    @Test
+    void aLaterStateOfASeenMessageIsAnEventAndAnExactRepeatIsNot() {
+        start();
+        String sent = message("m-out", "79011112233", "your order").replace("\"isEcho\":false", "\"isEcho\":true")
+                .replace("\"status\":\"inbound\"", "\"status\":\"sent\"");
+        String failed = sent.replace("\"status\":\"sent\"", "\"status\":\"error\",\"error\":{\"error\":\"BAD_CONTACT\","
+                + "\"description\":\"no such WhatsApp account\"}");
+        assertThat(post(SECRET, "{\"messages\":[" + sent + "]}").statusCode()).isEqualTo(200);
+        assertThat(post(SECRET, "{\"messages\":[" + failed + "]}").statusCode()).isEqualTo(200);
+        assertThat(post(SECRET, "{\"messages\":[" + failed + "]}").statusCode()).as("Wazzup's repeat").isEqualTo(200);
+
+        deliveredSoFar();
+        assertThat(events.of(WazzupEvents.TOPIC_MESSAGE_SENT)).as("sent, then the failure; the repeat is none")
+                .satisfiesExactly(
+                        e -> assertThat(e.getProperty(WazzupEvents.PROPERTY_STATUS)).isEqualTo("sent"),
+                        e -> {
+                            assertThat(e.getProperty(WazzupEvents.PROPERTY_STATUS)).isEqualTo("error");
+                            assertThat(e.getProperty(WazzupEvents.PROPERTY_ERROR_CODE)).isEqualTo("BAD_CONTACT");
+                        });
     }
 
     @Test
@@ -336,8 +380,8 @@ class WebhookServletTest {
         assertThat(messages).extracting(Event::getTopic).containsExactly(WazzupEvents.TOPIC_MESSAGE_RECEIVED,
                 WazzupEvents.TOPIC_MESSAGE_SENT, WazzupEvents.TOPIC_MESSAGE_EDITED);
         assertThat(events.keys().subList(0, 3)).satisfiesExactly(
-                k -> assertThat(k).isEqualTo("m:m-in:new"),
-                k -> assertThat(k).isEqualTo("m:m-echo:new"),
+                k -> assertThat(k).isEqualTo("m:m-in:new:inbound"),
+                k -> assertThat(k).isEqualTo("m:m-echo:new:inbound"),
                 k -> assertThat((String) k).startsWith("m:m-edited:edited:"));
         assertThat(events.sent).as("the three messages and the barrier").hasSize(4);
         assertThat(events.of(WazzupEvents.TOPIC_MESSAGE_RECEIVED)).singleElement()
