@@ -6,10 +6,12 @@ import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.Optional;
+import java.util.Set;
 import java.util.Spliterator;
 import java.util.Spliterators;
 import java.util.function.Function;
@@ -79,31 +81,53 @@ abstract class EntityApi<T> {
 
     /**
      * Deletes many, 100 ids per request. Answers the ids Wazzup did not know (its answer is reported
-     * to list them; an answer without a list counts as none unknown).
+     * to list them). Any 2xx is success: an empty body, a body that is not JSON or not an array of ids
+     * counts as none unknown.
      */
     public List<String> bulkDelete(List<String> ids) {
         List<String> unknown = new ArrayList<>();
         for (List<String> chunk : Batches.chunks(Batches.dedupe(ids, Function.identity()))) {
             List<String> notFound = requester.execute(new Requester.Call("PATCH " + base + "/bulk_delete", "PATCH",
-                    base + "/bulk_delete", Json.bytes(chunk), Requester.Retry.IDEMPOTENT, true), r -> {
-                        JsonNode node = r.body().length == 0 ? null : Json.mapper().readTree(r.body());
-                        List<String> out = new ArrayList<>();
-                        if (node != null && node.isArray()) {
-                            node.forEach(n -> out.add(n.asText()));
-                        }
-                        return out;
-                    }, null);
+                    base + "/bulk_delete", Json.bytes(chunk), Requester.Retry.IDEMPOTENT, true), r -> unknownIds(r.body()),
+                    null);
             unknown.addAll(notFound);
         }
         return unknown;
     }
 
+    /** The ids in a bulk delete's answer: an array of strings; anything else lists none. */
+    static List<String> unknownIds(byte[] body) {
+        List<String> out = new ArrayList<>();
+        try {
+            JsonNode node = body.length == 0 ? null : Json.mapper().readTree(body);
+            if (node != null && node.isArray()) {
+                node.forEach(n -> {
+                    if (n.isTextual() || n.isNumber()) {
+                        out.add(n.asText());
+                    }
+                });
+            }
+        } catch (IOException e) {
+            // "{ ok }" and the like: a 2xx is success, with nothing known about unknown ids
+        }
+        return out;
+    }
+
     /**
      * All entities, fetched lazily page by page ({@code ?offset=0,100,…}) as the stream is consumed.
-     * Stops at a page shorter than 100 or when {@code count} rows were read.
+     * Stops at a page shorter than 100, when {@code count} rows were read, or at a page that repeats
+     * ids already read (a server that ignores {@code offset}).
      */
     public Stream<T> list() {
         return StreamSupport.stream(Spliterators.spliteratorUnknownSize(new Pages(), Spliterator.ORDERED), false);
+    }
+
+    /** All entities, and whether the paging was sound ({@link Listing#complete()}). */
+    public Listing<T> listing() {
+        Pages pages = new Pages();
+        List<T> all = new ArrayList<>();
+        pages.forEachRemaining(all::add);
+        return new Listing<>(all, !pages.repeated);
     }
 
     /** Reads one page: {@code {count, data}}; a bare array is taken as the data. */
@@ -123,9 +147,11 @@ abstract class EntityApi<T> {
     }
 
     private final class Pages implements Iterator<T> {
+        private final Set<String> seen = new HashSet<>();
         private Iterator<T> current = java.util.Collections.emptyIterator();
         private int offset;
         private boolean last;
+        private boolean repeated;
 
         @Override
         public boolean hasNext() {
@@ -133,7 +159,23 @@ abstract class EntityApi<T> {
                 Page<T> p = page(offset);
                 offset += p.items().size();
                 last = p.items().size() < Batches.MAX || (p.count() >= 0 && offset >= p.count());
-                current = p.items().iterator();
+                // an entity listed twice (one inserted before it while paging) is taken once; a page of
+                // nothing new is the same page again
+                List<T> fresh = new ArrayList<>(p.items().size());
+                for (T item : p.items()) {
+                    String key = item == null ? null : id.apply(item);
+                    if (key != null && seen.add(key)) {
+                        fresh.add(item);
+                    }
+                }
+                if (fresh.isEmpty() && !p.items().isEmpty() && offset > p.items().size()) {
+                    repeated = true;
+                    last = true;
+                    requester.log().warn("{}: the page at offset {} repeats entities already listed (the server ignores"
+                            + " offset); the listing stops at {} entities", "GET " + base, offset - p.items().size(),
+                            seen.size());
+                }
+                current = fresh.iterator();
             }
             return current.hasNext();
         }

@@ -64,6 +64,11 @@ final class Requester {
         this.log = log;
     }
 
+    /** The client's logger (its lines never carry the key). */
+    Logger log() {
+        return log;
+    }
+
     /** Stops retrying: every call in progress or to come fails with {@link UnavailableException}. */
     void close() {
         closed = true;

@@ -8,7 +8,6 @@ import dev.crmbridge.wazzup.internal.client.WazzupClient;
 import dev.crmbridge.wazzup.internal.client.WzContact;
 import dev.crmbridge.wazzup.internal.store.Refs;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -53,10 +52,13 @@ final class ContactType extends SyncedType<CrmContact, WzContact> {
     }
 
     @Override
-    public Map<String, String> listed(WazzupClient client) {
-        Map<String, String> out = new HashMap<>();
-        client.contacts().list().forEach(c -> out.put(c.id(), Payloads.hash(c)));
-        return out;
+    public Listed<WzContact> listed(WazzupClient client) {
+        return Listed.of(client.contacts().listing(), WzContact::id);
+    }
+
+    @Override
+    public boolean same(WzContact ours, WzContact listed) {
+        return Listed.sameContact(ours, listed);
     }
 
     @Override

@@ -8,7 +8,6 @@ import dev.crmbridge.wazzup.internal.client.WazzupClient;
 import dev.crmbridge.wazzup.internal.client.WzDeal;
 import dev.crmbridge.wazzup.internal.store.Refs;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -55,10 +54,13 @@ final class DealType extends SyncedType<CrmDeal, WzDeal> {
     }
 
     @Override
-    public Map<String, String> listed(WazzupClient client) {
-        Map<String, String> out = new HashMap<>();
-        client.deals().list().forEach(d -> out.put(d.id(), Payloads.hash(d)));
-        return out;
+    public Listed<WzDeal> listed(WazzupClient client) {
+        return Listed.of(client.deals().listing(), WzDeal::id);
+    }
+
+    @Override
+    public boolean same(WzDeal ours, WzDeal listed) {
+        return Listed.sameDeal(ours, listed);
     }
 
     @Override

@@ -136,11 +136,6 @@ public final class Payloads {
         return new Refs(d.responsibleUserId(), List.of(), d.contacts());
     }
 
-    /** A hash of the user fields that Wazzup's user list shows ({@code id}, {@code name}). */
-    public static String listedUserHash(WzUser u) {
-        return hash(new WzUser(u.id(), u.name(), null));
-    }
-
     static String cut(String s, int max) {
         if (s == null) {
             return null;

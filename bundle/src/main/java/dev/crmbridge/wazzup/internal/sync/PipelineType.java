@@ -8,7 +8,6 @@ import dev.crmbridge.wazzup.internal.client.WazzupClient;
 import dev.crmbridge.wazzup.internal.client.WzPipeline;
 import dev.crmbridge.wazzup.internal.store.OutboxRow;
 import java.util.Collection;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 
@@ -77,8 +76,12 @@ final class PipelineType extends SyncedType<List<Pipeline>, List<WzPipeline>> {
     }
 
     @Override
-    public Map<String, String> listed(WazzupClient client) {
-        return Map.of(ALL, Payloads.hash(client.pipelines().list().stream()
-                .sorted(Comparator.comparing(WzPipeline::id)).toList()));
+    public Listed<List<WzPipeline>> listed(WazzupClient client) {
+        return new Listed<>(Map.of(ALL, client.pipelines().list()), true);
+    }
+
+    @Override
+    public boolean same(List<WzPipeline> ours, List<WzPipeline> listed) {
+        return Listed.samePipelines(ours, listed);
     }
 }

@@ -100,7 +100,8 @@ final class Reconciler {
 
     private <E, P> int reconcile(SyncedType<E, P> type, CrmDirectory dir, long now) {
         ctx.check();
-        Map<String, String> wazzup = type.listed(ctx.client);
+        Listed<P> listed = type.listed(ctx.client);
+        Map<String, P> wazzup = listed.byKey();
         Set<String> stored = type.listingIsPartial() ? new HashSet<>(ctx.store.synced().ids(type.type())) : Set.of();
         List<String> save = new ArrayList<>();
         Map<String, String> aligned = new HashMap<>();
@@ -111,7 +112,7 @@ final class Reconciler {
         do {
             Page<E> page = type.page(dir, cursor, Dispatcher.PAGE);
             for (E entity : page.items()) {
-                String id = type.id(entity);
+                String id = entity == null ? null : type.id(entity);
                 if (id == null) {
                     continue;
                 }
@@ -129,8 +130,11 @@ final class Reconciler {
                 if (id.length() > Schema.ID) {
                     continue; // never syncable; the dispatcher sets it aside
                 }
-                String there = wazzup.get(id);
-                if (there == null || !there.equals(type.listedHash(payload))) {
+                P there = wazzup.get(id);
+                if (there == null && !listed.complete()) {
+                    continue; // the listing stopped early: whether Wazzup holds it is unknown
+                }
+                if (there == null || !type.same(payload, there)) {
                     save.add(id);
                 } else if (type.listingIsPartial() && !stored.contains(id)) {
                     save.add(id); // the listing leaves fields out: send once to be sure
@@ -151,12 +155,19 @@ final class Reconciler {
                 return 0;
             }
         } while (cursor != null);
-        ctx.health.clearNote(type.type());
         List<String> gone = new ArrayList<>();
         for (String id : wazzup.keySet()) {
             if (!inCrm.contains(id) && id != null && id.length() <= Schema.ID) {
                 gone.add(id);
             }
+        }
+        if (listed.complete()) {
+            ctx.health.clearNote(type.type());
+        } else {
+            String why = "Wazzup's listing of " + type + " repeats a page (it ignores offset); reconciliation compared"
+                    + " the " + wazzup.size() + " it listed and left the others as they are";
+            LOG.warn("Wazzup sync: {}", why);
+            ctx.health.note(type.type(), why);
         }
         ctx.store.aligned(type.type(), aligned, alignedRefs, now);
         ctx.store.forget(type.type(), save);

@@ -68,13 +68,14 @@ public abstract class SyncedType<E, P> {
     /** Deletes a batch of entities from Wazzup. */
     public abstract void delete(WazzupClient client, List<String> keys);
 
-    /** What Wazzup holds: key → {@link #listedHash} of the entity as listed. */
-    public abstract Map<String, String> listed(WazzupClient client);
+    /** What Wazzup holds of this type, by key, as its listing shows it. */
+    public abstract Listed<P> listed(WazzupClient client);
 
-    /** The hash of a payload as Wazzup's listing shows it (the listing may leave fields out). */
-    public String listedHash(P payload) {
-        return Payloads.hash(payload);
-    }
+    /**
+     * Whether the entity Wazzup lists holds what the connector sends: the fields it owns, compared by
+     * meaning ({@link Listed}).
+     */
+    public abstract boolean same(P ours, P listed);
 
     /** Whether the listing leaves out fields the payload has: an entity that looks aligned is sent once. */
     public boolean listingIsPartial() {

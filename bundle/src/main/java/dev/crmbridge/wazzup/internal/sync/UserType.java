@@ -7,7 +7,6 @@ import dev.crmbridge.wazzup.api.sync.EntityType;
 import dev.crmbridge.wazzup.internal.client.WazzupClient;
 import dev.crmbridge.wazzup.internal.client.WzUser;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -52,15 +51,13 @@ final class UserType extends SyncedType<CrmUser, WzUser> {
     }
 
     @Override
-    public Map<String, String> listed(WazzupClient client) {
-        Map<String, String> out = new HashMap<>();
-        client.users().list().forEach(u -> out.put(u.id(), Payloads.listedUserHash(u)));
-        return out;
+    public Listed<WzUser> listed(WazzupClient client) {
+        return Listed.of(client.users().listing(), WzUser::id);
     }
 
     @Override
-    public String listedHash(WzUser payload) {
-        return Payloads.listedUserHash(payload);
+    public boolean same(WzUser ours, WzUser listed) {
+        return Listed.sameUser(ours, listed);
     }
 
     /** The list omits phones. */

@@ -77,19 +77,6 @@ class PayloadsTest {
             Payloads ru = new Payloads(PhoneRules.parse(new String[] {"8>7:11"}));
             assertThat(ru.user(new CrmUser("u-1", "Olga", "8 901 111 22 33")).phone()).isEqualTo("79011112233");
         }
-
-        @Test
-        void theListedHashIgnoresThePhone() {
-            String a = Payloads.listedUserHash(new WzUser("u-1", "Olga", "79011112233"));
-            String b = Payloads.listedUserHash(new WzUser("u-1", "Olga", "79990000000"));
-            String none = Payloads.listedUserHash(new WzUser("u-1", "Olga", null));
-            assertThat(a).isEqualTo(b).isEqualTo(none);
-            assertThat(Payloads.listedUserHash(new WzUser("u-1", "Olga P.", "79011112233"))).isNotEqualTo(a);
-            assertThat(Payloads.listedUserHash(new WzUser("u-2", "Olga", "79011112233"))).isNotEqualTo(a);
-            // the full hash sees the phone
-            assertThat(Payloads.hash(new WzUser("u-1", "Olga", "79011112233")))
-                    .isNotEqualTo(Payloads.hash(new WzUser("u-1", "Olga", "79990000000")));
-        }
     }
 
     // ------------------------------------------------------------------ contacts
