@@ -8,9 +8,8 @@ import dev.crmbridge.wazzup.api.event.CrmEvents;
 import dev.crmbridge.wazzup.api.spi.CrmDirectory;
 import dev.crmbridge.wazzup.api.spi.CrmEntityFactory;
 import dev.crmbridge.wazzup.api.spi.CrmSession;
-import dev.crmbridge.wazzup.api.sync.EntityType;
 import dev.crmbridge.wazzup.api.sync.SyncStatus;
-import dev.crmbridge.wazzup.internal.store.OutboxRow;
+import dev.crmbridge.wazzup.internal.store.Handover;
 import dev.crmbridge.wazzup.internal.store.Store;
 import dev.crmbridge.wazzup.internal.store.StoreHandle;
 import dev.crmbridge.wazzup.internal.sync.ChangeCapture;
@@ -19,8 +18,6 @@ import dev.crmbridge.wazzup.internal.web.Whiteboard;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.Hashtable;
 import java.util.List;
 import java.util.Map;
@@ -95,6 +92,8 @@ public final class ConnectorComponent implements EventHandler, ChatWindows, Unan
     private volatile Map<String, Object> applied;
     private volatile ConnectorRuntime runtime;
     private volatile boolean closed;
+    /** Why the last configuration change could not take effect, or null. */
+    private volatile String configurationProblem;
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY, bind = "bindDirectory", unbind = "unbindDirectory")
@@ -136,7 +135,8 @@ public final class ConnectorComponent implements EventHandler, ChatWindows, Unan
     private List<ServiceRegistration<?>> register() {
         Hashtable<String, Object> props = new Hashtable<>();
         props.put(Constants.SERVICE_DESCRIPTION, "Wazzup connector");
-        ServiceRegistration<?> status = context.registerService(SyncStatus.class, new ConnectorStatus(() -> runtime, recorder),
+        ServiceRegistration<?> status = context.registerService(SyncStatus.class, new ConnectorStatus(() -> runtime, recorder,
+                () -> configurationProblem),
                 props);
         props.put(EventConstants.EVENT_TOPIC, CrmEvents.TOPIC_ALL);
         return List.of(status, context.registerService(new String[] {EventHandler.class.getName(),
@@ -180,49 +180,71 @@ public final class ConnectorComponent implements EventHandler, ChatWindows, Unan
         LOG.info("Wazzup connector: configuration changed ({}{}), restarting its parts", Secrets.changed(applied, next),
                 secretCameBack ? "" : ", webhookSecret");
         ConnectorRuntime old = runtime;
+        boolean switching = settings.storage() != storageMode;
+        StoreHandle opened = null;
+        if (switching) {
+            // the new store first: one that cannot open leaves the connector as it is, still working
+            try {
+                opened = open(settings.storage());
+            } catch (RuntimeException e) {
+                configurationProblem = "the configuration change to storage " + settings.storage() + " did not take effect: "
+                        + e.getMessage() + "; the connector goes on with storage " + storageMode;
+                LOG.error("Wazzup connector: {}", configurationProblem);
+                return;
+            }
+        }
         old.closeEndpoints(); // one registration per path: the new runtime's servlets come next
         old.retire();
-        if (settings.storage() != storageMode) {
+        if (switching) {
             old.close(HANDOVER_GRACE);
             StoreHandle previous = storage;
-            StoreHandle opened = open(settings.storage());
             carryOver(previous.store(), opened.store());
             storage = opened;
             storageMode = settings.storage();
             previous.close();
         }
-        ConnectorRuntime fresh = build(settings);
+        ConnectorRuntime fresh;
+        try {
+            fresh = build(settings);
+            configurationProblem = null;
+        } catch (RuntimeException e) {
+            // the old runtime is fenced already: one with its settings takes over on the current store
+            configurationProblem = "the configuration change did not take effect: " + e.getMessage()
+                    + "; the connector goes on with its previous settings";
+            LOG.error("Wazzup connector: {}", configurationProblem, e);
+            fresh = build(old.settings());
+            settings = old.settings();
+        }
         runtime = fresh;
         applied = next;
+        ConnectorRuntime starting = fresh;
+        ConnectorSettings startingWith = settings;
         handover.execute(() -> {
-            if (!old.close(HANDOVER_GRACE)) {
-                LOG.warn("Wazzup connector: the replaced sync did not stop in {} s; it is fenced and can no longer"
-                        + " send or commit", HANDOVER_GRACE.toSeconds());
-            }
-            if (runtime == fresh && !closed) {
-                fresh.start();
-                started(settings);
+            try {
+                if (!old.close(HANDOVER_GRACE)) {
+                    LOG.warn("Wazzup connector: the replaced sync did not stop in {} s; it is fenced and can no longer"
+                            + " send or commit", HANDOVER_GRACE.toSeconds());
+                }
+            } catch (RuntimeException e) {
+                LOG.warn("Wazzup connector: the replaced runtime failed while it closed; it is fenced", e);
+            } finally {
+                if (runtime == starting && !closed) {
+                    starting.start();
+                    started(startingWith);
+                }
             }
         });
     }
 
-    /** Pending changes of the store being left go to the new one: none is lost by a storage switch. */
+    /**
+     * Everything of the account in the store being left goes to the new one: pending changes, webhook
+     * notifications not delivered yet, creation requests, dead letters, what Wazzup holds. Nothing is
+     * lost by a storage switch, and the new store does not send everything again.
+     */
     private static void carryOver(Store from, Store to) {
-        Map<EntityType, Map<OutboxRow.Op, List<String>>> rows = new EnumMap<>(EntityType.class);
-        for (OutboxRow r : from.outbox().all()) {
-            rows.computeIfAbsent(r.type(), t -> new EnumMap<>(OutboxRow.Op.class))
-                    .computeIfAbsent(r.op(), o -> new ArrayList<>()).add(r.id());
-        }
-        long now = System.currentTimeMillis();
-        int n = 0;
-        for (Map.Entry<EntityType, Map<OutboxRow.Op, List<String>>> t : rows.entrySet()) {
-            for (Map.Entry<OutboxRow.Op, List<String>> o : t.getValue().entrySet()) {
-                to.outbox().enqueue(t.getKey(), o.getValue(), o.getKey(), now);
-                n += o.getValue().size();
-            }
-        }
-        if (n > 0) {
-            LOG.info("Wazzup connector: {} pending changes carried over to the new store", n);
+        Map<String, Integer> copied = Handover.copy(from, to);
+        if (!copied.isEmpty()) {
+            LOG.info("Wazzup connector: carried over to the new store: {}", copied);
         }
     }
 

@@ -129,9 +129,10 @@ public final class ConnectorRuntime implements ChangeRecorder.Target {
                 settings.apiKeyDigest());
     }
 
-    /** Starts the sync. */
+    /** Starts the sync, the delivery of webhook events and the subscription. */
     public void start() {
         engine.start();
+        webhooks.start();
     }
 
     /** Unregisters the servlets and chat buttons (a successor registers the same paths). */
@@ -145,6 +146,7 @@ public final class ConnectorRuntime implements ChangeRecorder.Target {
     public void retire() {
         fence.close();
         engine.stop();
+        webhooks.stopDelivering();
     }
 
     /**
@@ -218,5 +220,10 @@ public final class ConnectorRuntime implements ChangeRecorder.Target {
     @Override
     public void stored(EntityType type, int count) {
         engine.stored(type, count);
+    }
+
+    @Override
+    public void unreadable(EntityType type) {
+        engine.resyncAll();
     }
 }

@@ -16,10 +16,17 @@ public final class ConnectorStatus implements SyncStatus {
 
     private final Supplier<ConnectorRuntime> runtime;
     private final ChangeRecorder recorder;
+    private final Supplier<String> configuration;
 
     public ConnectorStatus(Supplier<ConnectorRuntime> runtime, ChangeRecorder recorder) {
+        this(runtime, recorder, () -> null);
+    }
+
+    /** @param configuration why the last configuration change could not take effect, or null */
+    public ConnectorStatus(Supplier<ConnectorRuntime> runtime, ChangeRecorder recorder, Supplier<String> configuration) {
         this.runtime = runtime;
         this.recorder = recorder;
+        this.configuration = configuration;
     }
 
     @Override
@@ -34,6 +41,10 @@ public final class ConnectorStatus implements SyncStatus {
 
     @Override
     public String problem() {
+        String c = configuration.get();
+        if (c != null) {
+            return c;
+        }
         String p = recorder.problem();
         return p != null ? p : runtime.get().problem();
     }

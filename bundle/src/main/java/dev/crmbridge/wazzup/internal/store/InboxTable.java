@@ -220,15 +220,21 @@ public final class InboxTable {
      * the notifications set aside before then. Answers how many keys went.
      */
     public int purge(long before) {
-        int keys = Store.purge(jdbc, account, "wz_seen", "seen_at", before);
-        jdbc.tx("purge the inbox", c -> {
-            try (PreparedStatement d = c.prepareStatement("DELETE FROM wz_inbox WHERE state = 'X' AND received_at < ?"
-                    + " AND account = ?")) {
-                d.setLong(1, before);
-                d.setString(2, account);
-                return d.executeUpdate();
+        return jdbc.tx("purge the inbox", c -> {
+            try (PreparedStatement x = c.prepareStatement("DELETE FROM wz_inbox WHERE state = 'X' AND received_at < ?"
+                    + " AND account = ?");
+                    // a key whose notification is still in the inbox stays: a repeat must meet it here, not
+                    // collide with the inbox's own key
+                    PreparedStatement k = c.prepareStatement("DELETE FROM wz_seen WHERE account = ? AND seen_at < ?"
+                            + " AND NOT EXISTS (SELECT 1 FROM wz_inbox i WHERE i.account = wz_seen.account"
+                            + " AND i.dedup = wz_seen.dedup)")) {
+                x.setLong(1, before);
+                x.setString(2, account);
+                x.executeUpdate();
+                k.setString(1, account);
+                k.setLong(2, before);
+                return k.executeUpdate();
             }
         });
-        return keys;
     }
 }

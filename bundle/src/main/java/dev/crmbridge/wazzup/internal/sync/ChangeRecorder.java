@@ -47,6 +47,8 @@ public final class ChangeRecorder {
 
     /** Ids written per transaction: a 100,000-id import holds no long transaction. */
     static final int CHUNK = 1_000;
+    /** A write the store has not answered for this long is named in {@link #problem()}. */
+    static final Duration STALL_REPORTED_AFTER = Duration.ofSeconds(5);
 
     /** Where changes are stored now: the current runtime's side. */
     public interface Target {
@@ -62,9 +64,16 @@ public final class ChangeRecorder {
 
         /** Changes of a type were stored. */
         void stored(EntityType type, int count);
+
+        /**
+         * The ids of a change of this type could not be read (the host's collection failed while it was
+         * read): which entities changed is unknown, so everything of the type is compared again.
+         */
+        void unreadable(EntityType type);
     }
 
-    private record Change(EntityType type, Object ids, OutboxRow.Op op) {
+    /** A queued change; {@code count} is what {@link #record} counted of it. */
+    private record Change(EntityType type, Object ids, OutboxRow.Op op, int count) {
     }
 
     /** A pending entry: its operation and a generation that grows with every change of it. */
@@ -102,8 +111,12 @@ public final class ChangeRecorder {
     // the recorder thread's own
     private final Map<EntityType, LinkedHashMap<String, Entry>> pending = new EnumMap<>(EntityType.class);
     private long generation;
+    /** Types with a change whose ids could not be read, for the next target to compare again. */
+    private final java.util.Set<EntityType> unreadable = java.util.EnumSet.noneOf(EntityType.class);
     private int failures;
     private volatile String lastError;
+    /** When the write in progress was handed to the store (clock millis), 0 when none is. */
+    private volatile long writingSince;
 
     public ChangeRecorder(Supplier<Target> target, Clock clock) {
         this.target = target;
@@ -123,8 +136,14 @@ public final class ChangeRecorder {
         if (ids == null) {
             return;
         }
-        queue.add(new Change(type, ids, op));
-        queued.addAndGet(type.ordinal(), ids instanceof Object[] a ? a.length : ids instanceof Collection<?> c ? c.size() : 1);
+        int count;
+        try {
+            count = ids instanceof Object[] a ? a.length : ids instanceof Collection<?> c ? c.size() : 1;
+        } catch (RuntimeException e) {
+            count = 1; // the host's collection cannot say its size; the recorder's thread finds out more
+        }
+        queue.add(new Change(type, ids, op, count));
+        queued.addAndGet(type.ordinal(), count);
         worker.wake();
     }
 
@@ -139,6 +158,12 @@ public final class ChangeRecorder {
         if (t == null) {
             worker.await(100); // no runtime for a moment (a configuration change): the changes wait here
             return;
+        }
+        if (!unreadable.isEmpty()) {
+            for (EntityType type : List.copyOf(unreadable)) {
+                t.unreadable(type);
+                unreadable.remove(type);
+            }
         }
         for (EntityType type : EntityType.values()) {
             LinkedHashMap<String, Entry> map = pending.get(type);
@@ -180,6 +205,7 @@ public final class ChangeRecorder {
                 LOG.warn("Wazzup sync: a {} id of {} characters is set aside: it can never be synced", type, id.length());
                 t.store().deadLetters().put(Sender.idTooLong(type, id, now));
             }
+            writingSince = clock.millis();
             List<CompletableFuture<Void>> writes = new ArrayList<>();
             if (!saves.isEmpty()) {
                 writes.add(t.writer().submit(OUTBOX, new Chunk(t.store(), type, distinct(saves), OutboxRow.Op.SAVE, now), t.fence()));
@@ -194,6 +220,8 @@ public final class ChangeRecorder {
         } catch (RuntimeException e) {
             failed(e);
             return false;
+        } finally {
+            writingSince = 0;
         }
         // entries that changed while they were written are written again
         for (Map.Entry<String, Entry> e : taken.entrySet()) {
@@ -253,15 +281,22 @@ public final class ChangeRecorder {
             LinkedHashMap<String, Entry> map = pending.get(c.type());
             long before = map.size();
             int[] malformed = new int[1];
-            forEachId(c.ids(), id -> {
-                if (id == null) {
-                    malformed[0]++;
-                } else {
-                    map.put(id, new Entry(c.op(), ++generation));
-                }
-            });
-            queued.addAndGet(c.type().ordinal(), -(c.ids() instanceof Object[] a ? a.length
-                    : c.ids() instanceof Collection<?> col ? col.size() : 1));
+            try {
+                forEachId(c.ids(), id -> {
+                    if (id == null) {
+                        malformed[0]++;
+                    } else {
+                        map.put(id, new Entry(c.op(), ++generation));
+                    }
+                });
+            } catch (RuntimeException | LinkageError e) {
+                // the host changed its collection under us, or an id's toString() failed: the ids read so far
+                // are kept, and the type is compared again so that none of the others is lost
+                unreadable.add(c.type());
+                LOG.warn("Wazzup sync: the ids of a {} change could not be read ({}); {} are compared again at once",
+                        c.type(), e.getClass().getSimpleName(), c.type());
+            }
+            queued.addAndGet(c.type().ordinal(), -c.count());
             waiting.addAndGet(c.type().ordinal(), map.size() - before);
             if (malformed[0] > 0) {
                 warnMalformed(c.type(), malformed[0]);
@@ -347,6 +382,12 @@ public final class ChangeRecorder {
         }
         String e = lastError;
         long n = unstored();
+        long since = writingSince;
+        long stalled = since == 0 ? 0 : clock.millis() - since;
+        if (n > 0 && stalled >= STALL_REPORTED_AFTER.toMillis()) {
+            return n + " changes reported by the CRM wait to be stored: the store has not answered for " + stalled / 1000
+                    + " s" + (e == null ? "" : " (before that: " + e + ")");
+        }
         return e == null || n == 0 ? null : n + " changes reported by the CRM wait to be stored: " + e;
     }
 

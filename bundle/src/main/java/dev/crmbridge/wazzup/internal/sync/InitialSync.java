@@ -6,6 +6,7 @@ import dev.crmbridge.wazzup.api.spi.Page;
 import dev.crmbridge.wazzup.internal.store.OutboxRow;
 import dev.crmbridge.wazzup.internal.store.Schema;
 import dev.crmbridge.wazzup.internal.sync.Resolver.Ready;
+import dev.crmbridge.wazzup.internal.util.Failures;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashSet;
@@ -157,7 +158,13 @@ final class InitialSync {
         Page<E> page = type.page(dir, cursor, Dispatcher.PAGE);
         List<OutboxRow> rows = new ArrayList<>();
         for (E e : page.items()) {
-            String id = e == null ? null : type.id(e);
+            String id;
+            try {
+                id = e == null ? null : type.id(e);
+            } catch (Throwable t) {
+                Failures.rethrowIfFatal(t);
+                id = null; // an entity without a readable id names no row
+            }
             if (id != null && id.length() > Schema.ID) {
                 ctx.store.deadLetters().put(Sender.idTooLong(type.type(), id, now));
             } else if (id != null) {

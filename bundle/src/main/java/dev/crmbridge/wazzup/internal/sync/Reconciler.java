@@ -7,6 +7,7 @@ import dev.crmbridge.wazzup.internal.store.FencedException;
 import dev.crmbridge.wazzup.internal.store.OutboxRow;
 import dev.crmbridge.wazzup.internal.store.Refs;
 import dev.crmbridge.wazzup.internal.store.Schema;
+import dev.crmbridge.wazzup.internal.util.Failures;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -119,7 +120,8 @@ final class Reconciler {
                 P payload;
                 try {
                     payload = type.payload(entity);
-                } catch (RuntimeException e) {
+                } catch (Throwable e) {
+                    Failures.rethrowIfFatal(e);
                     inCrm.add(id); // it exists; the dispatcher reports why it cannot be read
                     continue;
                 }

@@ -3,6 +3,7 @@ package dev.crmbridge.wazzup.internal.sync;
 import dev.crmbridge.wazzup.api.spi.CrmDirectory;
 import dev.crmbridge.wazzup.api.sync.EntityType;
 import dev.crmbridge.wazzup.internal.store.OutboxRow;
+import dev.crmbridge.wazzup.internal.util.Failures;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -75,7 +76,8 @@ final class Resolver {
             // the host failed: keep the changes, try again later
             LOG.warn("Wazzup sync: {} ({} {} changes wait)", read.down(), rows.size(), type);
             ctx.health.failed(type.type(), read.down());
-            ctx.store.outbox().postpone(rows, now + ctx.health.pause(1).toMillis(), read.down(), true);
+            // the host being down is no attempt of these entities: it must not bring them nearer a dead letter
+            ctx.store.outbox().postpone(rows, now + ctx.health.pause(1).toMillis(), read.down(), false);
             return;
         }
         sort(type, dir, rows, read, ready, deletes, false, now);
@@ -148,7 +150,8 @@ final class Resolver {
         List<E> all;
         try {
             all = type.read(dir, keys);
-        } catch (RuntimeException e) {
+        } catch (Throwable e) {
+            Failures.rethrowIfFatal(e);
             // one bad entity, or the host down? The first and the last key alone tell, else a listing
             boolean first = probe(type, dir, keys.get(0), read);
             boolean last = keys.size() > 1 && probe(type, dir, keys.get(keys.size() - 1), read);
@@ -188,7 +191,8 @@ final class Resolver {
         try {
             type.page(dir, null, 1);
             return true;
-        } catch (RuntimeException e) {
+        } catch (Throwable e) {
+            Failures.rethrowIfFatal(e);
             return false;
         }
     }
@@ -202,7 +206,8 @@ final class Resolver {
         List<E> all;
         try {
             all = type.read(dir, keys);
-        } catch (RuntimeException e) {
+        } catch (Throwable e) {
+            Failures.rethrowIfFatal(e);
             int half = keys.size() / 2;
             split(type, dir, keys.subList(0, half), read);
             split(type, dir, keys.subList(half, keys.size()), read);
@@ -222,7 +227,8 @@ final class Resolver {
                 map(type, entity, read);
             }
             return true;
-        } catch (RuntimeException e) {
+        } catch (Throwable e) {
+            Failures.rethrowIfFatal(e);
             read.failed().put(key, why(e));
             return false;
         }
@@ -232,7 +238,8 @@ final class Resolver {
         String id;
         try {
             id = type.id(entity);
-        } catch (RuntimeException e) {
+        } catch (Throwable e) {
+            Failures.rethrowIfFatal(e);
             return; // an entity without an id names no row
         }
         if (id == null) {
@@ -244,7 +251,8 @@ final class Resolver {
             if (p != null) {
                 read.payloads().put(id, p);
             }
-        } catch (RuntimeException e) {
+        } catch (Throwable e) {
+            Failures.rethrowIfFatal(e);
             read.failed().put(id, "the connector could not read it: " + e.getClass().getSimpleName()
                     + (e.getMessage() == null ? "" : ": " + e.getMessage()));
         }

@@ -150,7 +150,7 @@ final class Sender {
         String why = ctx.health.unavailable(type.type(), e, now);
         long until = ctx.health.pausedUntil();
         LOG.warn("Wazzup sync: {}; {} changes of {} wait, retry in {} s", why, rows.size(), type, (until - now) / 1000);
-        ctx.store.outbox().postpone(rows, until, why, true);
+        ctx.store.outbox().postpone(rows, until, why, false); // Wazzup's outage is no attempt of theirs
     }
 
     /**

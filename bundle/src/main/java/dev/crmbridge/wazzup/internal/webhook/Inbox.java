@@ -103,7 +103,19 @@ final class Inbox implements AutoCloseable {
         this.clock = clock;
         this.onMessage = List.copyOf(onMessage);
         this.worker = new Worker("the webhook event worker", this::deliver, Duration.ofSeconds(1), Duration.ofSeconds(30));
+    }
+
+    /**
+     * Starts delivering events. Notifications are stored from construction on; they are delivered from
+     * here on, once the runtime this inbox belongs to starts (its predecessor has stopped delivering).
+     */
+    void start() {
         worker.start();
+    }
+
+    /** Stops delivering at once (a successor delivers what is left); {@link #close()} waits for the thread. */
+    void stop() {
+        worker.stop();
     }
 
     /**
@@ -161,6 +173,9 @@ final class Inbox implements AutoCloseable {
         long marked = System.nanoTime();
         try {
             for (InboxRow r : rows) {
+                if (!fence.open()) {
+                    return; // replaced: the successor delivers the rest (what was delivered is marked below)
+                }
                 Event event;
                 try {
                     event = NotificationEvents.event(r.key(), r.kind(), r.body(), owners);

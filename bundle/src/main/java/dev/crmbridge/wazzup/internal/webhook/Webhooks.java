@@ -65,7 +65,6 @@ public final class Webhooks implements AutoCloseable {
             WebhookSettings wanted = new WebhookSettings(base + config.path() + "/" + config.secret(), true,
                     config.scheme().includesDeals(), true, true);
             this.subscriber = new Subscriber(client, wanted, shown, clock, fence);
-            subscriber.start();
         } else {
             this.subscriber = null;
         }
@@ -83,6 +82,22 @@ public final class Webhooks implements AutoCloseable {
     /** The notifications that can never become events, newest first (at most {@code limit}). */
     public List<SetAsideNotification> setAside(int limit) {
         return store.inbox().setAside(limit);
+    }
+
+    /**
+     * Starts delivering the inbox's events and, with a public base URL, the subscription. Notifications are
+     * taken and stored from construction on.
+     */
+    public void start() {
+        inbox.start();
+        if (subscriber != null) {
+            subscriber.start();
+        }
+    }
+
+    /** Stops delivering events at once: a successor delivers what is left. */
+    public void stopDelivering() {
+        inbox.stop();
     }
 
     /** Stops taking webhooks (the servlet goes) and the subscription; the inbox delivers until {@link #close()}. */

@@ -54,6 +54,14 @@ class InboxStoreTest {
     }
 
     @Test
+    void theKeyOfANotificationStillWaitingOutlivesTheWindowSoItsRepeatIsDroppedNotRefused() {
+        assertThat(add(1_000, item("m:1:new"))).isEqualTo(1); // EventAdmin away for longer than the window
+        assertThat(store.inbox().purge(5_000)).as("its key stays while it waits").isZero();
+        assertThat(add(6_000, item("m:1:new"))).as("Wazzup's repeat").isZero();
+        assertThat(store.inbox().count('P')).isEqualTo(1);
+    }
+
+    @Test
     void deliveriesStoredTogetherEachCountTheirOwnNewItemsAndARepeatAcrossThemCountsOnce() {
         int[] added = store.jdbc().tx("test", c -> store.inbox().addAll(c, List.of(
                 List.of(item("m:1:new"), item("m:2:new")),

@@ -80,6 +80,10 @@ class ChangeCaptureTest {
             public void stored(EntityType type, int count) {
                 storedCounts.computeIfAbsent(type, t -> new AtomicInteger()).addAndGet(count);
             }
+
+            @Override
+            public void unreadable(EntityType type) {
+            }
         };
         recorder = new ChangeRecorder(() -> target, clock);
         capture = new ChangeCapture(recorder);

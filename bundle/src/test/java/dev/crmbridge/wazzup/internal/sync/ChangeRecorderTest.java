@@ -33,6 +33,7 @@ class ChangeRecorderTest {
     private ChangeRecorder recorder;
     private final AtomicReference<ChangeRecorder.Target> target = new AtomicReference<>();
     private final AtomicInteger storedSignals = new AtomicInteger();
+    private final java.util.Set<EntityType> unreadableTypes = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     private ChangeRecorder.Target target(Fence fence) {
         Store store = handle.store().fenced(fence);
@@ -61,6 +62,11 @@ class ChangeRecorderTest {
             @Override
             public void stored(EntityType type, int count) {
                 storedSignals.addAndGet(count);
+            }
+
+            @Override
+            public void unreadable(EntityType type) {
+                unreadableTypes.add(type);
             }
         };
     }
@@ -103,6 +109,45 @@ class ChangeRecorderTest {
         assertThat(outbox()).isEqualTo(5_000);
         assertThat(recorder.unstored()).isZero();
         assertThat(storedSignals.get()).isEqualTo(5_000);
+    }
+
+    @Test
+    void aStoreThatStallsIsNamedInTheProblemWhileTheChangesWait() {
+        target.set(target(Fence.NONE));
+        db.stallFor(ChangeRecorder.STALL_REPORTED_AFTER.toMillis() + 2_000);
+        recorder.record(EntityType.CONTACT, ids(10), OutboxRow.Op.SAVE);
+        await().atMost(Duration.ofSeconds(15)).until(() -> recorder.problem() != null);
+        assertThat(recorder.problem()).startsWith("10 changes reported by the CRM wait to be stored")
+                .contains("the store has not answered for");
+        assertThat(recorder.flush(Duration.ofSeconds(30))).isTrue();
+        assertThat(outbox()).isEqualTo(10);
+        assertThat(recorder.problem()).isNull();
+    }
+
+    @Test
+    void aHostCollectionThatFailsWhileReadIsComparedAgainAndCountsNothingForever() {
+        target.set(target(Fence.NONE));
+        List<String> failing = new java.util.AbstractList<>() {
+            @Override
+            public String get(int index) {
+                if (index == 3) {
+                    throw new java.util.ConcurrentModificationException("the host changed it");
+                }
+                return "c" + index;
+            }
+
+            @Override
+            public int size() {
+                return 10;
+            }
+        };
+        recorder.record(EntityType.CONTACT, failing, OutboxRow.Op.SAVE);
+        recorder.record(EntityType.CONTACT, "c-after", OutboxRow.Op.SAVE);
+
+        assertThat(recorder.flush(Duration.ofSeconds(10))).as("nothing counted as waiting forever").isTrue();
+        assertThat(recorder.unstored()).isZero();
+        await().atMost(Duration.ofSeconds(10)).until(() -> unreadableTypes.contains(EntityType.CONTACT));
+        assertThat(outbox()).as("the ids read before the failure and the next change").isEqualTo(4);
     }
 
     @Test

@@ -359,6 +359,17 @@ class SyncEngineTest {
     }
 
     @Test
+    void anErrorOfOneContactsOwnHoldsBackOnlyIt() {
+        TestDirectory crm = TestDirectory.generated(1, 0, 300, 0);
+        crm.overflowing = "c000100";
+        harness(crm).start(quick(IntegrationScheme.CONTACTS_ONLY, false));
+        h.saved(EntityType.CONTACT, crm.contacts.keySet().toArray(String[]::new));
+        await("299 delivered", TIMEOUT, () -> h.account.contacts().size() == 299);
+        assertThat(h.account.contact("c000100")).isEmpty();
+        assertThat(h.status.running()).isTrue();
+    }
+
+    @Test
     void aDirectoryAnsweringNullForOneContactHoldsBackOnlyIt() {
         TestDirectory crm = TestDirectory.generated(1, 0, 300, 0);
         crm.answeredNull = "c000042";

@@ -29,6 +29,8 @@ final class TestDirectory implements CrmDirectory {
     volatile Error errorOnce;
     /** Lookups by ids that name this id throw. */
     volatile String poisoned;
+    /** Lookups by ids that name this id throw a StackOverflowError (an Error of that entity's own). */
+    volatile String overflowing;
     /** Lookups by ids answer null in place of this id's entity. */
     volatile String answeredNull;
     /** Listings of contacts answer the first page again and again (a cursor that never advances). */
@@ -88,6 +90,10 @@ final class TestDirectory implements CrmDirectory {
         String p = poisoned;
         if (p != null && ids.contains(p)) {
             throw new IllegalStateException("cannot load " + p);
+        }
+        String o = overflowing;
+        if (o != null && ids.contains(o)) {
+            throw new StackOverflowError("nested too deep: " + o);
         }
         String n = answeredNull;
         List<T> out = new ArrayList<>();

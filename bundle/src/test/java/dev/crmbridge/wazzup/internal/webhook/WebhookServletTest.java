@@ -124,10 +124,12 @@ class WebhookServletTest {
     }
 
     private Webhooks webhooks(String crmKey, int maxBody, StoreHandle handle) {
-        return new Webhooks(new Webhooks.Config(PATH, SECRET, crmKey, maxBody, null, null, null,
+        Webhooks w = new Webhooks(new Webhooks.Config(PATH, SECRET, crmKey, maxBody, null, null, null,
                 IntegrationScheme.CLIENT_MANAGEMENT), new Webhooks.Host(() -> crm, () -> crm, () -> events, whiteboard),
                 handle.store(), handle.writer(), Fence.NONE, null, new Payloads(PhoneRules.NONE), Clock.systemUTC(),
                 List.of());
+        w.start();
+        return w;
     }
 
     private HttpResponse<String> post(String secret, String body, String... headers) {
