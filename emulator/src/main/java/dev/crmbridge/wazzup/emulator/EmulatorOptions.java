@@ -80,6 +80,22 @@ public final class EmulatorOptions {
      */
     @JsonProperty volatile boolean statusesAsMessages = false;
 
+    /**
+     * §3.3, §4.3 [SEC shapes]: {@code true} lists contacts and deals as the real Wazzup may show what was
+     * sent with no change in meaning ({@link Listings}): generated Telegram chatIds, another order, other
+     * case, numeric ids, string booleans, the contact uri left out.
+     */
+    @JsonProperty volatile boolean variedListings = false;
+
+    /** §1.6: {@code true} is a server that ignores {@code offset}: every list request gets the first page. */
+    @JsonProperty volatile boolean ignoreListOffset = false;
+
+    /**
+     * §1.3: {@code true} answers accepted writes with 201 and the non-JSON body {@code { ok }}, and bulk
+     * deletes with an object instead of the array of unknown ids.
+     */
+    @JsonProperty volatile boolean oddWriteAnswers = false;
+
     /** §8.3: how long a webhook POST may take before the emulator gives up (30 s). */
     @JsonProperty volatile long deliveryTimeoutMillis = 30_000;
 
@@ -176,6 +192,21 @@ public final class EmulatorOptions {
 
     public EmulatorOptions statusesAsMessages(boolean asMessages) {
         this.statusesAsMessages = asMessages;
+        return this;
+    }
+
+    public EmulatorOptions variedListings(boolean varied) {
+        this.variedListings = varied;
+        return this;
+    }
+
+    public EmulatorOptions ignoreListOffset(boolean ignore) {
+        this.ignoreListOffset = ignore;
+        return this;
+    }
+
+    public EmulatorOptions oddWriteAnswers(boolean odd) {
+        this.oddWriteAnswers = odd;
         return this;
     }
 

@@ -53,29 +53,29 @@ final class RestApi {
                 .orElseThrow(() -> ApiError.notFound("User"))));
         r.api("POST", "/v3/users", this::upsertUsers);
         r.api("DELETE", "/v3/users/{id}", req -> deleted(req.account.deleteUser(req.param("id")), "User"));
-        r.api("PATCH", "/v3/users/bulk_delete", req -> Resp.json(200, req.account.deleteUsers(
+        r.api("PATCH", "/v3/users/bulk_delete", req -> bulkDeleted(req.account.deleteUsers(
                 Validator.idList(req.json(invalid("INVALID_USERS_DATA")), "INVALID_USERS_DATA",
                         emulator.options().capUsersBulkDelete ? Validator.MAX_BATCH : 0))));
 
         r.api("POST", "/v3/contacts", this::upsertContacts);
-        r.api("GET", "/v3/contacts", req -> page(req, req.account.contacts()));
+        r.api("GET", "/v3/contacts", req -> page(req, req.account.contacts(), Listings::contacts));
         r.api("GET", "/v3/contacts/{id}", req -> Resp.json(200, req.account.contact(req.param("id"))
                 .orElseThrow(() -> ApiError.notFound("Contact"))));
         r.api("DELETE", "/v3/contacts/{id}", req -> deleted(req.account.deleteContact(req.param("id")), "Contact"));
-        r.api("PATCH", "/v3/contacts/bulk_delete", req -> Resp.json(200, req.account.deleteContacts(
+        r.api("PATCH", "/v3/contacts/bulk_delete", req -> bulkDeleted(req.account.deleteContacts(
                 Validator.idList(req.json(invalid("INVALID_CONTACTS_DATA")), "INVALID_CONTACTS_DATA", Validator.MAX_BATCH))));
 
         r.api("POST", "/v3/deals", this::upsertDeals);
-        r.api("GET", "/v3/deals", req -> page(req, req.account.deals()));
+        r.api("GET", "/v3/deals", req -> page(req, req.account.deals(), Listings::deals));
         r.api("GET", "/v3/deals/{id}", req -> Resp.json(200, req.account.deal(req.param("id"))
                 .orElseThrow(() -> ApiError.notFound("Deal"))));
         r.api("DELETE", "/v3/deals/{id}", req -> deleted(req.account.deleteDeal(req.param("id")), "Deal"));
-        r.api("PATCH", "/v3/deals/bulk_delete", req -> Resp.json(200, req.account.deleteDeals(
+        r.api("PATCH", "/v3/deals/bulk_delete", req -> bulkDeleted(req.account.deleteDeals(
                 Validator.idList(req.json(invalid("INVALID_DEALS_DATA")), "INVALID_DEALS_DATA", Validator.MAX_BATCH))));
 
         r.api("POST", "/v3/pipelines", req -> {
             req.account.uploadPipelines(Validator.pipelines(req.json(invalid("INVALID_PIPELINES_DATA"))));
-            return Resp.empty(200);
+            return written();
         });
         r.api("GET", "/v3/pipelines", req -> Resp.json(200, req.account.pipelines()));
 
@@ -90,6 +90,19 @@ final class RestApi {
 
         r.api("POST", "/v3/marketplace", this::registerMarketplace);
         r.api("POST", "/v3/connect", this::connect);
+    }
+
+    /**
+     * The answer to an accepted write: empty (§1.3: "may return an empty body"), or with
+     * {@code oddWriteAnswers} 201 and the non-JSON {@code { ok }} some Wazzup routes send.
+     */
+    private Resp written() {
+        return emulator.options().oddWriteAnswers ? Resp.raw(201, "application/json", "{ ok }") : Resp.empty(200);
+    }
+
+    /** §3.5 [SEC]: the ids Wazzup did not know; with {@code oddWriteAnswers} an object instead of an array. */
+    private Resp bulkDeleted(Object unknownIds) {
+        return emulator.options().oddWriteAnswers ? Resp.json(200, Map.of("result", "ok")) : Resp.json(200, unknownIds);
     }
 
     private static ApiError invalid(String code) {
@@ -124,7 +137,7 @@ final class RestApi {
         List<User> users = Validator.users(req.json(invalid("INVALID_USERS_DATA")), emulator.options());
         Validator.rejectDuplicateIds(users.stream().map(User::id).toList());
         req.account.upsertUsers(users);
-        return Resp.empty(200);
+        return written();
     }
 
     // ---- contacts and deals (§3, §4)
@@ -133,25 +146,32 @@ final class RestApi {
         var contacts = Validator.contacts(req.json(invalid("INVALID_CONTACTS_DATA")));
         Validator.rejectDuplicateIds(contacts.stream().map(c -> c.id()).toList());
         req.account.upsertContacts(contacts);
-        return Resp.empty(200);
+        return written();
     }
 
     private Resp upsertDeals(Req req) {
         var deals = Validator.deals(req.json(invalid("INVALID_DEALS_DATA")), emulator.options());
         Validator.rejectDuplicateIds(deals.stream().map(d -> d.id()).toList());
         req.account.upsertDeals(deals);
-        return Resp.empty(200);
+        return written();
     }
 
-    private static Resp page(Req req, List<?> all) {
+    private Resp page(Req req, List<?> all, java.util.function.Function<List<?>, Object> varied) {
         int offset = offset(req);
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("count", all.size());
-        body.put("data", all.subList(Math.min(offset, all.size()), Math.min(offset + PAGE, all.size())));
+        List<?> data = all.subList(Math.min(offset, all.size()), Math.min(offset + PAGE, all.size()));
+        body.put("data", emulator.options().variedListings ? varied.apply(data) : data);
         return Resp.json(200, body);
     }
 
-    private static int offset(Req req) {
+    /** The request's offset; 0 when the server is to ignore it ({@code ignoreListOffset}). */
+    private int offset(Req req) {
+        int offset = requestedOffset(req);
+        return emulator.options().ignoreListOffset ? 0 : offset;
+    }
+
+    private static int requestedOffset(Req req) {
         String text = req.queryParam("offset");
         if (text == null || text.isEmpty()) {
             return 0;

@@ -56,6 +56,40 @@ class ClientOperationsTest extends EmulatorClientSupport {
     }
 
     @Test
+    void aServerThatIgnoresOffsetIsDetectedAndPagingStops() {
+        wazzup.options().usersListShape(EmulatorOptions.UsersListShape.PAGED);
+        client.users().upsert(IntStream.range(0, 230).mapToObj(i -> new WzUser("u" + i, String.format("N%03d", i), null)).toList());
+        client.contacts().upsert(contacts(0, 250));
+        wazzup.options().ignoreListOffset(true);
+        wazzup.journal().clear();
+
+        Listing<WzContact> contacts = client.contacts().listing();
+        assertThat(contacts.complete()).isFalse();
+        assertThat(contacts.items()).hasSize(100).extracting(WzContact::id).doesNotHaveDuplicates();
+        assertThat(requests("GET /v3/contacts")).as("the first page, and the same again").hasSize(2);
+        Listing<WzUser> users = client.users().listing();
+        assertThat(users.complete()).isFalse();
+        assertThat(users.items()).hasSize(100);
+        assertThat(requests("GET /v3/users")).hasSize(2);
+
+        wazzup.options().ignoreListOffset(false);
+        assertThat(client.contacts().listing()).satisfies(l -> {
+            assertThat(l.complete()).isTrue();
+            assertThat(l.items()).hasSize(250);
+        });
+    }
+
+    @Test
+    void anyTwoHundredAnswerToAWriteIsSuccessWhateverItsBody() {
+        wazzup.options().oddWriteAnswers(true); // 201 "{ ok }"; bulk delete answers an object
+        client.contacts().upsert(contacts(0, 3));
+        client.users().upsert(List.of(new WzUser("u-1", "Alex", null)));
+        assertThat(account.contacts()).hasSize(3);
+        assertThat(client.contacts().bulkDelete(List.of("c00000", "c00001"))).as("no unknown ids known").isEmpty();
+        assertThat(account.contacts()).hasSize(1);
+    }
+
+    @Test
     void upsertingTwoThousandContactsTakesExactlyTwentyRequests() {
         client.contacts().upsert(contacts(0, 2_000));
         assertThat(requests("POST /v3/contacts")).hasSize(20).allSatisfy(e -> assertThat(e.status()).isEqualTo(200));

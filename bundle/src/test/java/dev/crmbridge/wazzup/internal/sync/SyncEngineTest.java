@@ -307,6 +307,35 @@ class SyncEngineTest {
     }
 
     @Test
+    void aWazzupThatListsOtherwiseAnswersOddlyAndIgnoresOffsetCostsNoUpsertOnReconciliation() {
+        TestDirectory crm = TestDirectory.generated(3, 1, 250, 30);
+        crm.put(new CrmUser("7", "Numeric", null));
+        crm.put(new CrmContact("501", "7", "Numeric contact", List.of(ChatHandle.whatsapp("+7 901 555-00-01"),
+                ChatHandle.telegramUsername("@Anna_TG")), "https://crm.example.com/contacts/501"));
+        crm.put(new CrmDeal("9001", "7", "Numeric deal", List.of("501", "c000001"), "https://crm.example.com/deals/9001",
+                false, "p0", "p0s1"));
+        harness(crm);
+        h.wazzup.options().variedListings(true).ignoreListOffset(true).oddWriteAnswers(true);
+        h.start(SyncHarness.settings(IntegrationScheme.CLIENT_MANAGEMENT));
+        // 201 "{ ok }" to every upsert counts as accepted
+        await("synced", TIMEOUT, () -> h.account.deals().size() == 31 && h.account.contacts().size() == 251 && h.pending() == 0);
+        assertThat(h.status.deadLetters()).isEmpty();
+
+        h.wazzup.journal().clear();
+        String before = h.store().meta().get(Reconciler.LAST);
+        h.status.resyncAll();
+        await("reconciled", TIMEOUT, () -> !java.util.Objects.equals(before, h.store().meta().get(Reconciler.LAST)));
+        await("nothing pending", TIMEOUT, () -> h.pending() == 0);
+        for (String route : List.of("POST /v3/users", "POST /v3/pipelines", "POST /v3/contacts", "POST /v3/deals",
+                "PATCH /v3/contacts/bulk_delete", "PATCH /v3/deals/bulk_delete")) {
+            assertThat(h.requests(route)).as(route).isZero();
+        }
+        // the contacts' listing repeated its first page: it stopped there, and says so
+        assertThat(h.requests("GET /v3/contacts")).isEqualTo(2);
+        assertThat(h.status.entities().get(EntityType.CONTACT).lastError()).contains("ignores offset");
+    }
+
+    @Test
     void aResyncAskedOfAnEngineThatStopsIsDoneByTheNextOne() {
         TestDirectory crm = TestDirectory.generated(2, 0, 40, 0);
         SyncSettings settings = SyncHarness.settings(IntegrationScheme.CONTACTS_ONLY);
