@@ -41,6 +41,9 @@ public final class SyncBenchmark {
     public static void main(String[] args) throws Exception {
         int contacts = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
         int deals = args.length > 1 ? Integer.parseInt(args[1]) : 20_000;
+        // "reconcile": after the initial sync, a reconciliation of the unchanged host against a Wazzup
+        // whose listings differ from what was sent in form only (the emulator's variedListings)
+        boolean reconcile = args.length > 2 && args[2].equals("reconcile");
         int port;
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
@@ -93,10 +96,6 @@ public final class SyncBenchmark {
             double elapsed = (System.nanoTime() - t0) / 1e9;
             java.time.Instant wallStart = java.time.Instant.now().minusNanos(System.nanoTime() - t0);
             long syncedInStore = status.entities().values().stream().mapToLong(s -> s.synced()).sum();
-            sampler.interrupt();
-            runtime.stop();
-            System.gc();
-            long retained = memory.getHeapMemoryUsage().getUsed() - baseline;
 
             long users = count(http, base, "POST /v3/users");
             long pipes = count(http, base, "POST /v3/pipelines");
@@ -126,6 +125,12 @@ public final class SyncBenchmark {
                     last = at;
                 }
             }
+            // the initial sync's requests are counted above; the reconciliation's after clearing the journal
+            String reconciled = reconcile ? reconcile(http, base, runtime) : null;
+            sampler.interrupt();
+            runtime.stop();
+            System.gc();
+            long retained = memory.getHeapMemoryUsage().getUsed() - baseline;
             StringBuilder timeline = new StringBuilder();
             spans.forEach((r, span) -> timeline.append(String.format(" %s %.2f–%.2f s;", r, span[0], span[1])));
             JsonNode state = get(http, base, "/__emulator/accounts/demo");
@@ -142,11 +147,41 @@ public final class SyncBenchmark {
             System.out.printf("timeline (request starts after the runtime started):%s pauses over 100 ms between requests: %d, %.2f s%n",
                     timeline, gapCount, gaps);
             System.out.printf("synced per the store: %d%n", syncedInStore);
+            if (reconciled != null) {
+                System.out.println(reconciled);
+            }
             System.out.printf("live heap: baseline (host data) %d MB; peak during sync +%d MB; retained after +%d MB%n",
                     baseline >> 20, (peak.get() - baseline) >> 20, retained >> 20);
         } finally {
             emulator.destroy();
         }
+    }
+
+    /** A reconciliation of the unchanged host against varied listings; answers its figures. */
+    private static String reconcile(HttpClient http, URI base, TestRuntime runtime) throws Exception {
+        http.send(HttpRequest.newBuilder(base.resolve("/__emulator/options")).PUT(HttpRequest.BodyPublishers
+                .ofString("{\"variedListings\": true}")).build(), HttpResponse.BodyHandlers.discarding());
+        http.send(HttpRequest.newBuilder(base.resolve("/__emulator/journal")).DELETE().build(),
+                HttpResponse.BodyHandlers.discarding());
+        var meta = runtime.runtime.storage().store().meta();
+        String before = meta.get("reconcile.last"); // Reconciler.LAST
+        long t0 = System.nanoTime();
+        runtime.status.resyncAll();
+        while (java.util.Objects.equals(before, meta.get("reconcile.last"))
+                || runtime.status.entities().values().stream().mapToLong(s -> s.pending()).sum() > 0) {
+            Thread.sleep(100);
+        }
+        double took = (System.nanoTime() - t0) / 1e9;
+        StringBuilder out = new StringBuilder(String.format("reconcile (variedListings on): %.2f s;", took));
+        long all = 0;
+        for (String route : new String[] {"GET /v3/users", "GET /v3/pipelines", "GET /v3/contacts", "GET /v3/deals",
+                "POST /v3/users", "POST /v3/pipelines", "POST /v3/contacts", "POST /v3/deals",
+                "PATCH /v3/contacts/bulk_delete", "PATCH /v3/deals/bulk_delete"}) {
+            long n = count(http, base, route);
+            all += n;
+            out.append(' ').append(route).append('=').append(n);
+        }
+        return out.append("; all=").append(all).toString();
     }
 
     private static long count(HttpClient http, URI base, String route) throws Exception {
