@@ -38,6 +38,9 @@ final class ContactType extends SyncedType<CrmContact, WzContact> {
 
     @Override
     public WzContact payload(CrmContact entity) {
+        Limits.id("id", entity.id());
+        Limits.id("responsibleUserId", entity.responsibleUserId());
+        Limits.uri("uri", entity.uri());
         return payloads.contact(entity);
     }
 

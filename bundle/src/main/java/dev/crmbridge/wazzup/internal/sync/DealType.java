@@ -40,6 +40,10 @@ final class DealType extends SyncedType<CrmDeal, WzDeal> {
 
     @Override
     public WzDeal payload(CrmDeal entity) {
+        Limits.id("id", entity.id());
+        Limits.id("responsibleUserId", entity.responsibleUserId());
+        Limits.ids("contacts", entity.contactIds());
+        Limits.uri("uri", entity.uri());
         return payloads.deal(entity);
     }
 

@@ -60,6 +60,10 @@ final class PipelineType extends SyncedType<List<Pipeline>, List<WzPipeline>> {
 
     @Override
     public List<WzPipeline> payload(List<Pipeline> entity) {
+        for (Pipeline p : entity) {
+            Limits.id("pipeline id", p.id());
+            p.stages().forEach(s -> Limits.id("stage id", s.id()));
+        }
         return payloads.pipelines(entity);
     }
 

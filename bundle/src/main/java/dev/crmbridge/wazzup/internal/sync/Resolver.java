@@ -39,14 +39,15 @@ final class Resolver {
      * What a read gave: payloads by key, the keys of every entity the host gave (some have no payload),
      * keys the host could not give (with why), or why the host is down.
      */
-    private record Read(Map<String, Object> payloads, Set<String> present, Map<String, String> failed, String down) {
+    private record Read(Map<String, Object> payloads, Set<String> present, Map<String, String> failed,
+            Map<String, Limits.TooLong> tooLong, String down) {
 
         Read() {
-            this(new HashMap<>(), new HashSet<>(), new LinkedHashMap<>(), null);
+            this(new HashMap<>(), new HashSet<>(), new LinkedHashMap<>(), new HashMap<>(), null);
         }
 
         static Read down(String why) {
-            return new Read(Map.of(), Set.of(), Map.of(), why);
+            return new Read(Map.of(), Set.of(), Map.of(), Map.of(), why);
         }
     }
 
@@ -101,6 +102,11 @@ final class Resolver {
         List<OutboxRow> unreadable = new ArrayList<>();
         List<Ready> candidates = new ArrayList<>();
         for (OutboxRow r : rows) {
+            Limits.TooLong tooLong = read.tooLong().get(r.id());
+            if (tooLong != null) {
+                sender.deadLetter(r, Limits.CODE, "Not sent: " + tooLong.getMessage(), List.of(tooLong.field()), now);
+                continue;
+            }
             if (read.failed().containsKey(r.id())) {
                 unreadable.add(r);
                 continue;
@@ -251,6 +257,8 @@ final class Resolver {
             if (p != null) {
                 read.payloads().put(id, p);
             }
+        } catch (Limits.TooLong e) {
+            read.tooLong().put(id, e);
         } catch (Throwable e) {
             Failures.rethrowIfFatal(e);
             read.failed().put(id, "the connector could not read it: " + e.getClass().getSimpleName()

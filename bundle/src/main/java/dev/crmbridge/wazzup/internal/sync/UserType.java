@@ -37,6 +37,7 @@ final class UserType extends SyncedType<CrmUser, WzUser> {
 
     @Override
     public WzUser payload(CrmUser entity) {
+        Limits.id("id", entity.id());
         return payloads.user(entity);
     }
 

@@ -399,6 +399,35 @@ class SyncEngineTest {
     }
 
     @Test
+    void valuesOverWazzupsLimitsAreDeadLettersNamingTheFieldAndNoBatchIsRejected() {
+        TestDirectory crm = TestDirectory.generated(1, 1, 20, 5);
+        String longUri = "https://crm.example.com/contacts/" + "x".repeat(200);
+        crm.put(new CrmContact("c-long-uri", "u0", "Long link", List.of(ChatHandle.whatsapp("+7 901 555-00-02")), longUri));
+        crm.put(new CrmDeal("d" + "9".repeat(120), "u0", "Long id", List.of("c000001"), "https://crm.example.com/deals/x",
+                false, "p0", "p0s1"));
+        crm.put(new CrmDeal("d-long-uri", "u0", "Long link", List.of("c000001"), "https://crm.example.com/deals/"
+                + "y".repeat(200), false, "p0", "p0s1"));
+        harness(crm).start(SyncHarness.settings(IntegrationScheme.CLIENT_MANAGEMENT));
+        await("the others synced", TIMEOUT, () -> h.account.contacts().size() == 20 && h.account.deals().size() == 5
+                && h.status.deadLetters().size() == 3 && h.pending() == 0);
+        assertThat(h.status.deadLetters()).allSatisfy(d -> {
+            assertThat(d.errorCode()).isEqualTo(Limits.CODE);
+            assertThat(d.attempts()).as("at once, not after retries").isEqualTo(1);
+        });
+        assertThat(h.status.deadLetters()).filteredOn(d -> d.entityId().equals("c-long-uri")).singleElement()
+                .satisfies(d -> {
+                    assertThat(d.fields()).containsExactly("uri");
+                    assertThat(d.reason()).contains("at most 200");
+                });
+        assertThat(h.status.deadLetters()).filteredOn(d -> d.type() == EntityType.DEAL).extracting(DeadLetter::fields)
+                .containsExactlyInAnyOrder(List.of("id"), List.of("uri"));
+        for (String route : List.of("POST /v3/contacts", "POST /v3/deals")) {
+            assertThat(h.journal(route)).as(route + ": no batch Wazzup refused").allSatisfy(e ->
+                    assertThat(e.status()).isEqualTo(200));
+        }
+    }
+
+    @Test
     void aDirectoryAnsweringNullForOneContactHoldsBackOnlyIt() {
         TestDirectory crm = TestDirectory.generated(1, 0, 300, 0);
         crm.answeredNull = "c000042";
