@@ -56,6 +56,10 @@ public final class ChatDeals {
         this.clock = clock;
     }
 
+    /** The one answer when the chat has no contact the manager may see (none, or none visible). */
+    static final String NO_VISIBLE_CONTACT = "This chat belongs to no contact you may see in the CRM: create the contact"
+            + " first, or ask who owns it";
+
     CrmDeal create(SessionUser user, CrmSession session, String chatType, String chatId) {
         WzChatHandle h = chatType == null || chatId == null ? null : payloads.handle(new ChatHandle(chatType, chatId, null, null));
         if (h == null) {
@@ -70,13 +74,11 @@ public final class ChatDeals {
                 return earlier.deal();
             }
             List<String> contacts = store.refs().chatOwners(h.chatType(), List.of(h.chatId())).contactIds();
-            if (contacts.isEmpty()) {
-                throw new ChatWindowException(Reason.NOT_FOUND,
-                        "This chat belongs to no contact in the CRM yet: create the contact first");
-            }
             List<String> visible = contacts.stream().filter(id -> session.maySeeContact(user, id)).toList();
             if (visible.isEmpty()) {
-                throw new ChatWindowException(Reason.NOT_FOUND, "This chat belongs to no contact you may see");
+                // one answer for "no contact" and "none you may see": it must not tell whether the number
+                // belongs to a contact the manager may not see
+                throw new ChatWindowException(Reason.NOT_FOUND, NO_VISIBLE_CONTACT);
             }
             CrmEntityFactory f = factory.get();
             if (f == null) {

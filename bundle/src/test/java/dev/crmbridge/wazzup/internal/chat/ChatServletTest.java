@@ -320,6 +320,20 @@ class ChatServletTest {
     }
 
     @Test
+    void aChatOfAContactTheManagerMayNotSeeAnswersAsAnUnknownChatDoes() {
+        start(true);
+        // the sync knows who owns the hidden client's chat
+        var hidden = payloads.contact(crm.contacts.get("c-hidden"));
+        storage.store().aligned(dev.crmbridge.wazzup.api.sync.EntityType.CONTACT, Map.of("c-hidden", "h"),
+                Map.of("c-hidden", dev.crmbridge.wazzup.internal.sync.Payloads.refs(hidden)), 0);
+        HttpResponse<String> ofHidden = postDeal("{\"chatType\":\"whatsapp\",\"chatId\":\"79014445566\"}", "u1", true);
+        HttpResponse<String> unknown = postDeal("{\"chatType\":\"whatsapp\",\"chatId\":\"79019999999\"}", "u1", true);
+        assertError(ofHidden, 404, "NOT_FOUND");
+        assertThat(ofHidden.body()).as("nothing tells the two apart").isEqualTo(unknown.body());
+        assertThat(crm.dealRequests).isEmpty();
+    }
+
+    @Test
     void aDealRequestThatIsNotTheChatIs400() {
         start(true);
         for (String bad : List.of("", "nope", "[]", "{\"chatType\":\"whatsapp\"}", "{\"chatType\":1,\"chatId\":\"2\"}")) {
