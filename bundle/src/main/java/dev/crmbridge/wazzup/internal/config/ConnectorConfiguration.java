@@ -151,6 +151,14 @@ public @interface ConnectorConfiguration {
     int webhookMaxBodyBytes() default 1_048_576;
 
     @AttributeDefinition(
+            name = "Webhook subscription check (minutes)",
+            description = "How often the subscription is read back from Wazzup (GET /v3/webhooks) and set again when"
+                    + " another system re-pointed it or turned subscriptions off. 0 = only at start. Default: 10.",
+            min = "0",
+            max = "1440")
+    int webhookVerifyMinutes() default 10;
+
+    @AttributeDefinition(
             name = "Pipeline for new deals",
             description = "The pipeline id passed to the CRM when Wazzup asks it to create a deal. Empty: the CRM chooses.",
             required = false)

@@ -94,7 +94,7 @@ public final class ConnectorRuntime implements ChangeRecorder.Target {
                 settings.dealStageId(), clock);
         this.webhooks = new Webhooks(new Webhooks.Config(settings.webhookPath(), secret, settings.crmKey(),
                 settings.webhookMaxBodyBytes(), settings.publicBaseUrl(), settings.dealPipelineId(), settings.dealStageId(),
-                settings.scheme()), new Webhooks.Host(host.directory(), host.factory(), host.events(), host.whiteboard()),
+                settings.scheme(), settings.webhookVerify()), new Webhooks.Host(host.directory(), host.factory(), host.events(), host.whiteboard()),
                 store, storage.writer(), fence, client, payloads, clock, List.of(chatService::messagesArrived));
         this.chats = new Chats(host.whiteboard(), settings.chatPath(), (int) settings.counterPoll().toSeconds(), chatService,
                 deals, host.session(), settings.chatDealEvents());

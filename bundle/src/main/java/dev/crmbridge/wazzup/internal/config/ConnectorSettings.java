@@ -33,6 +33,7 @@ public final class ConnectorSettings {
     private final String webhookSecret;
     private final String crmKey;
     private final int webhookMaxBodyBytes;
+    private final Duration webhookVerify;
     private final String dealPipelineId;
     private final String dealStageId;
     private final String chatPath;
@@ -69,6 +70,7 @@ public final class ConnectorSettings {
         }
         this.crmKey = c.crmKey() == null ? "" : c.crmKey().trim();
         this.webhookMaxBodyBytes = range("webhookMaxBodyBytes", c.webhookMaxBodyBytes(), 1024, 64 * 1024 * 1024);
+        this.webhookVerify = Duration.ofMinutes(range("webhookVerifyMinutes", c.webhookVerifyMinutes(), 0, 1440));
         this.dealPipelineId = blankToNull(c.dealPipelineId());
         this.dealStageId = blankToNull(c.dealStageId());
         this.chatPath = path("chatPath", c.chatPath(), "/wazzup/chat");
@@ -233,6 +235,11 @@ public final class ConnectorSettings {
 
     public int webhookMaxBodyBytes() {
         return webhookMaxBodyBytes;
+    }
+
+    /** How often the webhook subscription is verified at Wazzup; zero: only at start. */
+    public Duration webhookVerify() {
+        return webhookVerify;
     }
 
     public String dealPipelineId() {

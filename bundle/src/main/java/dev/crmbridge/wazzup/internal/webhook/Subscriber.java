@@ -16,8 +16,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Tells Wazzup where to send webhooks ({@code PATCH /v3/webhooks}, §8.1), on its own thread, once the
  * servlet is there to answer Wazzup's test POST; retries after a failure (10 s, doubling up to 10
- * minutes) and keeps the state for {@code SyncStatus}. The address holds the URL secret: it is never
- * logged or shown whole.
+ * minutes) and keeps the state for {@code SyncStatus}. An account has one webhook address, so another
+ * system may re-point it or turn subscriptions off: the subscription is read back ({@code GET
+ * /v3/webhooks}) once subscribed and every {@code verifyEvery}, and set again when it differs (counted
+ * as a repair). The address holds the URL secret: it is never logged or shown whole.
  */
 final class Subscriber implements AutoCloseable {
 
@@ -32,10 +34,16 @@ final class Subscriber implements AutoCloseable {
     private final Clock clock;
     private final Fence fence;
     private final Worker worker;
+    private final Duration verifyEvery;
     private volatile WebhookState state;
     private Duration wait = FIRST_RETRY;
+    private boolean subscribed;
+    private Instant lastVerified;
+    private long repairs;
 
-    Subscriber(WazzupClient client, WebhookSettings wanted, String shownAddress, Clock clock, Fence fence) {
+    Subscriber(WazzupClient client, WebhookSettings wanted, String shownAddress, Clock clock, Fence fence,
+            Duration verifyEvery) {
+        this.verifyEvery = verifyEvery;
         this.client = client;
         this.wanted = wanted;
         this.shownAddress = shownAddress;
@@ -56,10 +64,20 @@ final class Subscriber implements AutoCloseable {
             return;
         }
         try {
-            client.webhooks().set(wanted);
-            state = new WebhookState(true, shownAddress, null, now, 0, 0);
-            LOG.info("Wazzup webhooks: subscribed at {}", shownAddress);
-            worker.stop();
+            if (subscribed) {
+                verify(now);
+            } else {
+                client.webhooks().set(wanted);
+                subscribed = true;
+                LOG.info("Wazzup webhooks: subscribed at {}", shownAddress);
+                verify(now); // read back at once: a Wazzup that took the PATCH but kept something else shows here
+            }
+            wait = FIRST_RETRY;
+            if (verifyEvery.isZero() || verifyEvery.isNegative()) {
+                worker.stop();
+            } else {
+                worker.await(verifyEvery.toMillis());
+            }
             return;
         } catch (InvalidDataException e) {
             String why = e.is("testPostNotPassed")
@@ -74,8 +92,21 @@ final class Subscriber implements AutoCloseable {
         wait = wait.multipliedBy(2).compareTo(LONGEST_RETRY) > 0 ? LONGEST_RETRY : wait.multipliedBy(2);
     }
 
+    /** Reads the subscription back; sets it again when another system changed it. */
+    private void verify(Instant now) {
+        WebhookSettings there = client.webhooks().get();
+        if (!wanted.equals(there)) {
+            LOG.warn("Wazzup webhooks: the subscription was changed behind the connector's back ({}, wanted {});"
+                    + " subscribing again", there, wanted);
+            client.webhooks().set(wanted);
+            repairs++;
+        }
+        lastVerified = now;
+        state = new WebhookState(true, shownAddress, null, now, 0, 0, 0, lastVerified, repairs);
+    }
+
     private void fail(String why, Instant now) {
-        state = new WebhookState(false, shownAddress, why, now, 0, 0);
+        state = new WebhookState(subscribed, shownAddress, why, now, 0, 0, 0, lastVerified, repairs);
         LOG.warn("Wazzup webhooks: {}; retrying in {} s", why, wait.toSeconds());
     }
 

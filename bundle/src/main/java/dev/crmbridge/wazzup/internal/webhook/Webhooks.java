@@ -14,6 +14,7 @@ import dev.crmbridge.wazzup.internal.sync.Payloads;
 import dev.crmbridge.wazzup.internal.web.Whiteboard;
 import java.net.URI;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.function.Supplier;
 import org.osgi.service.event.EventAdmin;
@@ -26,7 +27,14 @@ public final class Webhooks implements AutoCloseable {
 
     /** What the webhook side is configured with. */
     public record Config(String path, String secret, String crmKey, int maxBodyBytes, URI publicBaseUrl,
-            String dealPipelineId, String dealStageId, IntegrationScheme scheme) {
+            String dealPipelineId, String dealStageId, IntegrationScheme scheme, Duration verifyEvery) {
+
+        /** A configuration whose subscription is verified every 10 minutes. */
+        public Config(String path, String secret, String crmKey, int maxBodyBytes, URI publicBaseUrl,
+                String dealPipelineId, String dealStageId, IntegrationScheme scheme) {
+            this(path, secret, crmKey, maxBodyBytes, publicBaseUrl, dealPipelineId, dealStageId, scheme,
+                    Duration.ofMinutes(10));
+        }
 
         @Override
         public String toString() {
@@ -64,7 +72,7 @@ public final class Webhooks implements AutoCloseable {
         if (base != null && client != null) {
             WebhookSettings wanted = new WebhookSettings(base + config.path() + "/" + config.secret(), true,
                     config.scheme().includesDeals(), true, true);
-            this.subscriber = new Subscriber(client, wanted, shown, clock, fence);
+            this.subscriber = new Subscriber(client, wanted, shown, clock, fence, config.verifyEvery());
         } else {
             this.subscriber = null;
         }
@@ -76,7 +84,7 @@ public final class Webhooks implements AutoCloseable {
                 : "no API key is configured", null, 0, 0);
         String problem = s.problem() != null ? s.problem() : inbox.problem();
         return new WebhookState(s.subscribed(), s.address(), problem, s.lastAttempt(), inbox.stored(), inbox.pending(),
-                inbox.setAside());
+                inbox.setAside(), s.lastVerified(), s.repairs());
     }
 
     /** The notifications that can never become events, newest first (at most {@code limit}). */

@@ -404,7 +404,10 @@ public final class DemoPages extends HttpServlet {
             }
             WebhookState w = s.webhooks();
             h.append("</table><p>Webhooks: ").append(w.subscribed() ? "subscribed at " + esc(nz(w.address())) : "not subscribed")
-                    .append(w.problem() == null ? "" : " — " + esc(w.problem())).append("</p>");
+                    .append(w.problem() == null ? "" : " — " + esc(w.problem()))
+                    .append(w.lastVerified() == null ? "" : "; verified at Wazzup " + esc(w.lastVerified().toString()))
+                    .append(w.repairs() == 0 ? "" : "; repaired " + w.repairs() + " time(s) after another system changed it")
+                    .append("</p>");
         }
         h.append("<p><a href=\"/system/console/configMgr/dev.crmbridge.wazzup\" id=\"console-config\">Configuration</a> and ")
                 .append("<a href=\"/system/console/status-wazzup\">status</a> in the Felix Web Console (user admin, password ")

@@ -43,7 +43,9 @@ public final class DemoStatusPrinter implements InventoryPrinter {
         WebhookState w = sync.webhooks();
         out.println();
         out.println("Webhooks: " + (w.subscribed() ? "subscribed at " + w.address() : "not subscribed")
-                + (w.problem() == null ? "" : " (" + w.problem() + ")") + "; notifications stored " + w.stored());
+                + (w.problem() == null ? "" : " (" + w.problem() + ")") + "; notifications stored " + w.stored()
+                + (w.lastVerified() == null ? "" : "; verified " + w.lastVerified())
+                + (w.repairs() == 0 ? "" : "; repaired " + w.repairs() + " time(s)"));
         if (!sync.deadLetters().isEmpty()) {
             out.println();
             out.println("Dead letters:");
