@@ -13,7 +13,11 @@ public final class ChatWindowApi {
         this.requester = requester;
     }
 
-    /** The chat window URL. Reads {@code {url}} (and, leniently, {@code {data: {url}}}). */
+    /**
+     * The chat window URL. Reads {@code {url}} (and, leniently, {@code {data: {url}}}). Only an absolute
+     * {@code https:} URL is taken, or {@code http:} to the configured API host (the emulator): a page
+     * never opens a {@code javascript:} or other link that came back from the network.
+     */
     public URI open(ChatWindowRequest request) {
         return requester.execute(new Requester.Call("POST /v3/iframe", "POST", "/v3/iframe", Json.bytes(request),
                 Requester.Retry.IDEMPOTENT, true), r -> {
@@ -22,7 +26,20 @@ public final class ChatWindowApi {
                     if (url == null || !url.isTextual() || url.asText().isBlank()) {
                         throw new IOException("the answer has no url");
                     }
-                    return URI.create(url.asText());
+                    URI u = URI.create(url.asText().trim());
+                    if (!safe(u, requester.baseUrl())) {
+                        throw new IOException("the chat window's url is not https");
+                    }
+                    return u;
                 }, null);
+    }
+
+    static boolean safe(URI u, URI api) {
+        String scheme = u.getScheme() == null ? "" : u.getScheme().toLowerCase(java.util.Locale.ROOT);
+        if (!u.isAbsolute() || u.getHost() == null) {
+            return false;
+        }
+        return scheme.equals("https") || scheme.equals("http") && "http".equalsIgnoreCase(api.getScheme())
+                && u.getHost().equalsIgnoreCase(api.getHost());
     }
 }

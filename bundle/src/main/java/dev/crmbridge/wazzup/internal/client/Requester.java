@@ -64,6 +64,11 @@ final class Requester {
         this.log = log;
     }
 
+    /** Where the API is. */
+    URI baseUrl() {
+        return baseUrl;
+    }
+
     /** The client's logger (its lines never carry the key). */
     Logger log() {
         return log;

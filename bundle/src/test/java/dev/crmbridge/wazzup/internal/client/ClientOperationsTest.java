@@ -168,6 +168,21 @@ class ClientOperationsTest extends EmulatorClientSupport {
     }
 
     @Test
+    void aChatWindowUrlThatIsNotHttpsIsNeverTaken() {
+        for (String bad : List.of("javascript:alert(document.cookie)", "data:text/html,<script>x</script>",
+                "http://evil.example/chat", "//evil.example/chat", "/relative/chat", "ftp://x.example/")) {
+            wazzup.faults().next("POST /v3/iframe", dev.crmbridge.wazzup.emulator.Fault.status(200,
+                    "{\"url\":\"" + bad + "\"}"));
+            assertThatThrownBy(() -> client.chatWindows().open(ChatWindowRequest.global(new ChatWindowRequest.User("u-1",
+                    "Alex"), null))).as(bad).isInstanceOf(WazzupException.class);
+        }
+        assertThat(ChatWindowApi.safe(URI.create("https://app.wazzup24.com/chat?x=1"), URI.create("https://api.wazzup24.com")))
+                .isTrue();
+        assertThat(ChatWindowApi.safe(URI.create("http://app.wazzup24.com/chat"), URI.create("https://api.wazzup24.com")))
+                .as("http to a Wazzup over https").isFalse();
+    }
+
+    @Test
     void chatWindowAndCounter() {
         client.users().upsert(List.of(new WzUser("u-1", "Alex", null)));
         client.contacts().upsert(contacts(0, 1));
