@@ -23,7 +23,14 @@ public class ChatWindowException extends RuntimeException {
         /** Wazzup refused, e.g. the user is not synced to Wazzup yet (502). */
         REJECTED(502),
         /** Wazzup could not be reached or is busy; trying again later helps (503). */
-        UNAVAILABLE(503);
+        UNAVAILABLE(503),
+        /**
+         * Too many requests just now: the user opened windows faster than allowed, or the chat share of
+         * the key's rate budget is in use; trying again in a few seconds helps (429).
+         *
+         * @since 1.1
+         */
+        BUSY(429);
 
         private final int status;
 

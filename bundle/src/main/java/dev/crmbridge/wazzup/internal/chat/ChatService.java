@@ -13,6 +13,9 @@ import dev.crmbridge.wazzup.api.spi.CrmDirectory;
 import dev.crmbridge.wazzup.internal.client.ChatWindowRequest;
 import dev.crmbridge.wazzup.internal.client.InvalidDataException;
 import dev.crmbridge.wazzup.internal.client.NotFoundException;
+import dev.crmbridge.wazzup.internal.client.RateLimitedException;
+import dev.crmbridge.wazzup.internal.client.RateLimiter;
+import dev.crmbridge.wazzup.internal.client.TimeSource;
 import dev.crmbridge.wazzup.internal.client.UnansweredCounter;
 import dev.crmbridge.wazzup.internal.client.UnauthorizedException;
 import dev.crmbridge.wazzup.internal.client.WazzupClient;
@@ -26,6 +29,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,9 +47,21 @@ public final class ChatService implements ChatWindows, UnansweredCounters {
 
     private static final Logger LOG = LoggerFactory.getLogger(ChatService.class);
 
-    /** What the chat window is told besides the user and the chats. */
-    public record Options(String clientType, boolean dealEvents) {
+    /**
+     * What the chat window is told besides the user and the chats, and how many windows one user may
+     * open per minute (a tab looping on {@code /window} must not spend the key's budget).
+     */
+    public record Options(String clientType, boolean dealEvents, int windowsPerMinute) {
+
+        /** The default: {@value #DEFAULT_WINDOWS_PER_MINUTE} windows per user per minute. */
+        public Options(String clientType, boolean dealEvents) {
+            this(clientType, dealEvents, DEFAULT_WINDOWS_PER_MINUTE);
+        }
     }
+
+    /** How many chat windows one user may open per minute by default. */
+    public static final int DEFAULT_WINDOWS_PER_MINUTE = 30;
+    private static final Duration MINUTE = Duration.ofMinutes(1);
 
     private final WazzupClient client;
     private final Supplier<CrmDirectory> directory;
@@ -50,6 +69,15 @@ public final class ChatService implements ChatWindows, UnansweredCounters {
     private final ChatWindowRequest.Options options;
     private final CounterCache counters;
     private final Clock clock;
+    private final int windowsPerMinute;
+    private final ConcurrentHashMap<String, RateLimiter> windowsByUser = new ConcurrentHashMap<>();
+    /** Refreshes stale counters in the background: one refresh per user at a time, a bounded queue. */
+    private final ThreadPoolExecutor refresher = new ThreadPoolExecutor(2, 2, 30, TimeUnit.SECONDS,
+            new ArrayBlockingQueue<>(1000), r -> {
+                Thread t = new Thread(r, "wazzup-counter-refresh");
+                t.setDaemon(true);
+                return t;
+            });
 
     /** @param client null when no API key is configured */
     public ChatService(WazzupClient client, Supplier<CrmDirectory> directory, Payloads payloads, Options options,
@@ -60,7 +88,14 @@ public final class ChatService implements ChatWindows, UnansweredCounters {
         this.options = new ChatWindowRequest.Options(options.clientType().isEmpty() ? null : options.clientType(),
                 options.dealEvents() ? Boolean.TRUE : null, null);
         this.clock = clock;
-        this.counters = new CounterCache(this::fetchCounter, counterTtl, responseTimeout.plusSeconds(5), clock);
+        this.windowsPerMinute = options.windowsPerMinute();
+        this.refresher.allowCoreThreadTimeOut(true);
+        this.counters = new CounterCache(this::fetchCounter, counterTtl, responseTimeout.plusSeconds(1), clock, refresher);
+    }
+
+    /** Stops the background refreshes. */
+    public void close() {
+        refresher.shutdownNow();
     }
 
     @Override
@@ -117,7 +152,23 @@ public final class ChatService implements ChatWindows, UnansweredCounters {
     }
 
     private URI open(ChatWindowRequest request) {
+        RateLimiter mine = windowsByUser.computeIfAbsent(request.user().id(),
+                k -> new RateLimiter(windowsPerMinute, MINUTE, TimeSource.SYSTEM));
+        if (!tryTake(mine)) {
+            LOG.info("Wazzup chat: a user opened more than {} chat windows in a minute; refused with 429", windowsPerMinute);
+            throw new ChatWindowException(Reason.BUSY, "You opened many chat windows in a short time; wait a few "
+                    + "seconds and try again");
+        }
         return call(() -> api().chatWindows().open(request), "open the chat window");
+    }
+
+    private static boolean tryTake(RateLimiter limiter) {
+        try {
+            return limiter.tryAcquire(Duration.ZERO);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     /** The card's chats in Wazzup's terms, each once, in the contacts' order. */
@@ -188,6 +239,9 @@ public final class ChatService implements ChatWindows, UnansweredCounters {
             return call.run();
         } catch (ChatWindowException e) {
             throw e;
+        } catch (RateLimitedException e) {
+            LOG.info("Wazzup chat: could not {}: {}", what, e.getMessage());
+            throw new ChatWindowException(Reason.BUSY, "Wazzup is busy with many requests just now; try again in a few seconds");
         } catch (UnauthorizedException e) {
             LOG.warn("Wazzup chat: could not {}: Wazzup refused the API key", what);
             throw new ChatWindowException(Reason.UNAVAILABLE,

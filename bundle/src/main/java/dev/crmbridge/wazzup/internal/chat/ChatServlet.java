@@ -24,8 +24,9 @@ import javax.servlet.http.HttpServletResponse;
  * <li>{@code GET /window?scope=global}, {@code ?scope=card&contact=ID}, {@code ?scope=card&deal=ID}:
  * {@code {"url": …}} of Wazzup's chat window for the signed-in user;</li>
  * <li>{@code GET /counter}: the signed-in user's unanswered counter;</li>
- * <li>{@code POST /deal} {@code {"chatType","chatId"}} with header {@value #CSRF_HEADER}: "+" in the
- * Deals dropdown, when deal events are on;</li>
+ * <li>{@code POST /deal} {@code {"chatType","chatId"}} with header {@value #CSRF_HEADER}, and an
+ * {@code Origin} (when the browser sends one) of this host: "+" in the Deals dropdown, when deal events
+ * are on. Its body is read only after every check passed;</li>
  * <li>{@code GET /static/wazzup-chat.js}, {@code /static/chat.svg}: the web component and its icon.</li>
  * </ul>
  * The user is always {@link CrmSession}'s: a user id in the request is never read. No session → 401;
@@ -64,22 +65,39 @@ final class ChatServlet extends HttpServlet {
     @Override
     protected void doPost(HttpServletRequest req, HttpServletResponse resp) throws IOException {
         String path = req.getPathInfo() == null ? "" : req.getPathInfo();
-        // read first, whatever the answer: Jetty closes a connection whose request body was left unread,
-        // and the client's next request on it would fail
-        byte[] bytes = Answers.body(req, MAX_BODY);
-        if (bytes == null) {
-            Answers.closeAfter(resp); // the rest stays unread
-        }
+        // every check before the body: a refused request is not waited for (Answers.refuse)
         if (!path.equals("/deal")) {
+            Answers.refuse(req, resp);
             error(resp, 404, "NOT_FOUND", "No such chat endpoint");
+            return;
+        }
+        if (!Answers.sameOrigin(req)) {
+            Answers.refuse(req, resp);
+            error(resp, 403, "FORBIDDEN", "A page of another site may not create deals here");
             return;
         }
         // a custom header cannot be sent cross-site without a CORS preflight, which is never granted
         if (req.getHeader(CSRF_HEADER) == null) {
+            Answers.refuse(req, resp);
             error(resp, 403, "FORBIDDEN", "Missing the " + CSRF_HEADER + " header");
             return;
         }
-        withUser(req, resp, (s, user) -> deal(bytes, resp, s, user));
+        SignedIn.Outcome in = SignedIn.of(session, req, "chat");
+        if (!in.present()) {
+            Answers.refuse(req, resp);
+            refused(resp, in);
+            return;
+        }
+        if (req.getContentLengthLong() > MAX_BODY) {
+            Answers.refuse(req, resp);
+            error(resp, 413, "TOO_LARGE", "The request is over " + MAX_BODY + " bytes");
+            return;
+        }
+        byte[] bytes = Answers.body(req, MAX_BODY);
+        if (bytes == null) {
+            Answers.closeAfter(resp); // the rest stays unread
+        }
+        run(resp, in, (s, user) -> deal(bytes, resp, s, user));
     }
 
     private interface Handler {
@@ -89,14 +107,22 @@ final class ChatServlet extends HttpServlet {
     private void withUser(HttpServletRequest req, HttpServletResponse resp, Handler handler) throws IOException {
         SignedIn.Outcome in = SignedIn.of(session, req, "chat");
         if (!in.present()) {
-            switch (in.missing()) {
-                case NO_SESSION_SERVICE -> error(resp, 503, "NO_SESSION_SERVICE",
-                        "The CRM has not told the Wazzup connector who is signed in");
-                case SESSION_FAILED -> error(resp, 500, "SESSION_FAILED", "The CRM could not tell who is signed in");
-                default -> error(resp, 401, "UNAUTHORIZED", "Sign in to the CRM first");
-            }
+            refused(resp, in);
             return;
         }
+        run(resp, in, handler);
+    }
+
+    private static void refused(HttpServletResponse resp, SignedIn.Outcome in) throws IOException {
+        switch (in.missing()) {
+            case NO_SESSION_SERVICE -> error(resp, 503, "NO_SESSION_SERVICE",
+                    "The CRM has not told the Wazzup connector who is signed in");
+            case SESSION_FAILED -> error(resp, 500, "SESSION_FAILED", "The CRM could not tell who is signed in");
+            default -> error(resp, 401, "UNAUTHORIZED", "Sign in to the CRM first");
+        }
+    }
+
+    private static void run(HttpServletResponse resp, SignedIn.Outcome in, Handler handler) throws IOException {
         try {
             handler.handle(in.session(), in.user());
         } catch (ChatWindowException e) {
@@ -147,7 +173,7 @@ final class ChatServlet extends HttpServlet {
         }
         JsonNode body;
         try {
-            body = bytes == null ? null : Json.mapper().readTree(bytes);
+            body = bytes == null || !Json.depthWithin(bytes, Json.MAX_DEPTH) ? null : Json.mapper().readTree(bytes);
         } catch (IOException e) {
             body = null;
         }

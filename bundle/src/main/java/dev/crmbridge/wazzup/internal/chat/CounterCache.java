@@ -7,15 +7,20 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 
 /**
- * Unanswered counters per user: a value is reused for {@code ttl}; concurrent callers for one user
- * share one fetch (single-flight); {@link #invalidateAll()} (a customer wrote) makes the next call
- * fetch again. When a fetch fails the last value is served, marked by its old {@code asOf}.
+ * Unanswered counters per user. A value is fresh for {@code ttl}; {@link #invalidateAll()} (a customer
+ * wrote) makes every value stale. A stale value is answered at once while one refresh per user runs on
+ * {@code refresher}, so a slow Wazzup never holds a caller that has something to show; the value's
+ * {@code asOf} tells its age. Only a user without any value yet waits for a fetch: the first caller
+ * makes it, the others share it (single-flight) for at most {@code wait}. A failed fetch leaves the last
+ * value in place.
  */
 final class CounterCache {
 
@@ -30,32 +35,37 @@ final class CounterCache {
     private final long ttlMillis;
     private final Duration wait;
     private final Clock clock;
+    private final Executor refresher;
     private final ConcurrentHashMap<String, Entry> entries = new ConcurrentHashMap<>();
     private final AtomicLong generation = new AtomicLong();
 
     /**
      * @param fetch asks Wazzup; throws {@link ChatWindowException} when it cannot
-     * @param wait how long a caller waits for another caller's fetch
+     * @param wait how long a caller without a value waits for another caller's fetch
+     * @param refresher runs the background refreshes of stale values
      */
-    CounterCache(Function<String, Unanswered> fetch, Duration ttl, Duration wait, Clock clock) {
+    CounterCache(Function<String, Unanswered> fetch, Duration ttl, Duration wait, Clock clock, Executor refresher) {
         this.fetch = fetch;
         this.ttlMillis = ttl.toMillis();
         this.wait = wait;
         this.clock = clock;
+        this.refresher = refresher;
     }
 
     Unanswered get(String userId) {
         Entry e = entries.computeIfAbsent(userId, k -> new Entry());
-        Unanswered v = fresh(e);
-        if (v != null) {
-            return v;
+        Unanswered last = e.value;
+        if (last != null) {
+            if (!fresh(e)) {
+                refreshInBackground(userId, e);
+            }
+            return last;
         }
         CompletableFuture<Unanswered> flight;
         boolean mine;
         synchronized (e) {
-            v = fresh(e); // a fetch may have ended since the first look
-            if (v != null) {
-                return v;
+            if (e.value != null) { // a fetch ended since the first look
+                return e.value;
             }
             mine = e.inFlight == null;
             if (mine) {
@@ -64,24 +74,7 @@ final class CounterCache {
             flight = e.inFlight;
         }
         if (mine) {
-            long gen = generation.get();
-            try {
-                Unanswered fresh = fetch.apply(userId);
-                e.value = fresh;
-                e.fetchedAt = clock.millis();
-                e.generation = gen;
-                flight.complete(fresh);
-            } catch (RuntimeException failure) {
-                if (e.value != null) {
-                    flight.complete(e.value); // stale beats nothing; asOf tells
-                } else {
-                    flight.completeExceptionally(failure);
-                }
-            } finally {
-                synchronized (e) {
-                    e.inFlight = null;
-                }
-            }
+            run(userId, e, flight);
         }
         try {
             return flight.get(wait.toMillis(), TimeUnit.MILLISECONDS);
@@ -91,10 +84,6 @@ final class CounterCache {
             }
             throw new ChatWindowException(ChatWindowException.Reason.UNAVAILABLE, "The counter could not be read");
         } catch (TimeoutException slow) {
-            Unanswered last = e.value;
-            if (last != null) {
-                return last;
-            }
             throw new ChatWindowException(ChatWindowException.Reason.UNAVAILABLE, "Wazzup is slow to answer; try again");
         } catch (InterruptedException interrupted) {
             Thread.currentThread().interrupt();
@@ -102,12 +91,52 @@ final class CounterCache {
         }
     }
 
-    private Unanswered fresh(Entry e) {
-        Unanswered v = e.value;
-        return v != null && e.generation == generation.get() && clock.millis() - e.fetchedAt < ttlMillis ? v : null;
+    /** Starts the user's refresh unless one runs already. */
+    private void refreshInBackground(String userId, Entry e) {
+        CompletableFuture<Unanswered> flight;
+        synchronized (e) {
+            if (e.inFlight != null) {
+                return;
+            }
+            flight = new CompletableFuture<>();
+            e.inFlight = flight;
+        }
+        try {
+            refresher.execute(() -> run(userId, e, flight));
+        } catch (RejectedExecutionException full) {
+            synchronized (e) {
+                e.inFlight = null; // the next caller tries again; the stale value stays meanwhile
+            }
+            flight.complete(e.value);
+        }
     }
 
-    /** Every cached value is refetched at its next use (new messages change counters). */
+    private void run(String userId, Entry e, CompletableFuture<Unanswered> flight) {
+        long gen = generation.get();
+        try {
+            Unanswered fresh = fetch.apply(userId);
+            e.value = fresh;
+            e.fetchedAt = clock.millis();
+            e.generation = gen;
+            flight.complete(fresh);
+        } catch (RuntimeException failure) {
+            if (e.value != null) {
+                flight.complete(e.value); // stale beats nothing; asOf tells
+            } else {
+                flight.completeExceptionally(failure);
+            }
+        } finally {
+            synchronized (e) {
+                e.inFlight = null;
+            }
+        }
+    }
+
+    private boolean fresh(Entry e) {
+        return e.generation == generation.get() && clock.millis() - e.fetchedAt < ttlMillis;
+    }
+
+    /** Every cached value becomes stale: its next use answers it and refreshes it (new messages change counters). */
     void invalidateAll() {
         generation.incrementAndGet();
     }

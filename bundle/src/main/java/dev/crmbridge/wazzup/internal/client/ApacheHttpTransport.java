@@ -1,10 +1,15 @@
 package dev.crmbridge.wazzup.internal.client;
 
 import java.io.IOException;
+import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import org.apache.hc.client5.http.classic.methods.HttpUriRequestBase;
 import org.apache.hc.client5.http.config.ConnectionConfig;
 import org.apache.hc.client5.http.config.RequestConfig;
@@ -32,6 +37,12 @@ public final class ApacheHttpTransport implements HttpTransport {
     static final int MAX_CONNECTIONS = 20;
 
     private final CloseableHttpClient client;
+    /** Cancels the exchanges of interactive calls at their deadlines. */
+    private final ScheduledExecutorService deadlines = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "wazzup-http-deadlines");
+        t.setDaemon(true);
+        return t;
+    });
 
     public ApacheHttpTransport(Duration connectTimeout, Duration responseTimeout) {
         PoolingHttpClientConnectionManager pool = PoolingHttpClientConnectionManagerBuilder.create()
@@ -65,8 +76,26 @@ public final class ApacheHttpTransport implements HttpTransport {
         if (request.body() != null) {
             http.setEntity(new ByteArrayEntity(request.body(), ContentType.APPLICATION_JSON));
         }
-        return client.execute(http, ApacheHttpTransport::read);
+        if (request.timeout() == null) {
+            return client.execute(http, ApacheHttpTransport::read);
+        }
+        // an interactive call: the whole exchange ends by its deadline, however slowly Wazzup drips
+        Timeout limit = Timeout.of(request.timeout());
+        http.setConfig(RequestConfig.custom().setResponseTimeout(limit).setConnectionRequestTimeout(limit).build());
+        ScheduledFuture<?> abandon = deadlines.schedule(http::cancel, request.timeout().toNanos(), TimeUnit.NANOSECONDS);
+        try {
+            return client.execute(http, ApacheHttpTransport::read);
+        } catch (IOException e) {
+            if (http.isCancelled()) {
+                throw new SocketTimeoutException("no whole answer within " + request.timeout().toMillis() + " ms");
+            }
+            throw e;
+        } finally {
+            abandon.cancel(false);
+        }
     }
+
+
 
     private static TransportResponse read(ClassicHttpResponse response) throws IOException {
         Map<String, String> headers = new HashMap<>();
@@ -81,5 +110,6 @@ public final class ApacheHttpTransport implements HttpTransport {
     public void close() {
         // immediate: a request in flight fails at once instead of holding a stopping bundle
         client.close(CloseMode.IMMEDIATE);
+        deadlines.shutdownNow();
     }
 }

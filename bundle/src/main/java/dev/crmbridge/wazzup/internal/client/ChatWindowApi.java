@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.net.URI;
 
-/** {@code POST /v3/iframe} (§6): the URL of Wazzup's chat window for one CRM user. */
+/** {@code POST /v3/iframe} (§6): the URL of Wazzup's chat window for one CRM user; an interactive call. */
 public final class ChatWindowApi {
 
     private final Requester requester;
@@ -19,7 +19,7 @@ public final class ChatWindowApi {
      * never opens a {@code javascript:} or other link that came back from the network.
      */
     public URI open(ChatWindowRequest request) {
-        return requester.execute(new Requester.Call("POST /v3/iframe", "POST", "/v3/iframe", Json.bytes(request),
+        return requester.interactive(new Requester.Call("POST /v3/iframe", "POST", "/v3/iframe", Json.bytes(request),
                 Requester.Retry.IDEMPOTENT, true), r -> {
                     JsonNode node = Json.mapper().readTree(r.body());
                     JsonNode url = node == null ? null : node.has("url") ? node.get("url") : node.path("data").get("url");
@@ -31,7 +31,7 @@ public final class ChatWindowApi {
                         throw new IOException("the chat window's url is not https");
                     }
                     return u;
-                }, null);
+                });
     }
 
     static boolean safe(URI u, URI api) {

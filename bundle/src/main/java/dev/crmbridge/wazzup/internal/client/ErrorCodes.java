@@ -9,6 +9,8 @@ public final class ErrorCodes {
     public static final String REPEATED_CRM_MESSAGE_ID = "REPEATED_CRM_MESSAGE_ID";
     public static final String TEST_POST_NOT_PASSED = "testPostNotPassed";
     public static final String URI_NOT_VALID = "uriNotValid";
+    /** Ours, not Wazzup's: an interactive call found the budget in use and did not wait. */
+    public static final String BUSY = "BUSY";
 
     private ErrorCodes() {
     }

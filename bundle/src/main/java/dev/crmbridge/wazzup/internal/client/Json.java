@@ -34,6 +34,38 @@ public final class Json {
         return MAPPER;
     }
 
+    /** How deep an incoming JSON body may nest: Wazzup's bodies nest about five levels. */
+    public static final int MAX_DEPTH = 64;
+
+    /**
+     * Whether {@code json} nests arrays and objects no deeper than {@code max}: a scan of the bytes
+     * (strings and their escapes skipped) before any parser sees them, so that the limit holds with every
+     * Jackson version the bundle imports (2.13 and 2.14 have none of their own).
+     */
+    public static boolean depthWithin(byte[] json, int max) {
+        int depth = 0;
+        boolean inString = false;
+        for (int i = 0; i < json.length; i++) {
+            byte b = json[i];
+            if (inString) {
+                if (b == '\\') {
+                    i++;
+                } else if (b == '"') {
+                    inString = false;
+                }
+            } else if (b == '"') {
+                inString = true;
+            } else if (b == '{' || b == '[') {
+                if (++depth > max) {
+                    return false;
+                }
+            } else if (b == '}' || b == ']') {
+                depth--;
+            }
+        }
+        return true;
+    }
+
     /** JSON bytes of a value the plugin built (cannot fail for our records and trees). */
     public static byte[] bytes(Object value) {
         try {

@@ -40,6 +40,43 @@ public final class RateLimiter {
         }
     }
 
+    /**
+     * Takes a start within {@code maxWait}, waiting for it, or none at all: an interactive caller that
+     * would wait longer gives up at once and leaves the slot to others.
+     *
+     * @return whether a start was taken (the wait is over when it returns true)
+     */
+    public boolean tryAcquire(Duration maxWait) throws InterruptedException {
+        long wait = reserveWithin(maxWait.toNanos());
+        if (wait < 0) {
+            return false;
+        }
+        if (wait > 0) {
+            time.sleep(Duration.ofNanos(wait));
+        }
+        return true;
+    }
+
+    /** Like {@link #reserve()}, but reserves nothing and answers -1 when the wait would exceed {@code maxWaitNanos}. */
+    synchronized long reserveWithin(long maxWaitNanos) {
+        long now = time.nanoTime();
+        if (earliest(now) - now > maxWaitNanos) {
+            return -1;
+        }
+        return reserve();
+    }
+
+    private long earliest(long now) {
+        long at = now;
+        if (count >= permits) {
+            at = Math.max(at, starts[next] + windowNanos);
+        }
+        if (pausedUntil != Long.MIN_VALUE && pausedUntil - at > 0) {
+            at = pausedUntil;
+        }
+        return at;
+    }
+
     /** Reserves the next start time and answers how long to wait for it (0 for now). */
     synchronized long reserve() {
         long now = time.nanoTime();

@@ -16,6 +16,8 @@ public final class RateLimiters {
     public static final Duration WAZZUP_WINDOW = Duration.ofSeconds(5);
     /** Our default budget: 10 % under the limit, for other traffic and clock drift. */
     public static final int DEFAULT_BUDGET = 450;
+    /** The share of the budget, in percent, that the chat endpoints (windows, counters) may use at most. */
+    public static final int DEFAULT_INTERACTIVE_SHARE = 20;
 
     /** The registry of the plugin bundle. */
     public static final RateLimiters SHARED = new RateLimiters(TimeSource.SYSTEM);
@@ -34,6 +36,17 @@ public final class RateLimiters {
     public RateLimiter forKey(String apiKey, int budget, Duration window) {
         Duration withMargin = window.plus(RateLimiter.MARGIN);
         return byKey.compute(digest(apiKey), (k, existing) ->
+                existing != null && existing.permits() == budget && existing.window().equals(withMargin)
+                        ? existing : new RateLimiter(budget, window, time));
+    }
+
+    /**
+     * The limiter of one kind of this key's traffic ({@code purpose}, e.g. the chat endpoints' share),
+     * apart from {@link #forKey}'s and shared with every other caller of the key and purpose.
+     */
+    public RateLimiter forKey(String apiKey, String purpose, int budget, Duration window) {
+        Duration withMargin = window.plus(RateLimiter.MARGIN);
+        return byKey.compute(digest(apiKey) + "/" + purpose, (k, existing) ->
                 existing != null && existing.permits() == budget && existing.window().equals(withMargin)
                         ? existing : new RateLimiter(budget, window, time));
     }

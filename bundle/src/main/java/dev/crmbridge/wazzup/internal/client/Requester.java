@@ -43,9 +43,14 @@ final class Requester {
 
     private final URI baseUrl;
     private final String apiKey;
+    /** What never leaves in an error's text: the key, and the secrets the client was told of. */
+    private final List<String> secrets;
     private final HttpTransport transport;
     private final RetryPolicy policy;
     private final RateLimiter limiter;
+    /** The chat endpoints' share of the key's budget (interactive calls), or null. */
+    private final RateLimiter share;
+    private final Duration interactiveWithin;
     private final TimeSource time;
     private final DoubleSupplier random;
     private final Logger log;
@@ -54,8 +59,22 @@ final class Requester {
 
     Requester(URI baseUrl, String apiKey, HttpTransport transport, RetryPolicy policy, RateLimiter limiter,
             TimeSource time, DoubleSupplier random, Logger log) {
+        this(baseUrl, apiKey, List.of(), transport, policy, limiter, null, Duration.ofSeconds(30), time, random, log);
+    }
+
+    Requester(URI baseUrl, String apiKey, List<String> redacted, HttpTransport transport, RetryPolicy policy,
+            RateLimiter limiter, RateLimiter share, Duration interactiveWithin, TimeSource time, DoubleSupplier random,
+            Logger log) {
+        this.share = share;
+        this.interactiveWithin = interactiveWithin;
         this.baseUrl = baseUrl;
         this.apiKey = apiKey;
+        List<String> all = new ArrayList<>();
+        if (apiKey != null && !apiKey.isEmpty()) {
+            all.add(apiKey);
+        }
+        redacted.stream().filter(x -> x != null && x.length() >= 4).forEach(all::add);
+        this.secrets = List.copyOf(all);
         this.transport = transport;
         this.policy = policy;
         this.limiter = limiter;
@@ -91,15 +110,7 @@ final class Requester {
         if (call.authenticated() && !hasKey()) {
             throw new IllegalStateException("no Wazzup API key is configured");
         }
-        Map<String, String> headers = new LinkedHashMap<>();
-        headers.put("Accept", "application/json");
-        if (call.body() != null) {
-            headers.put("Content-Type", "application/json; charset=utf-8");
-        }
-        if (call.authenticated()) {
-            headers.put("Authorization", "Bearer " + apiKey);
-        }
-        TransportRequest request = new TransportRequest(call.method(), baseUrl.resolve(call.path()), headers, call.body());
+        TransportRequest request = request(call);
         int max = policy.maxAttempts();
         for (int attempt = 1; ; attempt++) {
             if (closed) {
@@ -136,7 +147,7 @@ final class Requester {
                             "unreadable answer (" + e.getClass().getSimpleName() + where + ")", null, null, null);
                 }
             }
-            ErrorBody error = ErrorBody.parse(response, apiKey);
+            ErrorBody error = ErrorBody.parse(response, secrets);
             if (attempt > 1 && call.retry() == Retry.DUPLICATE_GUARDED
                     && ErrorCodes.same(error.code, ErrorCodes.REPEATED_CRM_MESSAGE_ID)) {
                 // an earlier attempt arrived although its answer was lost: the message is sent once
@@ -164,6 +175,110 @@ final class Requester {
             }
             throw error.toException(call.route(), status);
         }
+    }
+
+    private TransportRequest request(Call call) {
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("Accept", "application/json");
+        if (call.body() != null) {
+            headers.put("Content-Type", "application/json; charset=utf-8");
+        }
+        if (call.authenticated()) {
+            headers.put("Authorization", "Bearer " + apiKey);
+        }
+        return new TransportRequest(call.method(), baseUrl.resolve(call.path()), headers, call.body());
+    }
+
+    /**
+     * A call a person waits for (a chat window, a counter): answered within {@code interactiveWithin} or
+     * failed. One attempt; a second only when the first failed fast enough to leave
+     * {@link #SECOND_ATTEMPT_MIN} of that time, and never after a 429 or a 4xx. It draws on the key's
+     * budget and, first, on the chat share of it ({@code share}), never waiting for either beyond its
+     * deadline: a budget in use fails the call at once ({@link RateLimitedException}, code {@code BUSY}).
+     */
+    <T> T interactive(Call call, Reader<T> reader) {
+        if (call.authenticated() && !hasKey()) {
+            throw new IllegalStateException("no Wazzup API key is configured");
+        }
+        TransportRequest request = request(call);
+        long deadline = time.nanoTime() + interactiveWithin.toNanos();
+        for (int attempt = 1; ; attempt++) {
+            if (closed) {
+                throw new UnavailableException(call.route(), 0, null, "the client is closed", null, null, null);
+            }
+            acquireWithin(call, deadline);
+            long remaining = deadline - time.nanoTime();
+            if (remaining <= 0) {
+                throw new UnavailableException(call.route(), 0, null, "no answer within "
+                        + interactiveWithin.toMillis() + " ms", null, null, null);
+            }
+            TransportResponse response;
+            try {
+                response = transport.send(request.within(Duration.ofNanos(remaining)));
+            } catch (IOException e) {
+                if (e instanceof InterruptedIOException && Thread.currentThread().isInterrupted()) {
+                    throw new UnavailableException(call.route(), 0, null, "interrupted", null, null, e);
+                }
+                if (attempt == 1 && secondAttemptFits(deadline)) {
+                    log.debug("{}: no answer ({}); a second attempt fits in the time left", call.route(),
+                            e.getClass().getSimpleName());
+                    continue;
+                }
+                throw new UnavailableException(call.route(), 0, null, "no answer within "
+                        + interactiveWithin.toMillis() + " ms (" + e.getClass().getSimpleName() + ")", null, null, e);
+            }
+            int status = response.status();
+            if (status >= 200 && status < 300) {
+                try {
+                    return reader.read(response);
+                } catch (IOException | RuntimeException e) {
+                    throw new WazzupException(call.route(), status, null,
+                            "unreadable answer (" + e.getClass().getSimpleName() + ")", null, null, null);
+                }
+            }
+            ErrorBody error = ErrorBody.parse(response, secrets);
+            if (status == 429 && limiter != null) {
+                limiter.pauseForWindow();
+            }
+            if (status >= 500 && attempt == 1 && secondAttemptFits(deadline)) {
+                continue;
+            }
+            throw error.toException(call.route(), status);
+        }
+    }
+
+    /** The least time left for an interactive call's second attempt. */
+    static final Duration SECOND_ATTEMPT_MIN = Duration.ofSeconds(1);
+
+    private boolean secondAttemptFits(long deadline) {
+        return deadline - time.nanoTime() >= SECOND_ATTEMPT_MIN.toNanos();
+    }
+
+    private void acquireWithin(Call call, long deadline) {
+        if (!call.authenticated() || limiter == null) {
+            return;
+        }
+        try {
+            long left = Math.max(0, deadline - time.nanoTime());
+            if (share != null && !share.tryAcquire(Duration.ofNanos(Math.min(left, SHARE_WAIT.toNanos())))) {
+                throw busy(call, "the chat endpoints' share of the key's budget is used up for now");
+            }
+            left = Math.max(0, deadline - time.nanoTime());
+            if (!limiter.tryAcquire(Duration.ofNanos(left))) {
+                throw busy(call, "the key's budget is used up for now");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new UnavailableException(call.route(), 0, null, "interrupted while waiting for the rate budget",
+                    null, null, e);
+        }
+    }
+
+    /** How long an interactive call waits at most for the chat share of the budget. */
+    private static final Duration SHARE_WAIT = Duration.ofMillis(500);
+
+    private static RateLimitedException busy(Call call, String why) {
+        return new RateLimitedException(call.route(), 0, ErrorCodes.BUSY, why, null, null);
     }
 
     private void acquire(Call call) {
@@ -209,6 +324,14 @@ final class Requester {
         String requestId;
 
         static ErrorBody parse(TransportResponse response, String apiKey) {
+            return parse(response, apiKey == null || apiKey.isEmpty() ? List.of() : List.of(apiKey));
+        }
+
+        /**
+         * The error body with every one of {@code secrets} masked in its texts: Wazzup may quote what it
+         * was sent (a webhook address with its secret, say), and a proxy may echo the request.
+         */
+        static ErrorBody parse(TransportResponse response, List<String> secrets) {
             ErrorBody e = new ErrorBody();
             byte[] body = response.body();
             if (body.length == 0) {
@@ -216,15 +339,13 @@ final class Requester {
             }
             JsonNode node;
             try {
-                node = Json.mapper().readTree(body);
+                node = Json.depthWithin(body, Json.MAX_DEPTH) ? Json.mapper().readTree(body) : null;
             } catch (IOException notJson) {
                 node = null;
             }
             if (node == null || !node.isObject()) {
-                String text = new String(body, StandardCharsets.UTF_8).strip();
-                text = text.length() > 200 ? text.substring(0, 200) + "…" : text;
-                // paranoia: never carry the key, even if a proxy echoed the request
-                e.description = apiKey == null || apiKey.isEmpty() ? text : text.replace(apiKey, "***");
+                String text = mask(new String(body, StandardCharsets.UTF_8), secrets).strip();
+                e.description = text.length() > 200 ? text.substring(0, 200) + "…" : text;
                 return e;
             }
             JsonNode error = node.get("error");
@@ -237,9 +358,25 @@ final class Requester {
             if (e.description == null) {
                 e.description = text(node, "description", "message");
             }
+            e.code = mask(e.code, secrets);
+            e.description = mask(e.description, secrets);
             e.data = node.get("data");
-            e.requestId = text(node, "requestId");
+            if (e.data != null && !secrets.isEmpty() && !mask(e.data.toString(), secrets).equals(e.data.toString())) {
+                e.data = null; // it quotes a secret: better none than a leak
+            }
+            e.requestId = mask(text(node, "requestId"), secrets);
             return e;
+        }
+
+        private static String mask(String text, List<String> secrets) {
+            if (text == null) {
+                return null;
+            }
+            String out = text;
+            for (String secret : secrets) {
+                out = out.replace(secret, "***");
+            }
+            return out;
         }
 
         private static String text(JsonNode node, String... fields) {

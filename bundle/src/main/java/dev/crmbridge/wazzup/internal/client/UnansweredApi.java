@@ -5,7 +5,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 
-/** {@code GET /v3/unanswered/{userId}} (§7.2). */
+/** {@code GET /v3/unanswered/{userId}} (§7.2): an interactive call (answered within the response timeout or failed). */
 public final class UnansweredApi {
 
     private final Requester requester;
@@ -16,7 +16,7 @@ public final class UnansweredApi {
 
     /** The counter of a CRM user; {@code counterV2}, else the legacy {@code counter}. */
     public UnansweredCounter get(String userId) {
-        return requester.execute(new Requester.Call("GET /v3/unanswered/{userId}", "GET",
+        return requester.interactive(new Requester.Call("GET /v3/unanswered/{userId}", "GET",
                 "/v3/unanswered/" + EntityApi.segment(userId), null, Requester.Retry.IDEMPOTENT, true), r -> {
                     if (r.body().length == 0) {
                         return UnansweredCounter.ZERO;
@@ -26,7 +26,7 @@ public final class UnansweredApi {
                     String type = n.hasNonNull("type") && !n.get("type").asText().isBlank() ? n.get("type").asText() : null;
                     return new UnansweredCounter(count == null ? 0 : count.asInt(0), type,
                             instant(n.path("lastMsgDateTime").asText(null)));
-                }, null);
+                });
     }
 
     static Instant instant(String text) {

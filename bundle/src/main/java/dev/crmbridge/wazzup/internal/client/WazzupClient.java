@@ -45,7 +45,10 @@ public final class WazzupClient implements AutoCloseable {
         this.transport = b.transport != null ? b.transport : new ApacheHttpTransport(b.connectTimeout, b.responseTimeout);
         String key = b.apiKey == null || b.apiKey.isBlank() ? null : b.apiKey.trim();
         this.limiter = key == null ? null : b.rateLimiters.forKey(key, b.rateBudget, b.rateWindow);
-        this.requester = new Requester(baseUrl, key, transport, b.retryPolicy, limiter, b.time, b.random, b.logger);
+        RateLimiter share = key == null ? null : b.rateLimiters.forKey(key, "interactive",
+                Math.max(1, b.rateBudget * b.interactiveShare / 100), b.rateWindow);
+        this.requester = new Requester(baseUrl, key, b.redacted, transport, b.retryPolicy, limiter, share,
+                b.responseTimeout, b.time, b.random, b.logger);
         this.users = new UsersApi(requester);
         this.contacts = new ContactsApi(requester);
         this.deals = new DealsApi(requester);
@@ -76,8 +79,19 @@ public final class WazzupClient implements AutoCloseable {
         private TimeSource time = TimeSource.SYSTEM;
         private DoubleSupplier random = () -> ThreadLocalRandom.current().nextDouble();
         private Logger logger = LoggerFactory.getLogger(WazzupClient.class);
+        private java.util.List<String> redacted = java.util.List.of();
+        private int interactiveShare = RateLimiters.DEFAULT_INTERACTIVE_SHARE;
 
         private Builder() {
+        }
+
+        /**
+         * Other secrets than the key that Wazzup's error texts must never carry onwards (the webhook
+         * address's secret, the crmKey): they are masked in every exception.
+         */
+        public Builder redacting(String... secrets) {
+            this.redacted = java.util.Arrays.stream(secrets).filter(java.util.Objects::nonNull).toList();
+            return this;
         }
 
         /** The API's base URL without {@code /v3}; default {@code https://api.wazzup24.com}. */
@@ -120,6 +134,15 @@ public final class WazzupClient implements AutoCloseable {
             return this;
         }
 
+        /**
+         * The share of the rate budget, in percent (1–100), that calls a person waits for (chat windows,
+         * counters) may take at most; the rest stays for the sync. Default 20.
+         */
+        public Builder interactiveShare(int percent) {
+            this.interactiveShare = percent;
+            return this;
+        }
+
         /** Where limiters are shared; default {@link RateLimiters#SHARED} (one per key in the JVM). */
         public Builder rateLimiters(RateLimiters limiters) {
             this.rateLimiters = limiters;
@@ -151,6 +174,9 @@ public final class WazzupClient implements AutoCloseable {
             }
             if (rateBudget < 1 || rateWindow == null || rateWindow.isNegative() || rateWindow.isZero()) {
                 throw new IllegalArgumentException("the rate budget must be at least 1 request per positive window");
+            }
+            if (interactiveShare < 1 || interactiveShare > 100) {
+                throw new IllegalArgumentException("the interactive share must be 1 to 100 percent");
             }
             Objects.requireNonNull(retryPolicy, "retryPolicy");
             Objects.requireNonNull(time, "timeSource");

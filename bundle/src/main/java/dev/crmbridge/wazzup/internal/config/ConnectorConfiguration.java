@@ -184,6 +184,22 @@ public @interface ConnectorConfiguration {
     int counterTtlSeconds() default 15;
 
     @AttributeDefinition(
+            name = "Chat windows per user per minute",
+            description = "How many chat windows one signed-in user may open per minute; more are refused with 429 "
+                    + "(a tab looping on the endpoint must not spend the key's budget). Default: 30. Range 1-600.",
+            min = "1", max = "600")
+    int chatWindowsPerMinute() default 30;
+
+    @AttributeDefinition(
+            name = "Chat share of the request budget (%)",
+            description = "The part of the request budget that chat windows and counters, which people wait for, may "
+                    + "use at most; the rest stays for the sync. Such a request never waits longer than the response "
+                    + "timeout: with the share in use it fails at once and a counter shows its last value. "
+                    + "Default: 20. Range 1-100.",
+            min = "1", max = "100")
+    int chatBudgetSharePercent() default 20;
+
+    @AttributeDefinition(
             name = "Counter poll interval (s)",
             description = "How often an open page asks for the unanswered counter (and at once when the tab "
                     + "becomes visible). Default: 30. Range 5-3600.",

@@ -87,7 +87,8 @@ public final class ConnectorRuntime implements ChangeRecorder.Target {
         this.engine = new SyncEngine(sync, storage.store(), storage.writer(), client, host.directory(), clock, fence);
         Payloads payloads = new Payloads(settings.phoneRules());
         ChatService chatService = new ChatService(client, host.directory(), payloads,
-                new ChatService.Options(settings.clientType(), settings.chatDealEvents()), settings.counterTtl(),
+                new ChatService.Options(settings.clientType(), settings.chatDealEvents(), settings.chatWindowsPerMinute()),
+                settings.counterTtl(),
                 settings.responseTimeout(), clock);
         ChatDeals deals = new ChatDeals(host.factory(), store, payloads,
                 id -> recorder.record(EntityType.DEAL, id, OutboxRow.Op.SAVE), settings.dealPipelineId(),
@@ -118,7 +119,9 @@ public final class ConnectorRuntime implements ChangeRecorder.Target {
     private static WazzupClient.Builder client(ConnectorSettings settings, Options options) {
         WazzupClient.Builder b = WazzupClient.builder().baseUrl(settings.apiBaseUrl())
                 .connectTimeout(settings.connectTimeout()).responseTimeout(settings.responseTimeout())
-                .retryPolicy(options.retries());
+                .retryPolicy(options.retries())
+                .redacting(settings.webhookSecret(), settings.crmKey())
+                .interactiveShare(settings.chatBudgetShare());
         return options.limiters() == null ? b : b.rateLimiters(options.limiters());
     }
 
@@ -166,6 +169,7 @@ public final class ConnectorRuntime implements ChangeRecorder.Target {
         }
         stopped = stopped || engine.join(Duration.ofSeconds(5));
         webhooks.close();
+        chats.service().close();
         return stopped;
     }
 

@@ -38,6 +38,8 @@ public final class ConnectorSettings {
     private final String dealStageId;
     private final String chatPath;
     private final Duration counterTtl;
+    private final int chatWindowsPerMinute;
+    private final int chatBudgetShare;
     private final Duration counterPoll;
     private final boolean chatDealEvents;
     private final String clientType;
@@ -75,6 +77,8 @@ public final class ConnectorSettings {
         this.dealStageId = blankToNull(c.dealStageId());
         this.chatPath = path("chatPath", c.chatPath(), "/wazzup/chat");
         this.counterTtl = Duration.ofSeconds(range("counterTtlSeconds", c.counterTtlSeconds(), 1, 3600));
+        this.chatWindowsPerMinute = range("chatWindowsPerMinute", c.chatWindowsPerMinute(), 1, 600);
+        this.chatBudgetShare = range("chatBudgetSharePercent", c.chatBudgetSharePercent(), 1, 100);
         this.counterPoll = Duration.ofSeconds(range("counterPollSeconds", c.counterPollSeconds(), 5, 3600));
         this.chatDealEvents = c.chatDealEvents();
         this.clientType = c.clientType() == null ? "" : c.clientType().trim();
@@ -257,6 +261,15 @@ public final class ConnectorSettings {
 
     public Duration counterTtl() {
         return counterTtl;
+    }
+
+    public int chatWindowsPerMinute() {
+        return chatWindowsPerMinute;
+    }
+
+    /** The chat endpoints' share of the request budget, in percent. */
+    public int chatBudgetShare() {
+        return chatBudgetShare;
     }
 
     public Duration counterPoll() {

@@ -89,6 +89,85 @@ public final class Answers {
         resp.setHeader("Connection", "close");
     }
 
+    /** What a refused request may leave unread and still keep its connection: the body already received, this small. */
+    public static final int REFUSED_ALLOWANCE = 1024;
+
+    /**
+     * Before refusing a request (no secret, no session, another site): nothing is waited for. A small
+     * body that has arrived already ({@value #REFUSED_ALLOWANCE} bytes at most, as the container's
+     * {@code available()} tells without blocking) is dropped so that the connection serves the client's
+     * next request; otherwise the answer says the connection ends with it and the container closes it
+     * unread. A client that drips a body therefore never holds a thread of the host.
+     */
+    public static void refuse(HttpServletRequest req, HttpServletResponse resp) {
+        long length = req.getContentLengthLong();
+        boolean consumed = length == 0;
+        if (length > 0 && length <= REFUSED_ALLOWANCE) {
+            try {
+                InputStream in = req.getInputStream();
+                long total = 0;
+                byte[] buf = new byte[REFUSED_ALLOWANCE];
+                while (total < length && in.available() > 0) {
+                    int n = in.read(buf, 0, (int) Math.min(buf.length, length - total));
+                    if (n < 0) {
+                        break;
+                    }
+                    total += n;
+                }
+                consumed = total == length;
+            } catch (IOException e) {
+                consumed = false;
+            }
+        }
+        if (!consumed) {
+            closeAfter(resp);
+        }
+    }
+
+    /**
+     * Whether a browser's {@code Origin}, when it sends one, is this server's own: its host and port are
+     * the request's {@code Host} (or the front proxy's {@code X-Forwarded-Host}). A request without the
+     * header (not a browser, or a same-origin GET) passes; {@code Origin: null} does not.
+     */
+    public static boolean sameOrigin(HttpServletRequest req) {
+        String origin = req.getHeader("Origin");
+        if (origin == null) {
+            return true;
+        }
+        java.net.URI o;
+        try {
+            o = java.net.URI.create(origin.trim());
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+        if (o.getHost() == null || o.getScheme() == null) {
+            return false;
+        }
+        String scheme = o.getScheme().toLowerCase(java.util.Locale.ROOT);
+        int port = o.getPort() >= 0 ? o.getPort() : scheme.equals("https") ? 443 : scheme.equals("http") ? 80 : -1;
+        String forwarded = req.getHeader("X-Forwarded-Host");
+        String host = forwarded != null && !forwarded.isBlank() ? forwarded.split(",")[0].trim() : req.getHeader("Host");
+        if (host == null || host.isBlank()) {
+            return false;
+        }
+        String hostName = host;
+        int hostPort = port;
+        int colon = host.lastIndexOf(':');
+        if (colon > 0 && host.indexOf(']') < colon) {
+            hostName = host.substring(0, colon);
+            try {
+                hostPort = Integer.parseInt(host.substring(colon + 1));
+            } catch (NumberFormatException e) {
+                return false;
+            }
+        }
+        if (hostName.startsWith("[") && hostName.endsWith("]")) {
+            hostName = hostName.substring(1, hostName.length() - 1);
+        }
+        String originHost = o.getHost().startsWith("[") ? o.getHost().substring(1, o.getHost().length() - 1) : o.getHost();
+        return originHost.equalsIgnoreCase(hostName) && port == hostPort;
+    }
+
     /**
      * Before refusing a request whose body was not (fully) read: the rest, up to {@code allowance} bytes,
      * is read and dropped so that the connection can serve the client's next request (as Tomcat's

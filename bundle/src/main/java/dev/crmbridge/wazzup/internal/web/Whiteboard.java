@@ -33,6 +33,8 @@ public interface Whiteboard {
                 // HTTP Whiteboard 1.1 (javax) property names, as strings: no import of the whiteboard API needed
                 props.put("osgi.http.whiteboard.servlet.pattern", pattern);
                 props.put("osgi.http.whiteboard.servlet.name", name);
+                // the webhook reads bodies without a thread while they arrive (servlet 3.1 non-blocking input)
+                props.put("osgi.http.whiteboard.servlet.asyncSupported", Boolean.TRUE);
                 return publish(Servlet.class, servlet, props);
             }
 

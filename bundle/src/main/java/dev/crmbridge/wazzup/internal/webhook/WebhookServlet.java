@@ -10,8 +10,16 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import javax.servlet.AsyncContext;
+import javax.servlet.AsyncEvent;
+import javax.servlet.AsyncListener;
+import javax.servlet.ReadListener;
+import javax.servlet.ServletException;
+import javax.servlet.ServletInputStream;
 import javax.servlet.http.HttpServlet;
 import javax.servlet.http.HttpServletRequest;
 import javax.servlet.http.HttpServletResponse;
@@ -21,19 +29,21 @@ import org.slf4j.LoggerFactory;
 /**
  * Wazzup's webhooks (§8): {@code POST <path>/<secret>}. Checks the URL secret and, with a crmKey set
  * by WAuth, {@code Authorization: Bearer <crmKey>} as {@link CrmKeyGate} says (constant-time; 401
- * otherwise); limits the body
- * (413); parses it (400 for broken JSON) and dispatches on its top-level keys: {@code test} → 200,
+ * otherwise) before it reads anything: a refused body is not waited for; limits the body (413) and
+ * the time it takes to arrive (408), reading it without holding a thread; refuses nesting deeper than
+ * {@link Json#MAX_DEPTH} (400); parses it (400 for broken JSON) and dispatches on its top-level keys: {@code test} → 200,
  * {@code createContact}/{@code createDeal} → the created entity, notifications → stored durably,
  * then 200 (items that can never become events are stored as set aside, and the others go on);
- * unknown keys → 200. Neither secret is ever logged.
+ * unknown keys → 200. Neither secret is ever logged, and no exception leaves the servlet for the
+ * container to log with the URI.
  */
 final class WebhookServlet extends HttpServlet {
 
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(WebhookServlet.class);
 
-    /** How much of an unauthorised request's body is read to keep the connection usable. */
-    private static final long UNAUTHORIZED_SWALLOW = 64 * 1024;
+    /** How long an authorised delivery's body may take to arrive. */
+    static final Duration BODY_TIMEOUT = Duration.ofSeconds(10);
     /** How much beyond the limit an oversized body is read to keep the connection usable. */
     private static final long TOO_LARGE_SWALLOW = 4L * 1024 * 1024;
     /** The answer to every accepted delivery. */
@@ -44,8 +54,14 @@ final class WebhookServlet extends HttpServlet {
     private final int maxBody;
     private final transient Inbox inbox;
     private final transient Creations creations;
+    private final Duration bodyTimeout;
 
     WebhookServlet(String secret, CrmKeyGate crmKey, int maxBody, Inbox inbox, Creations creations) {
+        this(secret, crmKey, maxBody, inbox, creations, BODY_TIMEOUT);
+    }
+
+    WebhookServlet(String secret, CrmKeyGate crmKey, int maxBody, Inbox inbox, Creations creations, Duration bodyTimeout) {
+        this.bodyTimeout = bodyTimeout;
         this.secret = secret.getBytes(StandardCharsets.UTF_8);
         this.crmKey = crmKey;
         this.maxBody = maxBody;
@@ -53,11 +69,26 @@ final class WebhookServlet extends HttpServlet {
         this.creations = creations;
     }
 
+    /**
+     * Every failure ends here, answered and logged without the request's URI: the container would log
+     * the URI, which holds the secret, with an exception that left the servlet.
+     */
+    @Override
+    protected void service(HttpServletRequest req, HttpServletResponse resp) {
+        try {
+            super.service(req, resp);
+        } catch (IOException e) {
+            LOG.debug("Wazzup webhooks: the answer could not be written ({})", e.getClass().getSimpleName());
+        } catch (RuntimeException | ServletException e) {
+            failed(resp, e);
+        }
+    }
+
     @Override
     protected void doPost(HttpServletRequest req, HttpServletResponse resp) throws IOException {
         if (!authorized(req)) {
-            // no detail: a caller without the secret learns nothing
-            Answers.swallow(req, resp, UNAUTHORIZED_SWALLOW);
+            // no detail: a caller without the secret learns nothing, and its body is not waited for
+            Answers.refuse(req, resp);
             Answers.json(resp, 401, Map.of("error", "UNAUTHORIZED"));
             return;
         }
@@ -66,10 +97,137 @@ final class WebhookServlet extends HttpServlet {
             tooLarge(resp);
             return;
         }
-        byte[] body = read(req.getInputStream());
-        if (body == null) {
-            Answers.swallow(req, resp, TOO_LARGE_SWALLOW);
-            tooLarge(resp);
+        if (!req.isAsyncSupported()) {
+            // a container that cannot read without a thread: the body is read blocking, bounded by its idle timeout
+            byte[] body = read(req.getInputStream());
+            if (body == null) {
+                Answers.swallow(req, resp, TOO_LARGE_SWALLOW);
+                tooLarge(resp);
+                return;
+            }
+            handle(body, resp);
+            return;
+        }
+        new BodyReader(req, resp).start();
+    }
+
+    /**
+     * Reads an authorised body without holding a thread while it arrives (servlet 3.1 non-blocking
+     * input), and gives it {@code bodyTimeout} in all: a sender that drips it gets 408 and the connection
+     * is closed.
+     */
+    private final class BodyReader implements ReadListener, AsyncListener {
+        private final HttpServletResponse resp;
+        private final AsyncContext async;
+        private final ServletInputStream in;
+        private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+        private final byte[] buf = new byte[8192];
+        private final AtomicBoolean done = new AtomicBoolean();
+        private long total;
+
+        BodyReader(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+            this.resp = resp;
+            this.async = req.startAsync(req, resp);
+            this.in = req.getInputStream();
+        }
+
+        void start() {
+            async.setTimeout(bodyTimeout.toMillis());
+            async.addListener(this);
+            in.setReadListener(this);
+        }
+
+        @Override
+        public void onDataAvailable() throws IOException {
+            while (in.isReady()) {
+                int n = in.read(buf);
+                if (n < 0) {
+                    return;
+                }
+                total += n;
+                if (total <= maxBody) {
+                    out.write(buf, 0, n);
+                } else if (total > maxBody + TOO_LARGE_SWALLOW) {
+                    // far too long: not read on, and the connection ends with the answer
+                    finish(() -> {
+                        Answers.closeAfter(resp);
+                        tooLarge(resp);
+                    });
+                    return;
+                }
+                // a little over the limit: read on and drop it, so that the connection stays usable
+            }
+        }
+
+        @Override
+        public void onAllDataRead() {
+            finish(() -> {
+                if (total > maxBody) {
+                    tooLarge(resp);
+                } else {
+                    handle(out.toByteArray(), resp);
+                }
+            });
+        }
+
+        @Override
+        public void onError(Throwable t) {
+            LOG.debug("Wazzup webhooks: a body could not be read ({})", t.getClass().getSimpleName());
+            finish(() -> Answers.closeAfter(resp));
+        }
+
+        @Override
+        public void onTimeout(AsyncEvent event) {
+            finish(() -> {
+                LOG.warn("Wazzup webhooks: a delivery's body did not arrive within {} s; refused with 408",
+                        bodyTimeout.toSeconds());
+                Answers.closeAfter(resp);
+                Answers.error(resp, 408, "TIMEOUT", "description", "the body did not arrive in time");
+            });
+        }
+
+        @Override
+        public void onComplete(AsyncEvent event) {
+        }
+
+        @Override
+        public void onError(AsyncEvent event) {
+            finish(() -> Answers.closeAfter(resp));
+        }
+
+        @Override
+        public void onStartAsync(AsyncEvent event) {
+        }
+
+        /** Answers once, whichever comes first: the whole body, too much of it, an error or the deadline. */
+        private void finish(Answer answer) {
+            if (!done.compareAndSet(false, true)) {
+                return;
+            }
+            try {
+                answer.write();
+            } catch (IOException e) {
+                LOG.debug("Wazzup webhooks: the answer could not be written ({})", e.getClass().getSimpleName());
+            } catch (RuntimeException e) {
+                failed(resp, e);
+            } finally {
+                try {
+                    async.complete();
+                } catch (IllegalStateException alreadyOver) {
+                    // the container ended the request meanwhile
+                }
+            }
+        }
+    }
+
+    private interface Answer {
+        void write() throws IOException;
+    }
+
+    /** An accepted body: answered by what its top-level keys ask for. */
+    private void handle(byte[] body, HttpServletResponse resp) throws IOException {
+        if (!Json.depthWithin(body, Json.MAX_DEPTH)) {
+            Answers.error(resp, 400, "TOO_DEEP", "description", "the body nests deeper than " + Json.MAX_DEPTH + " levels");
             return;
         }
         JsonNode json;
@@ -108,6 +266,21 @@ final class WebhookServlet extends HttpServlet {
             LOG.debug("Wazzup webhooks: a body with unknown keys {} was accepted and ignored", fieldNames(json));
         }
         Answers.json(resp, 200, OK);
+    }
+
+    /** A failure of ours: logged by its type and place only (never the URI), 500 if the answer is still open. */
+    private static void failed(HttpServletResponse resp, Exception e) {
+        StackTraceElement at = e.getStackTrace().length == 0 ? null : e.getStackTrace()[0];
+        LOG.error("Wazzup webhooks: a delivery failed with {} at {}; Wazzup gets 500 and retries",
+                e.getClass().getName(), at);
+        if (!resp.isCommitted()) {
+            try {
+                resp.reset();
+                Answers.error(resp, 500, "INTERNAL", "description", "try again");
+            } catch (IOException | IllegalStateException ignored) {
+                // the client went away
+            }
+        }
     }
 
     @Override

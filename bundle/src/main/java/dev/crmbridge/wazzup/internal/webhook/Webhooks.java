@@ -27,7 +27,21 @@ public final class Webhooks implements AutoCloseable {
 
     /** What the webhook side is configured with. */
     public record Config(String path, String secret, String crmKey, int maxBodyBytes, URI publicBaseUrl,
-            String dealPipelineId, String dealStageId, IntegrationScheme scheme, Duration verifyEvery) {
+            String dealPipelineId, String dealStageId, IntegrationScheme scheme, Duration verifyEvery,
+            Duration bodyTimeout) {
+
+        /** A configuration whose deliveries' bodies may take {@link WebhookServlet#BODY_TIMEOUT} to arrive. */
+        public Config(String path, String secret, String crmKey, int maxBodyBytes, URI publicBaseUrl,
+                String dealPipelineId, String dealStageId, IntegrationScheme scheme, Duration verifyEvery) {
+            this(path, secret, crmKey, maxBodyBytes, publicBaseUrl, dealPipelineId, dealStageId, scheme, verifyEvery,
+                    WebhookServlet.BODY_TIMEOUT);
+        }
+
+        /** This configuration with another time for a body to arrive. */
+        public Config withBodyTimeout(Duration timeout) {
+            return new Config(path, secret, crmKey, maxBodyBytes, publicBaseUrl, dealPipelineId, dealStageId, scheme,
+                    verifyEvery, timeout);
+        }
 
         /** A configuration whose subscription is verified every 10 minutes. */
         public Config(String path, String secret, String crmKey, int maxBodyBytes, URI publicBaseUrl,
@@ -65,7 +79,7 @@ public final class Webhooks implements AutoCloseable {
         Creations creations = new Creations(store, host.factory(), host.directory(), payloads, config.scheme(),
                 config.dealPipelineId(), config.dealStageId(), clock);
         WebhookServlet servlet = new WebhookServlet(config.secret(), new CrmKeyGate(config.crmKey(), store.meta()),
-                config.maxBodyBytes(), inbox, creations);
+                config.maxBodyBytes(), inbox, creations, config.bodyTimeout());
         this.registration = host.whiteboard().register(servlet, config.path() + "/*", "wazzup-webhook");
         String base = config.publicBaseUrl() == null ? null : config.publicBaseUrl().toString().replaceAll("/+$", "");
         this.shown = base == null ? null : base + config.path() + "/…";

@@ -129,6 +129,19 @@
     });
   }
 
+  // an entity's link is opened only when it is an absolute http(s) address: never javascript: or data:
+  function httpLink(value) {
+    if (typeof value !== 'string') {
+      return null;
+    }
+    try {
+      var url = new URL(value, window.location.href);
+      return url.protocol === 'https:' || url.protocol === 'http:' ? url.href : null;
+    } catch (e) {
+      return null;
+    }
+  }
+
   // the chat window talks to its parent with postMessage (Wazzup's "deal events")
   window.addEventListener('message', function (event) {
     if (!windowOrigin || event.origin !== windowOrigin || !opener || event.source !== frame.contentWindow) {
@@ -142,8 +155,9 @@
         opener.createDeal(data);
       }
     } else if (type === 'WZ_OPEN_ENTITY') {
-      if (fire(opener, 'wazzup-open-entity', data, true) && data.entity && data.entity.link) {
-        window.open(data.entity.link, '_blank', 'noopener');
+      var link = data.entity && httpLink(data.entity.link);
+      if (fire(opener, 'wazzup-open-entity', data, true) && link) {
+        window.open(link, '_blank', 'noopener');
       }
     }
   });

@@ -17,6 +17,7 @@ import dev.crmbridge.wazzup.api.spi.NewContactRequest;
 import dev.crmbridge.wazzup.api.spi.NewDealRequest;
 import dev.crmbridge.wazzup.api.spi.Page;
 import dev.crmbridge.wazzup.emulator.Account;
+import dev.crmbridge.wazzup.emulator.Fault;
 import dev.crmbridge.wazzup.emulator.WazzupEmulator;
 import dev.crmbridge.wazzup.emulator.model.JournalEntry;
 import dev.crmbridge.wazzup.internal.client.RateLimiters;
@@ -130,8 +131,13 @@ class ChatServletTest {
     // ------------------------------------------------------------------ helpers
 
     private void start(boolean dealEvents) {
-        ChatService service = new ChatService(client, () -> crm, payloads, new ChatService.Options("", dealEvents),
-                Duration.ofSeconds(30), Duration.ofSeconds(5), Clock.systemUTC());
+        start(dealEvents, ChatService.DEFAULT_WINDOWS_PER_MINUTE, Duration.ofSeconds(5));
+    }
+
+    private void start(boolean dealEvents, int windowsPerMinute, Duration responseTimeout) {
+        ChatService service = new ChatService(client, () -> crm, payloads,
+                new ChatService.Options("", dealEvents, windowsPerMinute), Duration.ofSeconds(30), responseTimeout,
+                Clock.systemUTC());
         ChatDeals deals = new ChatDeals(() -> crm, storage.store(), payloads, dealsSaved::add, null, null,
                 Clock.systemUTC());
         chats = new Chats(whiteboard, CHAT, 30, service, deals, () -> sessionService, dealEvents);
@@ -383,9 +389,13 @@ class ChatServletTest {
         connections.add(within);
         byte[] atLimit = (pad + "x".repeat(4096 - pad.length() - 2) + "\"}").getBytes(StandardCharsets.UTF_8);
         assertThat(atLimit).hasSize(4096);
-        RawHttp.Response first = within.send("POST", CHAT + "/nothing", headers, atLimit);
-        assertThat(first.status()).isEqualTo(404);
+        RawHttp.Response first = within.send("POST", CHAT + "/deal", headers, atLimit);
+        assertThat(first.status()).as("answered from the body").isIn(200, 404);
         assertThat(first.closesConnection()).as("a body of 4096 bytes is read in full").isFalse();
+        RawHttp.Response refused = within.send("POST", CHAT + "/nothing", headers,
+                ("{\"pad\":\"" + "x".repeat(500) + "\"}").getBytes(StandardCharsets.UTF_8));
+        assertThat(refused.status()).isEqualTo(404);
+        assertThat(refused.closesConnection()).as("a small refused body that has arrived is dropped").isFalse();
         assertThat(within.send("GET", CHAT + "/static/chat.svg", Map.of(), null).status())
                 .as("the next request on the same connection").isEqualTo(200);
 
@@ -393,10 +403,86 @@ class ChatServletTest {
         connections.add(over);
         byte[] tooLong = (pad + "x".repeat(5_000) + "\"}").getBytes(StandardCharsets.UTF_8);
         RawHttp.Response answer = over.send("POST", CHAT + "/deal", headers, tooLong);
-        assertThat(answer.status()).isEqualTo(400);
+        assertThat(answer.status()).as("refused by its length, unread").isEqualTo(413);
         assertThat(answer.closesConnection()).isTrue();
         assertThat(over.closedByServer(10_000)).isTrue();
         assertThat(crm.dealRequests).isEmpty();
+    }
+
+    @Test
+    void aPostFromAnotherSitesPageIs403AndOneFromThisHostPasses() {
+        start(true);
+        Map<String, String> headers = Map.of("Content-Type", "application/json", ChatServlet.CSRF_HEADER, "1",
+                HeaderSession.HEADER, "u1");
+        byte[] body = "{\"chatType\":\"whatsapp\",\"chatId\":\"79011112233\"}".getBytes(StandardCharsets.UTF_8);
+        for (String foreign : List.of("https://evil.example", "null", "http://127.0.0.1:1", "http://localhost."
+                + whiteboard.base().getPort())) {
+            RawHttp c = new RawHttp(whiteboard.base());
+            connections.add(c);
+            Map<String, String> withOrigin = new java.util.HashMap<>(headers);
+            withOrigin.put("Origin", foreign);
+            RawHttp.Response r = c.send("POST", CHAT + "/deal", withOrigin, body);
+            assertThat(r.status()).as("Origin %s", foreign).isEqualTo(403);
+            assertThat(json(r.text()).path("error").asText()).isEqualTo("FORBIDDEN");
+        }
+        assertThat(crm.dealRequests).isEmpty();
+        RawHttp same = new RawHttp(whiteboard.base());
+        connections.add(same);
+        Map<String, String> own = new java.util.HashMap<>(headers);
+        own.put("Origin", "http://" + whiteboard.base().getHost() + ":" + whiteboard.base().getPort());
+        assertThat(same.send("POST", CHAT + "/deal", own, body).status()).as("this host's own page").isNotEqualTo(403);
+    }
+
+    @Test
+    void aPostWithoutASessionIsRefusedAtOnceWithoutWaitingForItsBody() {
+        start(true);
+        RawHttp c = new RawHttp(whiteboard.base());
+        connections.add(c);
+        RawHttp.Response r = c.sendPartial("POST", CHAT + "/deal", Map.of("Content-Type", "application/json",
+                ChatServlet.CSRF_HEADER, "1"), 4000, "{\"chat".getBytes(StandardCharsets.UTF_8), 5_000);
+        assertThat(r.status()).isEqualTo(401);
+        assertThat(r.closesConnection()).isTrue();
+        assertThat(c.closedByServer(10_000)).isTrue();
+    }
+
+    @Test
+    void oneUserOpeningWindowsInALoopIsThrottledAndOthersAreNot() {
+        start(false, 3, Duration.ofSeconds(5));
+        for (int i = 0; i < 3; i++) {
+            assertThat(get("/window?scope=global", "u1").statusCode()).isEqualTo(200);
+        }
+        assertError(get("/window?scope=global", "u1"), 429, "BUSY");
+        assertThat(iframeCalls()).as("the refused window costs no request").hasSize(3);
+        crm.users.put("u2", new CrmUser("u2", "Boris Manager", null));
+        session.add("u2", "Boris Manager", false);
+        client.users().upsert(List.of(payloads.user(crm.users.get("u2"))));
+        assertThat(get("/window?scope=global", "u2").statusCode()).as("another user's budget").isEqualTo(200);
+    }
+
+    @Test
+    void underAHangingWazzupACounterRequestEndsWithinTheResponseTimeoutAndThenServesTheLastValue() {
+        client.close();
+        client = WazzupClient.builder().baseUrl(wazzup.baseUrl()).apiKey(account.apiKey())
+                .rateLimiters(new RateLimiters(TimeSource.SYSTEM)).responseTimeout(Duration.ofSeconds(2))
+                .retryPolicy(new RetryPolicy(4, Duration.ofMillis(10), Duration.ofMillis(50))).build();
+        start(false, 30, Duration.ofSeconds(2));
+        assertThat(get("/counter", "u1").statusCode()).isEqualTo(200);
+        // Wazzup hangs for a minute on every counter from now on
+        wazzup.faults().next("GET /v3/unanswered/{userId}", 10, Fault.delay(Duration.ofSeconds(60)));
+        crm.users.put("u2", new CrmUser("u2", "Boris Manager", null));
+        session.add("u2", "Boris Manager", false);
+        long t0 = System.nanoTime();
+        HttpResponse<String> first = get("/counter", "u2");
+        Duration took = Duration.ofNanos(System.nanoTime() - t0);
+        assertThat(first.statusCode()).as("no value yet, and none in time").isEqualTo(503);
+        assertThat(took).as("one attempt within the response timeout, not four").isLessThan(Duration.ofSeconds(10));
+
+        chats.service().messagesArrived(); // u1's value is stale now
+        long t1 = System.nanoTime();
+        HttpResponse<String> stale = get("/counter", "u1");
+        assertThat(stale.statusCode()).isEqualTo(200);
+        assertThat(Duration.ofNanos(System.nanoTime() - t1)).as("the stale value at once, refreshed behind")
+                .isLessThan(Duration.ofSeconds(2));
     }
 
     @Test

@@ -68,13 +68,15 @@ class CounterCacheTest {
     void aValueIsReusedWithinItsTtlAndFetchedAgainAfter() {
         AtomicInteger count = new AtomicInteger(3);
         CounterCache cache = new CounterCache(counting(u -> counter(count.get())), Duration.ofSeconds(15),
-                Duration.ofSeconds(5), clock);
+                Duration.ofSeconds(5), clock, Runnable::run);
         assertThat(cache.get("u1").count()).isEqualTo(3);
         count.set(4);
         clock.millis += 14_999;
         assertThat(cache.get("u1").count()).isEqualTo(3);
         assertThat(calls("u1")).isEqualTo(1);
         clock.millis += 1;
+        assertThat(cache.get("u1").count()).as("a stale value is answered while it is refreshed").isEqualTo(3);
+        assertThat(calls("u1")).isEqualTo(2);
         assertThat(cache.get("u1").count()).isEqualTo(4);
         assertThat(calls("u1")).isEqualTo(2);
         assertThat(cache.get("u2").count()).as("users have their own values").isEqualTo(4);
@@ -85,14 +87,15 @@ class CounterCacheTest {
     void invalidationMakesEveryUserFetchAtTheirNextUse() {
         AtomicInteger count = new AtomicInteger(1);
         CounterCache cache = new CounterCache(counting(u -> counter(count.get())), Duration.ofHours(1),
-                Duration.ofSeconds(5), clock);
+                Duration.ofSeconds(5), clock, Runnable::run);
         cache.get("u1");
         cache.get("u2");
         count.set(2);
         cache.invalidateAll();
+        assertThat(cache.get("u1").count()).as("stale, refreshed behind").isEqualTo(1);
+        assertThat(cache.get("u2").count()).isEqualTo(1);
         assertThat(cache.get("u1").count()).isEqualTo(2);
         assertThat(cache.get("u2").count()).isEqualTo(2);
-        assertThat(cache.get("u1").count()).isEqualTo(2);
         assertThat(calls("u1")).isEqualTo(2);
         assertThat(calls("u2")).isEqualTo(2);
     }
@@ -107,7 +110,7 @@ class CounterCacheTest {
                 Thread.currentThread().interrupt();
             }
             return counter(7);
-        }), Duration.ofSeconds(15), Duration.ofSeconds(10), clock);
+        }), Duration.ofSeconds(15), Duration.ofSeconds(10), clock, Runnable::run);
         ExecutorService pool = Executors.newFixedThreadPool(16);
         try {
             List<Future<Unanswered>> answers = new ArrayList<>();
@@ -137,7 +140,7 @@ class CounterCacheTest {
                 throw new ChatWindowException(ChatWindowException.Reason.UNAVAILABLE, "Wazzup cannot be reached");
             }
             return counter(5);
-        }), Duration.ofSeconds(15), Duration.ofSeconds(5), clock);
+        }), Duration.ofSeconds(15), Duration.ofSeconds(5), clock, Runnable::run);
         Unanswered first = cache.get("u1");
         down.set(true);
         clock.millis += 60_000;
@@ -148,6 +151,58 @@ class CounterCacheTest {
                 .isInstanceOfSatisfying(ChatWindowException.class,
                         e -> assertThat(e.reason()).isEqualTo(ChatWindowException.Reason.UNAVAILABLE));
         down.set(false);
+        cache.get("u1"); // answers the stale value and refreshes it
         assertThat(cache.get("u1").asOf()).isEqualTo(clock.instant());
+    }
+
+    @Test
+    void aStaleValueIsAnsweredAtOnceWhileWazzupHangsAndEachUserHasOneRefreshAtATime() throws Exception {
+        CountDownLatch hang = new CountDownLatch(1);
+        AtomicBoolean slow = new AtomicBoolean();
+        ExecutorService refresher = Executors.newFixedThreadPool(4);
+        CounterCache cache = new CounterCache(counting(u -> {
+            if (slow.get()) {
+                try {
+                    hang.await(30, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            return counter(2);
+        }), Duration.ofSeconds(15), Duration.ofSeconds(30), clock, refresher);
+        try {
+            cache.get("u1");
+            slow.set(true);
+            clock.millis += 60_000;
+            for (int i = 0; i < 100; i++) {
+                // each call returns although the refresh hangs: were it waited for, this loop would not end
+                assertThat(cache.get("u1").count()).isEqualTo(2);
+            }
+            assertThat(hang.getCount()).as("the refresh is still hanging").isEqualTo(1);
+            assertThat(calls("u1")).as("the first fetch and one refresh, not one per call").isEqualTo(2);
+        } finally {
+            hang.countDown();
+            refresher.shutdownNow();
+        }
+    }
+
+    @Test
+    void aFullRefreshQueueKeepsTheStaleValueAndTriesAgainLater() {
+        AtomicInteger count = new AtomicInteger(1);
+        AtomicBoolean full = new AtomicBoolean(true);
+        CounterCache cache = new CounterCache(counting(u -> counter(count.get())), Duration.ofSeconds(15),
+                Duration.ofSeconds(5), clock, task -> {
+                    if (full.get()) {
+                        throw new java.util.concurrent.RejectedExecutionException("full");
+                    }
+                    task.run();
+                });
+        cache.get("u1");
+        count.set(9);
+        clock.millis += 60_000;
+        assertThat(cache.get("u1").count()).isEqualTo(1);
+        full.set(false);
+        assertThat(cache.get("u1").count()).isEqualTo(1);
+        assertThat(cache.get("u1").count()).as("refreshed once the queue had room").isEqualTo(9);
     }
 }

@@ -73,7 +73,9 @@ public final class JettyWhiteboard implements Whiteboard, AutoCloseable {
         server.addConnector(connector);
         context = new ServletContextHandler(ServletContextHandler.NO_SESSIONS);
         context.setContextPath("/");
-        context.addServlet(new ServletHolder("whiteboard-dispatcher", new Dispatcher()), "/*");
+        ServletHolder dispatcher = new ServletHolder("whiteboard-dispatcher", new Dispatcher());
+        dispatcher.setAsyncSupported(true); // as the whiteboard registers the connector's servlets
+        context.addServlet(dispatcher, "/*");
         server.setHandler(context);
         server.setStopTimeout(2_000);
         try {

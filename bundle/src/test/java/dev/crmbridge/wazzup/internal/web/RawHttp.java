@@ -78,6 +78,27 @@ public final class RawHttp implements AutoCloseable {
         }
     }
 
+    /**
+     * Sends a request that announces {@code declaredLength} bytes of body but sends only {@code part} of
+     * it (a slow or hostile sender), then waits up to {@code timeoutMillis} for an answer.
+     *
+     * @throws UncheckedIOException with a {@link SocketTimeoutException} when none came in time
+     */
+    public Response sendPartial(String method, String pathAndQuery, Map<String, String> headers, long declaredLength,
+            byte[] part, int timeoutMillis) {
+        StringBuilder head = start(method, pathAndQuery, headers).append("Content-Length: ").append(declaredLength)
+                .append("\r\n\r\n");
+        try {
+            out.write(head.toString().getBytes(StandardCharsets.ISO_8859_1));
+            out.write(part);
+            out.flush();
+            socket.setSoTimeout(timeoutMillis);
+            return read();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** Sends a request whose body goes chunked (no length told) and reads its answer. */
     public Response sendChunked(String method, String pathAndQuery, Map<String, String> headers, byte[] body, int chunk) {
         StringBuilder head = start(method, pathAndQuery, headers).append("Transfer-Encoding: chunked\r\n\r\n");

@@ -19,11 +19,13 @@ import dev.crmbridge.wazzup.api.spi.NewContactRequest;
 import dev.crmbridge.wazzup.api.spi.NewDealRequest;
 import dev.crmbridge.wazzup.api.spi.Page;
 import dev.crmbridge.wazzup.api.sync.SetAsideNotification;
+import dev.crmbridge.wazzup.internal.client.Json;
 import dev.crmbridge.wazzup.internal.store.FaultyDataSource;
 import dev.crmbridge.wazzup.internal.store.Fence;
 import dev.crmbridge.wazzup.internal.store.StoreHandle;
 import dev.crmbridge.wazzup.internal.sync.Payloads;
 import dev.crmbridge.wazzup.internal.sync.PhoneRules;
+import dev.crmbridge.wazzup.internal.web.Answers;
 import dev.crmbridge.wazzup.internal.web.JettyWhiteboard;
 import dev.crmbridge.wazzup.internal.web.RawHttp;
 import dev.crmbridge.wazzup.internal.web.TestHttp;
@@ -511,7 +513,8 @@ class WebhookServletTest {
     void aConnectionStaysUsableAfterA401WithASmallBody() {
         start();
         RawHttp c = connection();
-        byte[] body = bytes("{\"messages\":[" + message("m-refused", "79011112233", "x".repeat(1_000)) + "]}");
+        byte[] body = bytes("{\"messages\":[" + message("m-refused", "79011112233", "x".repeat(500)) + "]}");
+        assertThat(body.length).as("within what a refusal drops").isLessThanOrEqualTo(Answers.REFUSED_ALLOWANCE);
 
         RawHttp.Response refused = rawPost(c, "wrong", body);
         assertThat(refused.status()).isEqualTo(401);
@@ -553,6 +556,48 @@ class WebhookServletTest {
         assertThat(refused.status()).isEqualTo(401);
         assertThat(refused.closesConnection()).isTrue();
         assertThat(c.closedByServer(10_000)).isTrue();
+    }
+
+    @Test
+    void a401DoesNotWaitForABodyThatIsDrippedAndEndsTheConnection() {
+        start();
+        RawHttp c = connection();
+        // 2 KB announced, 10 bytes sent: the answer must not wait for the rest
+        RawHttp.Response refused = c.sendPartial("POST", PATH + "/wrong", Map.of("Content-Type", "application/json"),
+                2048, bytes("{\"messages\""), 5_000);
+        assertThat(refused.status()).isEqualTo(401);
+        assertThat(refused.closesConnection()).isTrue();
+        assertThat(c.closedByServer(10_000)).as("closed without reading the rest").isTrue();
+    }
+
+    @Test
+    void anAuthorisedBodyThatDoesNotArriveInTimeIs408AndTheConnectionEnds() {
+        storage = StoreHandle.embedded(dir.toFile(), "default");
+        webhooks = new Webhooks(new Webhooks.Config(PATH, SECRET, null, MAX_BODY, null, null, null,
+                IntegrationScheme.CLIENT_MANAGEMENT).withBodyTimeout(Duration.ofMillis(500)),
+                new Webhooks.Host(() -> crm, () -> crm, () -> events, whiteboard), storage.store(), storage.writer(),
+                Fence.NONE, null, new Payloads(PhoneRules.NONE), Clock.systemUTC(), List.of());
+        webhooks.start();
+        RawHttp c = connection();
+        RawHttp.Response late = c.sendPartial("POST", PATH + "/" + SECRET, Map.of("Content-Type", "application/json"),
+                2048, bytes("{\"messages\":["), 10_000);
+        assertThat(late.status()).isEqualTo(408);
+        assertThat(json(late.text()).path("error").asText()).isEqualTo("TIMEOUT");
+        assertThat(c.closedByServer(10_000)).isTrue();
+        assertThat(post(SECRET, "{\"test\":true}").statusCode()).as("the endpoint still serves").isEqualTo(200);
+    }
+
+    @Test
+    void jsonNestedDeeperThanTheLimitIs400WhateverTheJacksonVersion() {
+        start();
+        String deep = "{\"test\":" + "[".repeat(Json.MAX_DEPTH) + "]".repeat(Json.MAX_DEPTH) + "}";
+        HttpResponse<String> r = post(SECRET, deep);
+        assertThat(r.statusCode()).isEqualTo(400);
+        assertThat(json(r.body()).path("error").asText()).isEqualTo("TOO_DEEP");
+        String within = "{\"test\":" + "[".repeat(Json.MAX_DEPTH - 1) + "]".repeat(Json.MAX_DEPTH - 1) + "}";
+        assertThat(post(SECRET, within).statusCode()).as("at the limit").isEqualTo(200);
+        String bracketsInAString = "{\"test\":true,\"note\":\"" + "[{".repeat(200) + "\\\"\"}";
+        assertThat(post(SECRET, bracketsInAString).statusCode()).as("brackets inside a string do not count").isEqualTo(200);
     }
 
     @Test
