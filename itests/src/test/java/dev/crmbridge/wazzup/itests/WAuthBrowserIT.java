@@ -62,6 +62,40 @@ public class WAuthBrowserIT {
         connectByButton(true);
     }
 
+    /**
+     * A link for another account, as an attacker would mail it: the page warns that an account is
+     * connected, one click does nothing, the ticked box replaces it, the page shows the new account's
+     * channels, and "undo" brings the first account back (its crmKey again guards the webhooks).
+     */
+    private void replaceByButtonAndUndo(org.openqa.selenium.WebDriver browser, Account customer, Path log) throws Exception {
+        Account other = wazzup.createAccount();
+        browser.get(wazzup.baseUrl() + "/__emulator/marketplace?accountId=" + other.id());
+        browser.findElement(By.id("wz-connect-" + CRM_CODE)).click();
+        chromium.until("the confirmation page with its warning",
+                () -> !browser.findElements(By.id("wazzup-connect-replaces")).isEmpty());
+        chromium.screenshot("replace-warning");
+        browser.findElement(By.id("wazzup-connect-confirm")).click(); // the box is not ticked: the form is not sent
+        assertTrue("still on the confirmation page", browser.findElements(By.id("wazzup-connected")).isEmpty()
+                && !browser.findElements(By.id("wazzup-connect-replaces")).isEmpty());
+        browser.findElement(By.id("wazzup-connect-replace")).click();
+        browser.findElement(By.id("wazzup-connect-confirm")).click();
+        chromium.until("connected to the other account", () -> !browser.findElements(By.id("wazzup-connected")).isEmpty());
+        assertFalse(browser.findElements(By.id("wazzup-connected-account")).isEmpty());
+        chromium.screenshot("replaced");
+        WazzupTestSupport.await("the other account synced", Duration.ofSeconds(60), () -> other.users().size() == 3);
+        browser.findElement(By.id("wazzup-connect-undo")).click();
+        chromium.until("undone", () -> !browser.findElements(By.id("wazzup-connect-undone")).isEmpty());
+        chromium.screenshot("undone");
+        // the first account's webhooks are taken again with its own crmKey
+        WazzupTestSupport.await("the first account's webhooks taken again", Duration.ofSeconds(60), () -> {
+            List<Delivery> d = customer.customerWrites("whatsapp", "79014445566", "Hello after undo").deliveries("messages");
+            return d.size() == 1 && d.get(0).status() == 200;
+        });
+        for (String secret : List.of(other.apiKey(), customer.apiKey())) {
+            assertFalse("no key on the page", browser.getPageSource().contains(secret));
+        }
+    }
+
     private void connectByButton(boolean wazzupIgnoresCrmKey) throws Exception {
         wazzup = WazzupEmulator.builder().start();
         wazzup.options().ignoreConnectCrmKey(wazzupIgnoresCrmKey);
@@ -118,6 +152,9 @@ public class WAuthBrowserIT {
                 + " no longer suffices", wazzupIgnoresCrmKey ? 200 : 401, http.send(HttpRequest.newBuilder(URI.create(hookUri))
                 .POST(HttpRequest.BodyPublishers.ofString("{\"test\":true}")).build(),
                 HttpResponse.BodyHandlers.discarding()).statusCode());
+        if (!wazzupIgnoresCrmKey) {
+            replaceByButtonAndUndo(browser, customer, log);
+        }
         String childLog = Files.readString(log);
         for (String secret : wazzupIgnoresCrmKey ? List.of(customer.apiKey(), SECRET) : List.of(customer.apiKey(),
                 customer.crmKey(), SECRET)) {

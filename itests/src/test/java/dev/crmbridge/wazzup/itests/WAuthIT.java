@@ -9,6 +9,7 @@ import static org.junit.Assert.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.crmbridge.wazzup.api.WazzupConnector;
 import dev.crmbridge.wazzup.api.spi.CrmDirectory;
+import dev.crmbridge.wazzup.api.sync.SyncStatus;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.URI;
@@ -124,7 +125,11 @@ public class WAuthIT extends WazzupTestSupport {
     }
 
     private HttpResponse<String> confirm(String state, String token, String user) {
-        String form = "state=" + URLEncoder.encode(state, StandardCharsets.UTF_8)
+        return confirm(state, token, user, "");
+    }
+
+    private HttpResponse<String> confirm(String state, String token, String user, String extra) {
+        String form = extra + "state=" + URLEncoder.encode(state, StandardCharsets.UTF_8)
                 + (token == null ? "" : "&token=" + URLEncoder.encode(token, StandardCharsets.UTF_8));
         return send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort() + PATH))
                 .header("Content-Type", "application/x-www-form-urlencoded")
@@ -137,7 +142,8 @@ public class WAuthIT extends WazzupTestSupport {
         assertEquals(page.body(), 200, page.statusCode());
         Matcher m = TOKEN.matcher(page.body());
         assertTrue(page.body(), m.find());
-        return confirm(state, m.group(1), "u0");
+        // with an account connected, the second confirmation too
+        return confirm(state, m.group(1), "u0", page.body().contains("name=\"replace\"") ? "replace=yes&" : "");
     }
 
     private HttpResponse<String> send(HttpRequest.Builder b, String user) {
@@ -223,6 +229,55 @@ public class WAuthIT extends WazzupTestSupport {
             assertTrue("a secret is in a log line: " + leaks, leaks.isEmpty());
         }
         out.println("WAuthIT: checked " + lines.size() + " log lines; none has the key, the crmKey or the secret");
+    }
+
+    @Test
+    public void anotherAccountByButtonReplacesTheConnectedOneOnlyWhenConfirmedTwiceAndUndoRestoresIt() throws Exception {
+        String[] first = wazzup.createAccount();
+        unconfigure(configAdmin);
+        Map<String, Object> p = new HashMap<>();
+        p.put(WazzupConnector.PROPERTY_API_KEY, first[1]);
+        p.put(WazzupConnector.PROPERTY_API_BASE_URL, wazzup.baseUrl());
+        p.put("crmCode", crmCode);
+        p.put("secret", SECRET);
+        p.put("webhookSecret", WEBHOOK_SECRET);
+        p.put("batchDelayMillis", 50);
+        configure(configAdmin, p);
+        await("the first account synced", Duration.ofSeconds(30), () -> wazzup.account(first[0]).get("contacts").size() == 20);
+
+        String state = state();
+        HttpResponse<String> page = get(state, "u0");
+        assertEquals(page.body(), 200, page.statusCode());
+        assertTrue("the page says an account is connected: " + page.body(), page.body().contains("already connected"));
+        Matcher m = TOKEN.matcher(page.body());
+        assertTrue(m.find());
+        HttpResponse<String> oneClick = confirm(state, m.group(1), "u0");
+        assertEquals(oneClick.body(), 400, oneClick.statusCode());
+        assertEquals("one click changes nothing", first[1], stored().get(WazzupConnector.PROPERTY_API_KEY));
+
+        HttpResponse<String> replaced = confirm(state, m.group(1), "u0", "replace=yes&");
+        assertEquals(replaced.body(), 200, replaced.statusCode());
+        assertTrue("the new account's channels: " + replaced.body(), replaced.body().contains("id=\"wazzup-connected-account\""));
+        for (String secret : List.of(first[1], customerKey, SECRET)) {
+            assertFalse("no secret on the page", replaced.body().contains(secret));
+        }
+        assertEquals(customerKey, stored().get(WazzupConnector.PROPERTY_API_KEY));
+        assertEquals("the replaced key is kept", first[1], stored().get("wauth.previousApiKey"));
+        await("the new account synced", Duration.ofSeconds(30), () -> wazzup.account(customer).get("contacts").size() == 20);
+
+        Matcher undo = Pattern.compile("name=\"action\" value=\"undo\">.*?name=\"token\" value=\"([^\"]+)\"")
+                .matcher(replaced.body());
+        assertTrue(replaced.body(), undo.find());
+        HttpResponse<String> undone = confirm(state, undo.group(1), "u0", "action=undo&");
+        assertEquals(undone.body(), 200, undone.statusCode());
+        assertTrue(undone.body(), undone.body().contains("id=\"wazzup-connect-undone\""));
+        assertEquals("the previous key is back", first[1], stored().get(WazzupConnector.PROPERTY_API_KEY));
+        assertNull(stored().get("wauth.previousApiKey"));
+        // the configuration change restarted the connector with it
+        await("the connector running again", Duration.ofSeconds(30), () -> {
+            SyncStatus s = syncStatus();
+            return s != null && s.initialSyncComplete();
+        });
     }
 
     @Test

@@ -156,7 +156,17 @@ public final class ConnectorComponent implements EventHandler, ChatWindows, Unan
 
     private ConnectorRuntime build(ConnectorSettings settings) {
         ConnectorRuntime.Host host = new ConnectorRuntime.Host(() -> directory, () -> factory, () -> eventAdmin,
-                () -> session, Whiteboard.of(context), secrets::storeConnection);
+                () -> session, Whiteboard.of(context), new ConnectorRuntime.Connections() {
+                    @Override
+                    public void store(String apiKey, String crmKey) throws java.io.IOException {
+                        secrets.storeConnection(apiKey, crmKey);
+                    }
+
+                    @Override
+                    public boolean undo() throws java.io.IOException {
+                        return secrets.undoConnection();
+                    }
+                });
         return new ConnectorRuntime(settings, ConnectorRuntime.syncSettings(settings), secrets.of(settings), storage, host,
                 recorder, ConnectorRuntime.Options.defaults());
     }

@@ -48,7 +48,13 @@ public final class ConnectorRuntime implements ChangeRecorder.Target {
 
     /** Where WAuth stores an account it connected (the configuration). */
     public interface Connections {
+        /** Stores a connected account; the one it replaces is kept a day for {@link #undo()}. */
         void store(String apiKey, String crmKey) throws IOException;
+
+        /** Restores the connection the last one replaced; false when there is none (any more). */
+        default boolean undo() throws IOException {
+            return false;
+        }
     }
 
     /** How the parts are tuned: the clock, the client's retries and the per-key budgets it shares. */
@@ -112,6 +118,26 @@ public final class ConnectorRuntime implements ChangeRecorder.Target {
                     @Override
                     public void store(String apiKey, String crmKey) throws IOException {
                         host.connections().store(apiKey, crmKey);
+                    }
+
+                    @Override
+                    public boolean connected() {
+                        return settings.hasApiKey();
+                    }
+
+                    @Override
+                    public List<String> channels(String apiKey) {
+                        try (WazzupClient account = client(settings, options).apiKey(apiKey)
+                                .retryPolicy(RetryPolicy.NONE).build()) {
+                            return account.channels().list().stream().map(ch -> ch.transport() + " "
+                                    + (ch.name() != null && !ch.name().isBlank() ? ch.name() : ch.plainId())
+                                    + (ch.state() == null ? "" : " (" + ch.state() + ")")).toList();
+                        }
+                    }
+
+                    @Override
+                    public boolean undo() throws IOException {
+                        return host.connections().undo();
                     }
                 });
     }

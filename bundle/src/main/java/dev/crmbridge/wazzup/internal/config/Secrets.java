@@ -72,10 +72,57 @@ final class Secrets {
         if (props == null) {
             throw new IOException("the configuration is gone");
         }
+        Object before = props.get(WazzupConnector.PROPERTY_API_KEY);
+        if (before instanceof String old && !old.isBlank() && !old.trim().equals(apiKey)) {
+            // the connection it replaces stays for a day, for WAuth's "undo"
+            props.put(PREVIOUS_API_KEY, old);
+            Object oldCrmKey = props.get(CRM_KEY);
+            props.put(PREVIOUS_CRM_KEY, oldCrmKey == null ? "" : oldCrmKey.toString());
+            props.put(PREVIOUS_UNTIL, System.currentTimeMillis() + KEEP_PREVIOUS.toMillis());
+        }
         props.put(WazzupConnector.PROPERTY_API_KEY, apiKey);
-        props.put("crmKey", crmKey);
+        props.put(CRM_KEY, crmKey);
         c.update(props);
     }
+
+    /**
+     * WAuth's "undo": the connection that the last one replaced comes back, if that was less than
+     * {@link #KEEP_PREVIOUS} ago. Answers whether there was one.
+     */
+    boolean undoConnection() throws IOException {
+        Configuration c = configAdmin.getConfiguration(WazzupConnector.PID, "?");
+        Dictionary<String, Object> props = c.getProperties();
+        if (props == null) {
+            return false;
+        }
+        Object key = props.get(PREVIOUS_API_KEY);
+        Object until = props.get(PREVIOUS_UNTIL);
+        long deadline = until instanceof Number n ? n.longValue() : 0;
+        if (!(key instanceof String previous) || previous.isBlank() || deadline < System.currentTimeMillis()) {
+            return false;
+        }
+        props.put(WazzupConnector.PROPERTY_API_KEY, previous);
+        Object previousCrmKey = props.get(PREVIOUS_CRM_KEY);
+        if (previousCrmKey == null || previousCrmKey.toString().isEmpty()) {
+            props.remove(CRM_KEY);
+        } else {
+            props.put(CRM_KEY, previousCrmKey.toString());
+        }
+        props.remove(PREVIOUS_API_KEY);
+        props.remove(PREVIOUS_CRM_KEY);
+        props.remove(PREVIOUS_UNTIL);
+        c.update(props);
+        LOG.info("Wazzup connector: WAuth's last connection was undone; the previous Wazzup account is connected again");
+        return true;
+    }
+
+    /** How long the connection WAuth replaced can be restored. */
+    static final java.time.Duration KEEP_PREVIOUS = java.time.Duration.ofHours(24);
+    private static final String CRM_KEY = "crmKey";
+    /** The replaced connection's key, crmKey and deadline (epoch millis): secrets, like the key. */
+    static final String PREVIOUS_API_KEY = "wauth.previousApiKey";
+    static final String PREVIOUS_CRM_KEY = "wauth.previousCrmKey";
+    static final String PREVIOUS_UNTIL = "wauth.previousUntil";
 
     /** Configuration properties that matter for the runtime: all but the secret and the framework's own. */
     static Map<String, Object> withoutSecret(Map<String, Object> properties) {

@@ -13,8 +13,23 @@ public final class WAuth implements AutoCloseable {
         /** {@code POST /v3/connect/}: the account's API key. */
         String connect(String state, String crmKey);
 
-        /** Stores the key and the crmKey in the configuration. */
+        /** Stores the key and the crmKey in the configuration; the connection they replace is kept a day. */
         void store(String apiKey, String crmKey) throws java.io.IOException;
+
+        /** Whether an account is connected now (an API key is configured). */
+        default boolean connected() {
+            return false;
+        }
+
+        /** The channels of the account of {@code apiKey}, in words for the page ({@code GET /v3/channels}). */
+        default java.util.List<String> channels(String apiKey) {
+            return java.util.List.of();
+        }
+
+        /** Restores the connection the last one replaced (within a day); false when there is none. */
+        default boolean undo() throws java.io.IOException {
+            return false;
+        }
     }
 
     private final Whiteboard.Registration registration;

@@ -17,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -38,12 +39,20 @@ import org.slf4j.LoggerFactory;
  * <p>The confirmation is a POST carrying a one-time token bound to the user and the state (a forged
  * cross-site form has no token). A state is tried once: after any answer from Wazzup it is spent here
  * too. Pages never show the key, the crmKey or the secret, and neither do log lines.
+ *
+ * <p>A state is not bound to this installation: anyone can make one for an account of their own. So
+ * when an account is connected already, the page says that confirming replaces it and sends the CRM's
+ * data to the new account, and asks for a second, explicit confirmation (a box to tick, checked again
+ * here). After connecting, the page shows the account's channels, and after a replacement it offers to
+ * undo it: the replaced key is kept for 24 hours.
  */
 final class WAuthServlet extends HttpServlet {
 
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(WAuthServlet.class);
     private static final long TOKEN_MILLIS = 15 * 60_000L;
+    /** The undo form after a replacing connection works as long as the replaced key is kept. */
+    private static final long UNDO_MILLIS = 24 * 3600_000L;
     private static final int MAX_STATE = 4096;
 
     private record Pending(String userId, String stateHash, long expires) {
@@ -56,7 +65,12 @@ final class WAuthServlet extends HttpServlet {
     private final String path;
     private final transient Clock clock;
     private final transient SecureRandom random = new SecureRandom();
-    private final transient Map<String, Pending> tokens = new ConcurrentHashMap<>();
+    /**
+     * The tokens of every page of the bundle: shared by the servlets of successive runtimes, so that the
+     * undo offered after a connection still works once the configuration change restarted the connector.
+     */
+    private static final Map<String, Pending> TOKENS = new ConcurrentHashMap<>();
+    private final transient Map<String, Pending> tokens = TOKENS;
     private final transient Set<String> spent = ConcurrentHashMap.newKeySet();
 
     WAuthServlet(Supplier<CrmSession> session, WAuth.Connector connector, String crmCode, boolean enabled, String path, Clock clock) {
@@ -80,17 +94,47 @@ final class WAuthServlet extends HttpServlet {
                     + "Wazzup marketplace: open the integration and click <b>Connect</b>.</p>");
             return;
         }
+        confirmation(resp, 200, "", state, user.get());
+    }
+
+    /** The confirmation form; with an account connected already, the warning and the second confirmation. */
+    private void confirmation(HttpServletResponse resp, int status, String before, String state, SessionUser user)
+            throws IOException {
+        String token = issue(user, state, TOKEN_MILLIS);
+        boolean replacing = connected();
+        String warning = !replacing ? "" : "<div id=\"wazzup-connect-replaces\" style=\"border:2px solid #c0392b;"
+                + "border-radius:6px;padding:8px 14px;margin:12px 0;background:#fdecea\"><p><b>A Wazzup account is "
+                + "already connected to this CRM.</b> Confirming replaces that connection: from then on the CRM's users, "
+                + "contacts with their phone numbers, and deals are sent to the account of this link, and that account "
+                + "can create contacts and deals in the CRM.</p><p>Continue only if you started this connection yourself "
+                + "from the Wazzup marketplace, for your company's own account. The current connection can be restored "
+                + "within 24 hours.</p><label><input type=\"checkbox\" name=\"replace\" value=\"yes\" required "
+                + "id=\"wazzup-connect-replace\"> Yes, replace the connected Wazzup account</label></div>";
+        page(resp, status, "Connect Wazzup", before + "<p>Wazzup asks to connect its account to this CRM through the "
+                + "integration <b>" + Html.escape(crmCode) + "</b>.</p><p>Once connected, the CRM's users, contacts and "
+                + "deals are sent to Wazzup, managers get chat buttons, and Wazzup's messages reach the CRM. You are "
+                + "signed in as <b>" + Html.escape(user.name()) + "</b>.</p><form method=\"post\" action=\""
+                + Html.escape(path) + "\">" + warning
+                + "<input type=\"hidden\" name=\"state\" value=\"" + Html.escape(state) + "\">"
+                + "<input type=\"hidden\" name=\"token\" value=\"" + Html.escape(token) + "\">"
+                + "<button type=\"submit\" id=\"wazzup-connect-confirm\">" + (replacing ? "Replace the connection"
+                : "Connect") + "</button></form>");
+    }
+
+    private String issue(SessionUser user, String state, long millis) {
         String token = token();
         long now = clock.millis();
         tokens.values().removeIf(p -> p.expires() < now);
-        tokens.put(token, new Pending(user.get().id(), hash(state), now + TOKEN_MILLIS));
-        page(resp, 200, "Connect Wazzup", "<p>Wazzup asks to connect its account to this CRM through the integration "
-                + "<b>" + Html.escape(crmCode) + "</b>.</p><p>Once connected, the CRM's users, contacts and deals are sent to "
-                + "Wazzup, managers get chat buttons, and Wazzup's messages reach the CRM. You are signed in as <b>"
-                + Html.escape(user.get().name()) + "</b>.</p><form method=\"post\" action=\"" + Html.escape(path) + "\">"
-                + "<input type=\"hidden\" name=\"state\" value=\"" + Html.escape(state) + "\">"
-                + "<input type=\"hidden\" name=\"token\" value=\"" + Html.escape(token) + "\">"
-                + "<button type=\"submit\" id=\"wazzup-connect-confirm\">Connect</button></form>");
+        tokens.put(token, new Pending(user.id(), hash(state), now + millis));
+        return token;
+    }
+
+    private boolean connected() {
+        try {
+            return connector.connected();
+        } catch (RuntimeException e) {
+            return true; // when in doubt, warn
+        }
     }
 
     @Override
@@ -99,6 +143,17 @@ final class WAuthServlet extends HttpServlet {
         String state = req.getParameter("state");
         Optional<SessionUser> user = admin(req, resp, state);
         if (user.isEmpty()) {
+            return;
+        }
+        if ("undo".equals(req.getParameter("action"))) {
+            undo(req, resp, state, user.get());
+            return;
+        }
+        boolean replacing = connected();
+        if (replacing && !"yes".equals(req.getParameter("replace"))) {
+            // the token stays unused: the form comes again, asking for the second confirmation
+            confirmation(resp, 400, "<p id=\"wazzup-connect-unconfirmed\"><b>Nothing was changed.</b> Tick the box to "
+                    + "confirm that this link replaces the connected account.</p>", state, user.get());
             return;
         }
         Pending pending = tokens.remove(String.valueOf(req.getParameter("token")));
@@ -156,10 +211,64 @@ final class WAuthServlet extends HttpServlet {
                     + "again from the Wazzup marketplace.</p>");
             return;
         }
-        LOG.info("Wazzup WAuth: {} connected a Wazzup account through integration {}", user.get().id(), crmCode);
+        LOG.info("Wazzup WAuth: {} connected a Wazzup account through integration {}{}", user.get().id(), crmCode,
+                replacing ? ", replacing the one connected before (kept 24 h for undo)" : "");
+        String undo = !replacing ? "" : "<form method=\"post\" action=\"" + Html.escape(path) + "\">"
+                + "<input type=\"hidden\" name=\"action\" value=\"undo\">"
+                + "<input type=\"hidden\" name=\"state\" value=\"" + Html.escape(state) + "\">"
+                + "<input type=\"hidden\" name=\"token\" value=\"" + Html.escape(issue(user.get(), state,
+                        UNDO_MILLIS)) + "\"><p>This replaced the account connected before. Not what you wanted? "
+                + "<button type=\"submit\" id=\"wazzup-connect-undo\">Undo: connect the previous account again"
+                + "</button> (possible for 24 hours)</p></form>";
         page(resp, 200, "Connected", "<p id=\"wazzup-connected\">Wazzup is connected. The CRM's users, contacts and "
-                + "deals are being sent to it now; managers will see the chat buttons.</p><p><a href=\"/\">Back to "
-                + "the CRM</a></p>");
+                + "deals are being sent to it now; managers will see the chat buttons.</p>" + account(apiKey) + undo
+                + "<p><a href=\"/\">Back to the CRM</a></p>");
+    }
+
+    /** Which account it is, by its channels, so that the administrator can tell it is the right one. */
+    private String account(String apiKey) {
+        List<String> channels;
+        try {
+            channels = connector.channels(apiKey);
+        } catch (RuntimeException e) {
+            LOG.warn("Wazzup WAuth: the connected account's channels could not be read ({})", e.getClass().getSimpleName());
+            return "<p id=\"wazzup-connected-account\">The account's channels could not be read just now.</p>";
+        }
+        if (channels.isEmpty()) {
+            return "<p id=\"wazzup-connected-account\">The connected account has no channels yet.</p>";
+        }
+        StringBuilder out = new StringBuilder("<div id=\"wazzup-connected-account\"><p>The connected account's channels:"
+                + "</p><ul>");
+        channels.stream().limit(50).forEach(c -> out.append("<li>").append(Html.escape(c)).append("</li>"));
+        return out.append("</ul></div>").toString();
+    }
+
+    private void undo(HttpServletRequest req, HttpServletResponse resp, String state, SessionUser user) throws IOException {
+        Pending pending = tokens.remove(String.valueOf(req.getParameter("token")));
+        if (pending == null || pending.expires() < clock.millis() || !pending.userId().equals(user.id())
+                || !pending.stateHash().equals(hash(state))) {
+            page(resp, 400, "Please confirm again", "<p>This undo is not valid (it expired, was used, or did not come "
+                    + "from the page that confirmed the connection). An administrator can set the previous API key in the "
+                    + "connector's configuration.</p>");
+            return;
+        }
+        boolean undone;
+        try {
+            undone = connector.undo();
+        } catch (IOException | RuntimeException e) {
+            LOG.error("Wazzup WAuth: the previous connection could not be restored ({})", e.getClass().getSimpleName());
+            page(resp, 500, "Not restored", "<p>The previous connection could not be restored. Try again, or set the "
+                    + "previous API key in the connector's configuration.</p>");
+            return;
+        }
+        if (!undone) {
+            page(resp, 410, "Nothing to undo", "<p>There is no previous connection to restore: it was restored already, "
+                    + "or more than 24 hours have passed.</p>");
+            return;
+        }
+        LOG.info("Wazzup WAuth: {} undid the last connection; the previous Wazzup account is connected again", user.id());
+        page(resp, 200, "Previous connection restored", "<p id=\"wazzup-connect-undone\">The Wazzup account connected "
+                + "before is connected again; the CRM syncs with it from now on.</p><p><a href=\"/\">Back to the CRM</a></p>");
     }
 
     /** The signed-in administrator, or an answer already written (setup, sign-in, permission, state). */

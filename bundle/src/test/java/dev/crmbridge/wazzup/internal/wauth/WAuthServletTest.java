@@ -91,7 +91,12 @@ class WAuthServletTest {
     }
 
     private HttpResponse<String> confirm(String state, String token, String user) {
-        StringBuilder form = new StringBuilder();
+        return confirm(state, token, user, "");
+    }
+
+    /** A POST of the form with {@code extra} form fields ({@code a=b&c=d}, encoded by the caller). */
+    private HttpResponse<String> confirm(String state, String token, String user, String extra) {
+        StringBuilder form = new StringBuilder(extra);
         if (state != null) {
             form.append("state=").append(enc(state));
         }
@@ -256,6 +261,72 @@ class WAuthServletTest {
     }
 
     @Test
+    void withAnAccountConnectedThePageWarnsAndOnlyAnExplicitSecondConfirmationReplacesIt() {
+        connector.connected = true;
+        connector.channels = List.of("whatsapp 79990001122 (active)", "telegram <b>Shop</b> (active)");
+        start(true);
+        HttpResponse<String> page = get("state-1", "admin");
+        assertPage(page, 200, "id=\"wazzup-connect-replaces\"");
+        assertThat(page.body()).contains("already connected").contains("replaces that connection")
+                .contains("name=\"replace\" value=\"yes\" required").contains("Replace the connection");
+        String token = TOKEN.matcher(page.body()).results().findFirst().orElseThrow().group(1);
+
+        HttpResponse<String> once = confirm("state-1", token, "admin");
+        assertPage(once, 400, "id=\"wazzup-connect-unconfirmed\"");
+        assertThat(once.body()).as("the form comes again").contains("name=\"replace\"").containsPattern(TOKEN);
+        assertThat(connector.connects).as("one click alone changes nothing").isEmpty();
+        assertThat(confirm("state-1", token, "admin", "replace=no&").statusCode()).isEqualTo(400);
+        assertThat(connector.connects).isEmpty();
+
+        HttpResponse<String> replaced = confirm("state-1", token, "admin", "replace=yes&");
+        assertPage(replaced, 200, "id=\"wazzup-connected\"");
+        assertThat(connector.stored).hasSize(1);
+        assertThat(replaced.body()).as("the new account, by its channels").contains("id=\"wazzup-connected-account\"")
+                .contains("whatsapp 79990001122 (active)").contains("telegram &lt;b&gt;Shop&lt;/b&gt; (active)")
+                .contains("id=\"wazzup-connect-undo\"");
+    }
+
+    @Test
+    void aFirstConnectionNeedsNoSecondConfirmationAndOffersNoUndo() {
+        start(true);
+        HttpResponse<String> page = get("state-1", "admin");
+        assertThat(page.body()).doesNotContain("wazzup-connect-replaces").doesNotContain("name=\"replace\"");
+        HttpResponse<String> connected = confirm("state-1", tokenFor("state-1", "admin"), "admin");
+        assertPage(connected, 200, "id=\"wazzup-connected\"");
+        assertThat(connected.body()).doesNotContain("wazzup-connect-undo");
+    }
+
+    @Test
+    void undoRestoresThePreviousConnectionOnceAndOnlyWithItsToken() {
+        connector.connected = true;
+        start(true);
+        HttpResponse<String> replaced = confirm("state-1", tokenFor("state-1", "admin"), "admin", "replace=yes&");
+        Matcher undo = Pattern.compile("name=\"action\" value=\"undo\">.*?name=\"token\" value=\"([^\"]+)\"")
+                .matcher(replaced.body());
+        assertThat(undo.find()).as(replaced.body()).isTrue();
+        String token = undo.group(1);
+
+        assertPage(confirm("state-1", token + "x", "admin", "action=undo&"), 400, "Please confirm again");
+        assertPage(confirm("state-1", token, "admin2", "action=undo&"), 400, "Please confirm again");
+        assertThat(connector.undos).as("a wrong token or another admin undoes nothing").hasValue(0);
+
+        String fresh = undoToken(confirm("state-2", tokenFor("state-2", "admin"), "admin", "replace=yes&"));
+        assertPage(confirm("state-2", fresh, "admin", "action=undo&"), 200, "id=\"wazzup-connect-undone\"");
+        assertThat(connector.undos).hasValue(1);
+        assertPage(confirm("state-2", fresh, "admin", "action=undo&"), 400, "Please confirm again");
+        connector.undoable = false;
+        String third = undoToken(confirm("state-3", tokenFor("state-3", "admin"), "admin", "replace=yes&"));
+        assertPage(confirm("state-3", third, "admin", "action=undo&"), 410, "Nothing to undo");
+    }
+
+    private static String undoToken(HttpResponse<String> page) {
+        Matcher m = Pattern.compile("name=\"action\" value=\"undo\">.*?name=\"token\" value=\"([^\"]+)\"")
+                .matcher(page.body());
+        assertThat(m.find()).as(page.body()).isTrue();
+        return m.group(1);
+    }
+
+    @Test
     void aStateIsUsedOnce() {
         start(true);
         String first = tokenFor("state-1", "admin");
@@ -388,6 +459,29 @@ class WAuthServletTest {
         final List<Stored> stored = new CopyOnWriteArrayList<>();
         final Deque<RuntimeException> failures = new ArrayDeque<>();
         volatile boolean storeFails;
+        volatile boolean connected;
+        volatile boolean undoable = true;
+        volatile List<String> channels = List.of();
+        final java.util.concurrent.atomic.AtomicInteger undos = new java.util.concurrent.atomic.AtomicInteger();
+
+        @Override
+        public boolean connected() {
+            return connected;
+        }
+
+        @Override
+        public List<String> channels(String apiKey) {
+            return channels;
+        }
+
+        @Override
+        public boolean undo() {
+            if (!undoable) {
+                return false;
+            }
+            undos.incrementAndGet();
+            return true;
+        }
 
         @Override
         public String connect(String state, String crmKey) {
