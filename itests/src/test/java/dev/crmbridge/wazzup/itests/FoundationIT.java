@@ -1,6 +1,7 @@
 package dev.crmbridge.wazzup.itests;
 
 import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertNotNull;
 import static org.junit.Assert.assertNull;
 import static org.junit.Assert.assertTrue;
@@ -104,6 +105,41 @@ public class FoundationIT extends WazzupTestSupport {
                         .findFirst().orElse(null));
         assertEquals("CONTACTS_ONLY", active.properties.get(WazzupConnector.PROPERTY_SCHEME));
         assertNull("activation failure", active.failure);
+    }
+
+    @Test
+    public void theSecretsAreNotInTheComponentsPropertiesYetTheConnectorHasThem() throws Exception {
+        ComponentDescriptionDTO description = await("the connector component description",
+                () -> scr.getComponentDescriptionDTO(bundleNamed(PLUGIN_BSN).orElseThrow(), WazzupConnector.PID));
+        String key = "it-key-4f1e2d3c4b5a69788796";
+        String webhookSecret = "it-webhook-secret-0123456789abcdef";
+        String crmKey = "it-crm-key-fedcba9876543210";
+        Hashtable<String, Object> props = new Hashtable<>();
+        props.put(WazzupConnector.PROPERTY_API_KEY, key);
+        props.put(WazzupConnector.PROPERTY_API_BASE_URL, "http://127.0.0.1:" + freePort());
+        props.put("webhookSecret", webhookSecret);
+        props.put("crmKey", crmKey);
+        props.put("secret", "it-wauth-secret-0123456789");
+        configAdmin.getConfiguration(WazzupConnector.PID, "?").update(props);
+
+        ComponentConfigurationDTO active = await("the connector component active", () -> configurations(description)
+                .stream().filter(c -> c.state == ComponentConfigurationDTO.ACTIVE).findFirst().orElse(null));
+        // what scr:info and the Web Console's Components page print: every property of the DTO
+        String shown = active.properties.toString();
+        for (String secret : List.of(key, webhookSecret, crmKey, "it-wauth-secret-0123456789")) {
+            assertFalse("a secret in the component's properties: " + shown.replace(secret, "<SECRET>"),
+                    shown.contains(secret));
+        }
+        assertTrue("a marker stands for the key: " + shown,
+                String.valueOf(active.properties.get(WazzupConnector.PROPERTY_API_KEY)).startsWith("<secret "));
+        // the connector itself runs with the key: its webhook side does not say there is none
+        dev.crmbridge.wazzup.api.sync.SyncStatus status = await("SyncStatus", () -> {
+            org.osgi.framework.ServiceReference<dev.crmbridge.wazzup.api.sync.SyncStatus> ref =
+                    context.getServiceReference(dev.crmbridge.wazzup.api.sync.SyncStatus.class);
+            return ref == null ? null : context.getService(ref);
+        });
+        String problem = String.valueOf(status.webhooks().problem());
+        assertFalse(problem, problem.contains("no API key"));
     }
 
     @Test

@@ -119,7 +119,7 @@ public final class ConnectorComponent implements EventHandler, ChatWindows, Unan
         this.context = context;
         this.hostDataSource = hostDataSource;
         this.secrets = new Secrets(configAdmin);
-        ConnectorSettings settings = ConnectorSettings.from(config);
+        ConnectorSettings settings = ConnectorSettings.from(config, secrets.raw());
         this.storage = open(settings.storage());
         this.storageMode = settings.storage();
         this.recorder = new ChangeRecorder(() -> runtime, Clock.systemUTC());
@@ -180,7 +180,7 @@ public final class ConnectorComponent implements EventHandler, ChatWindows, Unan
      */
     @Modified
     synchronized void modified(ConnectorConfiguration config, Map<String, Object> properties) {
-        ConnectorSettings settings = ConnectorSettings.from(config);
+        ConnectorSettings settings = ConnectorSettings.from(config, secrets.raw());
         Map<String, Object> next = Secrets.withoutSecret(properties);
         boolean secretCameBack = secrets.cameBack(settings);
         if (next.equals(applied) && secretCameBack) {

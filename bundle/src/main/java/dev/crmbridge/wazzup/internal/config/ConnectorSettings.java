@@ -47,8 +47,8 @@ public final class ConnectorSettings {
     private final String wauthSecret;
     private final String connectPath;
 
-    private ConnectorSettings(ConnectorConfiguration c) {
-        this.apiKey = c.apiKey() == null ? "" : c.apiKey().trim();
+    private ConnectorSettings(ConnectorConfiguration c, java.util.Map<String, Object> raw) {
+        this.apiKey = secret(c.apiKey(), raw, "apiKey");
         this.apiBaseUrl = parseBaseUrl(c.apiBaseUrl());
         this.scheme = Objects.requireNonNullElse(c.scheme(), IntegrationScheme.CLIENT_MANAGEMENT);
         this.connectTimeout = Duration.ofSeconds(range("connectTimeoutSeconds", c.connectTimeoutSeconds(), 1, 300));
@@ -65,12 +65,12 @@ public final class ConnectorSettings {
         String base = c.publicBaseUrl() == null ? "" : c.publicBaseUrl().trim();
         this.publicBaseUrl = base.isEmpty() ? null : parseUrl("publicBaseUrl", base);
         this.webhookPath = path("webhookPath", c.webhookPath(), "/wazzup/webhook");
-        this.webhookSecret = c.webhookSecret() == null ? "" : c.webhookSecret().trim();
+        this.webhookSecret = secret(c.webhookSecret(), raw, "webhookSecret");
         if (!webhookSecret.isEmpty() && !webhookSecret.matches("[A-Za-z0-9_-]{16,128}")) {
             // the value is a secret: name the rule, never the value
             throw new IllegalArgumentException("webhookSecret must be 16-128 letters, digits, '-' or '_'");
         }
-        this.crmKey = c.crmKey() == null ? "" : c.crmKey().trim();
+        this.crmKey = secret(c.crmKey(), raw, "crmKey");
         this.webhookMaxBodyBytes = range("webhookMaxBodyBytes", c.webhookMaxBodyBytes(), 1024, 64 * 1024 * 1024);
         this.webhookVerify = Duration.ofMinutes(range("webhookVerifyMinutes", c.webhookVerifyMinutes(), 0, 1440));
         this.dealPipelineId = blankToNull(c.dealPipelineId());
@@ -86,7 +86,7 @@ public final class ConnectorSettings {
         if (!crmCode.isEmpty() && !crmCode.matches("[A-Za-z0-9_-]{1,100}")) {
             throw new IllegalArgumentException("crmCode must be Latin letters, digits, - or _");
         }
-        this.wauthSecret = c.secret() == null ? "" : c.secret().trim();
+        this.wauthSecret = secret(c.secret(), raw, "secret");
         this.connectPath = path("connectPath", c.connectPath(), "/wazzup/connect");
         if (connectPath.equals(webhookPath) || connectPath.equals(chatPath)) {
             throw new IllegalArgumentException("connectPath must differ from webhookPath and chatPath, got " + connectPath);
@@ -118,7 +118,20 @@ public final class ConnectorSettings {
      * @throws IllegalArgumentException naming the attribute that is wrong (never its secret value)
      */
     public static ConnectorSettings from(ConnectorConfiguration config) {
-        return new ConnectorSettings(config);
+        return new ConnectorSettings(config, java.util.Map.of());
+    }
+
+    /**
+     * Validates a configuration whose secrets the component was given as {@link SecretsPlugin} markers:
+     * their values come from {@code raw}, the configuration as Configuration Admin holds it.
+     */
+    public static ConnectorSettings from(ConnectorConfiguration config, java.util.Map<String, Object> raw) {
+        return new ConnectorSettings(config, raw);
+    }
+
+    private static String secret(String fromComponent, java.util.Map<String, Object> raw, String name) {
+        String v = SecretsPlugin.resolve(fromComponent, raw, name);
+        return v == null ? "" : v.trim();
     }
 
     private static URI parseBaseUrl(String value) {

@@ -57,6 +57,30 @@ final class Secrets {
         return secret;
     }
 
+    /**
+     * The configuration as Configuration Admin holds it, unprocessed by plugins: where the component
+     * reads the secret values {@link SecretsPlugin} keeps out of its properties. Empty when it is gone.
+     */
+    java.util.Map<String, Object> raw() {
+        try {
+            Configuration[] found = configAdmin.listConfigurations("(" + org.osgi.framework.Constants.SERVICE_PID + "="
+                    + WazzupConnector.PID + ")");
+            if (found == null || found.length == 0 || found[0].getProperties() == null) {
+                return java.util.Map.of();
+            }
+            Dictionary<String, Object> props = found[0].getProperties();
+            java.util.Map<String, Object> out = new java.util.HashMap<>();
+            for (java.util.Enumeration<String> keys = props.keys(); keys.hasMoreElements(); ) {
+                String k = keys.nextElement();
+                out.put(k, props.get(k));
+            }
+            return out;
+        } catch (IOException | org.osgi.framework.InvalidSyntaxException e) {
+            LOG.warn("Wazzup connector: the configuration could not be read ({})", e.getClass().getSimpleName());
+            return java.util.Map.of();
+        }
+    }
+
     /** Whether the settings carry the secret this component generated (its own update coming back). */
     boolean cameBack(ConnectorSettings settings) {
         return settings.webhookSecret().equals(generated);
