@@ -22,6 +22,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Dictionary;
 import java.util.HashMap;
+import java.util.Hashtable;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -278,6 +279,120 @@ public class WAuthIT extends WazzupTestSupport {
             SyncStatus s = syncStatus();
             return s != null && s.initialSyncComplete();
         });
+    }
+
+    /**
+     * Every way the reference says the real Wazzup may differ, at once (emulator options): /v3/connect
+     * ignores the crmKey, listings come normalised otherwise than sent and ignore {@code offset}, writes
+     * are answered oddly, and a status change comes as the message again. Connected by button, the CRM
+     * syncs whole, a reconciliation sends nothing, webhooks are taken, a subscription re-pointed behind
+     * the connector's back is restored, and the message's later state becomes an event of its own.
+     */
+    @Test
+    public void everyWayTheRealWazzupMayDifferAtOnce() throws Exception {
+        JsonNode before = wazzup.send("GET", "/__emulator/options", null);
+        wazzup.send("PUT", "/__emulator/options", EmulatorControl.json(Map.of("ignoreConnectCrmKey", true,
+                "statusesAsMessages", true, "variedListings", true, "ignoreListOffset", true, "oddWriteAnswers", true)));
+        List<org.osgi.service.event.Event> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Hashtable<String, Object> topics = new Hashtable<>();
+        topics.put(org.osgi.service.event.EventConstants.EVENT_TOPIC, "dev/crmbridge/wazzup/message/*");
+        registrations.add(context.registerService(org.osgi.service.event.EventHandler.class,
+                (org.osgi.service.event.EventHandler) events::add, topics));
+        try {
+            unconfigure(configAdmin);
+            Map<String, Object> p = new HashMap<>();
+            p.put(WazzupConnector.PROPERTY_API_BASE_URL, wazzup.baseUrl());
+            p.put("crmCode", crmCode);
+            p.put("secret", SECRET);
+            p.put("webhookSecret", WEBHOOK_SECRET);
+            p.put("publicBaseUrl", "http://127.0.0.1:" + httpPort());
+            p.put("batchDelayMillis", 50);
+            p.put("webhookVerifySeconds", 1);
+            configure(configAdmin, p);
+            await("the confirmation page", () -> get("x", "u0").statusCode() == 200 ? true : null);
+
+            // connect by button; Wazzup keeps no crmKey
+            HttpResponse<String> done = connect(state());
+            assertEquals(done.body(), 200, done.statusCode());
+            await("the initial sync and the subscription", Duration.ofSeconds(30), () -> {
+                JsonNode a = wazzup.account(customer);
+                return a.get("users").size() == 3 && a.get("contacts").size() == 20 && a.get("deals").size() == 5
+                        && a.path("webhooks").path("uri").asText().contains(WEBHOOK_SECRET);
+            });
+            assertFalse("this Wazzup ignored the crmKey", wazzup.account(customer).get("crmKeySet").asBoolean());
+            SyncStatus status = syncStatus();
+            await("nothing pending", Duration.ofSeconds(30), () -> status.initialSyncComplete()
+                    && status.entities().values().stream().mapToLong(e -> e.pending()).sum() == 0);
+
+            // a reconciliation against listings that differ in form only: 0 writes
+            wazzup.send("DELETE", "/__emulator/journal", null);
+            status.resyncAll();
+            await("the reconciliation listed contacts and deals", Duration.ofSeconds(30),
+                    () -> wazzup.requests(customer, "GET /v3/contacts") > 0 && wazzup.requests(customer, "GET /v3/deals") > 0);
+            await("nothing pending after it", Duration.ofSeconds(30),
+                    () -> status.entities().values().stream().mapToLong(e -> e.pending()).sum() == 0);
+            long writes = 0;
+            for (String route : List.of("POST /v3/users", "POST /v3/contacts", "POST /v3/deals", "POST /v3/pipelines")) {
+                writes += wazzup.requests(customer, route);
+            }
+            assertEquals("writes during a reconciliation of unchanged data", 0, writes);
+
+            // webhooks after connecting by button: the URL secret is enough
+            JsonNode hello = wazzup.send("POST", "/__emulator/accounts/" + customer + "/customer-message",
+                    EmulatorControl.json(Map.of("chatType", "whatsapp", "chatId", "79011112233", "text", "hello")));
+            JsonNode messages = null;
+            for (JsonNode d : hello.get("deliveries")) {
+                if (d.get("kind").asText().equals("messages")) {
+                    messages = d;
+                }
+            }
+            assertNotNull(hello.toString(), messages);
+            assertFalse("sent without the crmKey", messages.get("authorized").asBoolean());
+            assertEquals(messages.toString(), 200, messages.get("status").asInt());
+
+            // another system re-points the subscription; the connector restores it
+            Hashtable<String, Object> otherSystem = new Hashtable<>();
+            otherSystem.put("osgi.http.whiteboard.servlet.pattern", "/other-system/hooks");
+            registrations.add(context.registerService(javax.servlet.Servlet.class, new javax.servlet.http.HttpServlet() {
+                private static final long serialVersionUID = 1L;
+
+                @Override
+                protected void doPost(javax.servlet.http.HttpServletRequest req, javax.servlet.http.HttpServletResponse resp) {
+                    resp.setStatus(200); // another integration on the same Wazzup account takes its webhooks here
+                }
+            }, otherSystem));
+            String other = "http://127.0.0.1:" + httpPort() + "/other-system/hooks";
+            await("the other system's endpoint", () -> {
+                try {
+                    return http.send(HttpRequest.newBuilder(URI.create(other)).POST(HttpRequest.BodyPublishers.noBody())
+                            .build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+                } catch (Exception e) {
+                    return false;
+                }
+            });
+            String key = (String) stored().get(WazzupConnector.PROPERTY_API_KEY);
+            HttpResponse<String> repoint = http.send(HttpRequest.newBuilder(URI.create(wazzup.baseUrl() + "/v3/webhooks"))
+                    .header("Authorization", "Bearer " + key).header("Content-Type", "application/json")
+                    .method("PATCH", HttpRequest.BodyPublishers.ofString("{\"webhooksUri\":\"" + other + "\","
+                            + "\"subscriptions\":{\"messagesAndStatuses\":true}}")).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(repoint.body(), 200, repoint.statusCode());
+            await("the subscription restored", Duration.ofSeconds(30), () -> wazzup.account(customer)
+                    .path("webhooks").path("uri").asText().contains(WEBHOOK_SECRET) && status.webhooks().repairs() >= 1);
+
+            // a manager's message, then its failure delivered as the same message with a new status
+            JsonNode sent = wazzup.send("POST", "/__emulator/accounts/" + customer + "/manager-message",
+                    EmulatorControl.json(Map.of("userId", "u1", "chatType", "whatsapp", "chatId", "79011112233",
+                            "text", "we will call you")));
+            String messageId = sent.get("messageId").asText();
+            wazzup.send("POST", "/__emulator/accounts/" + customer + "/message-status", EmulatorControl.json(Map.of(
+                    "messageId", messageId, "status", "error", "error", "BAD_CONTACT", "description", "not on WhatsApp")));
+            await("the message's two states as two events", Duration.ofSeconds(30), () -> events.stream()
+                    .filter(e -> messageId.equals(e.getProperty("messageId"))).count() == 2);
+            assertTrue("the later state is the error", events.stream().filter(e -> messageId.equals(e.getProperty("messageId")))
+                    .anyMatch(e -> "error".equals(e.getProperty("status"))));
+        } finally {
+            wazzup.send("PUT", "/__emulator/options", before.toString());
+        }
     }
 
     @Test

@@ -159,6 +159,14 @@ public @interface ConnectorConfiguration {
     int webhookVerifyMinutes() default 10;
 
     @AttributeDefinition(
+            name = "Webhook subscription check (seconds)",
+            description = "Advanced: the same check in seconds, when above 0 it replaces the minutes (tests, demos). "
+                    + "Default: 0. Range 0-86400.",
+            min = "0",
+            max = "86400")
+    int webhookVerifySeconds() default 0;
+
+    @AttributeDefinition(
             name = "Pipeline for new deals",
             description = "The pipeline id passed to the CRM when Wazzup asks it to create a deal. Empty: the CRM chooses.",
             required = false)

@@ -72,7 +72,9 @@ public final class ConnectorSettings {
         }
         this.crmKey = secret(c.crmKey(), raw, "crmKey");
         this.webhookMaxBodyBytes = range("webhookMaxBodyBytes", c.webhookMaxBodyBytes(), 1024, 64 * 1024 * 1024);
-        this.webhookVerify = Duration.ofMinutes(range("webhookVerifyMinutes", c.webhookVerifyMinutes(), 0, 1440));
+        int verifySeconds = range("webhookVerifySeconds", c.webhookVerifySeconds(), 0, 86_400);
+        this.webhookVerify = verifySeconds > 0 ? Duration.ofSeconds(verifySeconds)
+                : Duration.ofMinutes(range("webhookVerifyMinutes", c.webhookVerifyMinutes(), 0, 1440));
         this.dealPipelineId = blankToNull(c.dealPipelineId());
         this.dealStageId = blankToNull(c.dealStageId());
         this.chatPath = path("chatPath", c.chatPath(), "/wazzup/chat");
