@@ -87,8 +87,8 @@ public class FoundationIT extends WazzupTestSupport {
     public void componentActivatesWithTheConfigurationFromConfigAdmin() throws Exception {
         ComponentDescriptionDTO description = await("the connector component description",
                 () -> scr.getComponentDescriptionDTO(bundleNamed(PLUGIN_BSN).orElseThrow(), WazzupConnector.PID));
-        assertTrue("no configuration yet, so no active instance", configurations(description).stream()
-                .noneMatch(c -> c.state == ComponentConfigurationDTO.ACTIVE));
+        await("no configuration yet (an earlier test's is deleted), so no active instance", () -> configurations(description)
+                .stream().noneMatch(c -> c.state == ComponentConfigurationDTO.ACTIVE));
 
         String baseUrl = "http://127.0.0.1:" + freePort();
         Hashtable<String, Object> props = new Hashtable<>();

@@ -137,6 +137,11 @@ public final class ChatService implements ChatWindows, UnansweredCounters {
         return counters.get(userId);
     }
 
+    /** Whether the user's counter is being fetched again just now (the page may ask once more shortly). */
+    public boolean counterRefreshing(String userId, Unanswered answered) {
+        return counters.refreshing(userId, answered);
+    }
+
     /** Counters are refetched at their next use: a customer's message changes them. */
     public void messagesArrived() {
         counters.invalidateAll();

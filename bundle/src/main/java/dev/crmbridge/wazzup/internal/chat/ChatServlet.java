@@ -163,6 +163,7 @@ final class ChatServlet extends HttpServlet {
         body.put("colour", u.colour().name().toLowerCase(java.util.Locale.ROOT));
         body.put("lastMessageAt", u.lastMessageAt() == null ? null : u.lastMessageAt().toString());
         body.put("asOf", u.asOf().toString());
+        body.put("refreshing", chats.counterRefreshing(user.id(), u));
         json(resp, 200, body);
     }
 

@@ -136,6 +136,20 @@ final class CounterCache {
         return e.generation == generation.get() && clock.millis() - e.fetchedAt < ttlMillis;
     }
 
+    /**
+     * Whether {@code answered}, the value just given for this user, is being replaced: a fetch is under
+     * way, or one has ended with a newer value since (the page may ask once more shortly).
+     */
+    boolean refreshing(String userId, Unanswered answered) {
+        Entry e = entries.get(userId);
+        if (e == null) {
+            return false;
+        }
+        synchronized (e) {
+            return e.inFlight != null || e.value != answered;
+        }
+    }
+
     /** Every cached value becomes stale: its next use answers it and refreshes it (new messages change counters). */
     void invalidateAll() {
         generation.incrementAndGet();

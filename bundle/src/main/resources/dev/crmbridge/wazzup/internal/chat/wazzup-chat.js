@@ -227,6 +227,13 @@
           self._button.title = count && c.lastMessageAt ? 'Last unanswered message: ' +
             new Date(c.lastMessageAt).toLocaleString() : '';
           self.setAttribute('data-count', String(count));
+          // a value the connector is refreshing behind this answer: ask once more shortly, not at the next poll
+          if (c && c.refreshing && !self._soon) {
+            self._soon = window.setTimeout(function () {
+              self._soon = null;
+              self.refreshCounter();
+            }, 1000);
+          }
         })
         .catch(function () { /* shown again at the next poll */ });
     }

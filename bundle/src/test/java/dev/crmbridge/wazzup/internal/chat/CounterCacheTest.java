@@ -179,6 +179,8 @@ class CounterCacheTest {
                 assertThat(cache.get("u1").count()).isEqualTo(2);
             }
             assertThat(hang.getCount()).as("the refresh is still hanging").isEqualTo(1);
+            Unanswered answered = cache.get("u1");
+            assertThat(cache.refreshing("u1", answered)).as("the page is told a newer value is coming").isTrue();
             assertThat(calls("u1")).as("the first fetch and one refresh, not one per call").isEqualTo(2);
         } finally {
             hang.countDown();
@@ -204,5 +206,7 @@ class CounterCacheTest {
         full.set(false);
         assertThat(cache.get("u1").count()).isEqualTo(1);
         assertThat(cache.get("u1").count()).as("refreshed once the queue had room").isEqualTo(9);
+        Unanswered fresh = cache.get("u1");
+        assertThat(cache.refreshing("u1", fresh)).as("a fresh value: nothing coming").isFalse();
     }
 }
