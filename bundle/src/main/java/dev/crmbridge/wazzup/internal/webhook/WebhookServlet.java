@@ -81,6 +81,11 @@ final class WebhookServlet extends HttpServlet {
             LOG.debug("Wazzup webhooks: the answer could not be written ({})", e.getClass().getSimpleName());
         } catch (RuntimeException | ServletException e) {
             failed(resp, e);
+        } catch (Error e) {
+            if (e instanceof VirtualMachineError && !(e instanceof StackOverflowError)) {
+                throw e; // the JVM is in trouble: nothing to answer
+            }
+            failed(resp, e); // a host's class gone, an assertion: answered like any failure
         }
     }
 
@@ -208,7 +213,7 @@ final class WebhookServlet extends HttpServlet {
                 answer.write();
             } catch (IOException e) {
                 LOG.debug("Wazzup webhooks: the answer could not be written ({})", e.getClass().getSimpleName());
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | LinkageError | AssertionError | StackOverflowError e) {
                 failed(resp, e);
             } finally {
                 try {
@@ -269,7 +274,7 @@ final class WebhookServlet extends HttpServlet {
     }
 
     /** A failure of ours: logged by its type and place only (never the URI), 500 if the answer is still open. */
-    private static void failed(HttpServletResponse resp, Exception e) {
+    private static void failed(HttpServletResponse resp, Throwable e) {
         StackTraceElement at = e.getStackTrace().length == 0 ? null : e.getStackTrace()[0];
         LOG.error("Wazzup webhooks: a delivery failed with {} at {}; Wazzup gets 500 and retries",
                 e.getClass().getName(), at);

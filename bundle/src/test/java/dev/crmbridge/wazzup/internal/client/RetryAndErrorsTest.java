@@ -188,4 +188,23 @@ class RetryAndErrorsTest {
         assertThat(transport.body(0)).isEqualTo("[{\"id\":\"u-1\",\"name\":\"Alex\"}]");
         assertThat(r.toString()).doesNotContain("k-secret-1");
     }
+
+    @Test
+    void wazzupsErrorTextsAreMaskedOfEverySecretTheClientWasToldOf() {
+        String key = "key-0a1b2c3d4e5f";
+        String urlSecret = "url-secret-9f8e7d6c";
+        String crmKey = "crm-key-1234abcd";
+        TransportResponse answer = new TransportResponse(400, java.util.Map.of(), ("{\"error\":\"testPostNotPassed\","
+                + "\"description\":\"https://crm.example.com/wazzup/webhook/" + urlSecret + " answered 401 to Bearer "
+                + crmKey + "\",\"data\":{\"uri\":\"https://crm.example.com/wazzup/webhook/" + urlSecret + "\"},"
+                + "\"requestId\":\"r-" + key + "\"}").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        Requester.ErrorBody e = Requester.ErrorBody.parse(answer, java.util.List.of(key, urlSecret, crmKey));
+        WazzupException ex = e.toException("PATCH /v3/webhooks", 400);
+        String all = ex.getMessage() + " " + e.description + " " + e.requestId + " " + e.data;
+        for (String secret : java.util.List.of(key, urlSecret, crmKey)) {
+            org.assertj.core.api.Assertions.assertThat(all).doesNotContain(secret);
+        }
+        org.assertj.core.api.Assertions.assertThat(e.description).contains("/wazzup/webhook/***").contains("Bearer ***");
+        org.assertj.core.api.Assertions.assertThat(e.data).as("data quoting a secret is dropped").isNull();
+    }
 }

@@ -601,6 +601,29 @@ class WebhookServletTest {
     }
 
     @Test
+    void aHostThatFailsWithAnErrorGets500AndNoLogLineHasTheUrlsSecret() {
+        start();
+        crm.failWith = new NoClassDefFoundError("com/example/crm/ContactEntity");
+        java.io.PrintStream err = System.err;
+        java.io.ByteArrayOutputStream console = new java.io.ByteArrayOutputStream();
+        System.setErr(new java.io.PrintStream(console, true, StandardCharsets.UTF_8));
+        HttpResponse<String> r;
+        try {
+            r = post(SECRET, "{\"createContact\":{\"responsibleUserId\":\"7\",\"name\":\"Err\",\"contactData\":"
+                    + "[{\"chatType\":\"whatsapp\",\"chatId\":\"79015550000\"}],\"source\":\"auto\"}}");
+        } finally {
+            System.setErr(err);
+        }
+        assertThat(r.statusCode()).isEqualTo(500);
+        assertThat(json(r.body()).path("error").asText()).isEqualTo("INTERNAL");
+        String logged = console.toString(StandardCharsets.UTF_8);
+        assertThat(logged).as("the failure is logged").contains("NoClassDefFoundError");
+        assertThat(logged).as("but not the URI with its secret (the container would log it)").doesNotContain(SECRET);
+        crm.failWith = null;
+        assertThat(post(SECRET, "{\"test\":true}").statusCode()).isEqualTo(200);
+    }
+
+    @Test
     void secretsAreNeverInAnAnswer() {
         start(CRM_KEY, 1024);
         List<String> bodies = new ArrayList<>();
@@ -650,8 +673,14 @@ class WebhookServletTest {
         final List<NewDealRequest> dealRequests = new CopyOnWriteArrayList<>();
         private final AtomicInteger ids = new AtomicInteger();
 
+        /** Thrown by the next creations (a host whose classes went away, say). */
+        volatile Error failWith;
+
         @Override
         public CrmContact createContact(NewContactRequest request) {
+            if (failWith != null) {
+                throw failWith;
+            }
             contactRequests.add(request);
             String id = "c-" + ids.incrementAndGet();
             CrmContact c = new CrmContact(id, request.responsibleUserId(), request.name(), request.chats(),
