@@ -157,6 +157,20 @@ public class BrowserIT {
         String dealId = browser.findElement(By.cssSelector("#created-deals li")).getAttribute("data-deal-id");
         assertNotNull(dealId);
         chromium.screenshot("deal-created");
+
+        // an entity link from the chat window opens only when it is http(s): never javascript: or data:
+        int windows = browser.getWindowHandles().size();
+        browser.switchTo().frame(browser.findElement(By.id("wazzup-chat-frame")));
+        browser.executeScript("window.parent.postMessage({type: 'WZ_OPEN_ENTITY', data: {entity: {id: 'x',"
+                + " link: 'javascript:alert(1)'}}}, '*');"
+                + "window.parent.postMessage({type: 'WZ_OPEN_ENTITY', data: {entity: {id: 'z',"
+                + " link: 'data:text/html,<script>alert(1)</script>'}}}, '*');"
+                + "window.parent.postMessage({type: 'WZ_OPEN_ENTITY', data: {entity: {id: 'y',"
+                + " link: 'https://crm.example.com/deals/y'}}}, '*');");
+        browser.switchTo().defaultContent();
+        chromium.until("the https link opened", () -> browser.getWindowHandles().size() > windows);
+        assertEquals("the https link alone opened (messages are handled in order)", windows + 1,
+                browser.getWindowHandles().size());
         chromium.closeChatWindow();
         List<String> made = hostDeals();
         assertEquals("one deal for one click, none for the forged message", dealsBefore + 1, made.size());
