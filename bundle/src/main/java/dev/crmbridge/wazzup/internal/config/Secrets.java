@@ -103,6 +103,7 @@ final class Secrets {
             Object oldCrmKey = props.get(CRM_KEY);
             props.put(PREVIOUS_CRM_KEY, oldCrmKey == null ? "" : oldCrmKey.toString());
             props.put(PREVIOUS_UNTIL, System.currentTimeMillis() + KEEP_PREVIOUS.toMillis());
+            props.put(REPLACED_BY, dev.crmbridge.wazzup.internal.util.Digests.sha256Hex(apiKey.trim()));
         }
         props.put(WazzupConnector.PROPERTY_API_KEY, apiKey);
         props.put(CRM_KEY, crmKey);
@@ -125,6 +126,14 @@ final class Secrets {
         if (!(key instanceof String previous) || previous.isBlank() || deadline < System.currentTimeMillis()) {
             return false;
         }
+        // only the connection WAuth made is undone: a key an administrator set since stays
+        Object current = props.get(WazzupConnector.PROPERTY_API_KEY);
+        Object replacedBy = props.get(REPLACED_BY);
+        if (!(current instanceof String now) || replacedBy == null
+                || !dev.crmbridge.wazzup.internal.util.Digests.sha256Hex(now.trim()).equals(replacedBy)) {
+            LOG.info("Wazzup connector: WAuth's undo refused: the API key was changed since the connection it would undo");
+            return false;
+        }
         props.put(WazzupConnector.PROPERTY_API_KEY, previous);
         Object previousCrmKey = props.get(PREVIOUS_CRM_KEY);
         if (previousCrmKey == null || previousCrmKey.toString().isEmpty()) {
@@ -135,6 +144,7 @@ final class Secrets {
         props.remove(PREVIOUS_API_KEY);
         props.remove(PREVIOUS_CRM_KEY);
         props.remove(PREVIOUS_UNTIL);
+        props.remove(REPLACED_BY);
         c.update(props);
         LOG.info("Wazzup connector: WAuth's last connection was undone; the previous Wazzup account is connected again");
         return true;
@@ -147,6 +157,8 @@ final class Secrets {
     static final String PREVIOUS_API_KEY = "wauth.previousApiKey";
     static final String PREVIOUS_CRM_KEY = "wauth.previousCrmKey";
     static final String PREVIOUS_UNTIL = "wauth.previousUntil";
+    /** A digest of the key that replaced them: undo restores them only over that key. */
+    static final String REPLACED_BY = "wauth.replacedBy";
 
     /** Configuration properties that matter for the runtime: all but the secret and the framework's own. */
     static Map<String, Object> withoutSecret(Map<String, Object> properties) {
