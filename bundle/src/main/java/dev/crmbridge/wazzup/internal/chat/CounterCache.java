@@ -28,6 +28,7 @@ final class CounterCache {
         volatile Unanswered value;
         volatile long fetchedAt;
         volatile long generation;
+        volatile long failedAt = Long.MIN_VALUE / 2;
         CompletableFuture<Unanswered> inFlight; // guarded by this
     }
 
@@ -120,6 +121,7 @@ final class CounterCache {
             e.generation = gen;
             flight.complete(fresh);
         } catch (RuntimeException failure) {
+            e.failedAt = clock.millis(); // not asked again at once: pages keep the last value a while
             if (e.value != null) {
                 flight.complete(e.value); // stale beats nothing; asOf tells
             } else {
@@ -133,8 +135,13 @@ final class CounterCache {
     }
 
     private boolean fresh(Entry e) {
-        return e.generation == generation.get() && clock.millis() - e.fetchedAt < ttlMillis;
+        long now = clock.millis();
+        return now - e.failedAt < RETRY_AFTER_FAILURE_MILLIS
+                || e.generation == generation.get() && now - e.fetchedAt < ttlMillis;
     }
+
+    /** After a failed fetch, the user's last value is served this long before Wazzup is asked again. */
+    static final long RETRY_AFTER_FAILURE_MILLIS = 5_000;
 
     /**
      * Whether {@code answered}, the value just given for this user, is being replaced: a fetch is under

@@ -6,9 +6,8 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.apache.hc.client5.http.classic.methods.HttpUriRequestBase;
 import org.apache.hc.client5.http.config.ConnectionConfig;
@@ -38,11 +37,15 @@ public final class ApacheHttpTransport implements HttpTransport {
 
     private final CloseableHttpClient client;
     /** Cancels the exchanges of interactive calls at their deadlines. */
-    private final ScheduledExecutorService deadlines = Executors.newSingleThreadScheduledExecutor(r -> {
+    private final ScheduledThreadPoolExecutor deadlines = new ScheduledThreadPoolExecutor(1, r -> {
         Thread t = new Thread(r, "wazzup-http-deadlines");
         t.setDaemon(true);
         return t;
     });
+
+    {
+        deadlines.setRemoveOnCancelPolicy(true); // an answered call's deadline leaves the queue at once
+    }
 
     public ApacheHttpTransport(Duration connectTimeout, Duration responseTimeout) {
         PoolingHttpClientConnectionManager pool = PoolingHttpClientConnectionManagerBuilder.create()

@@ -88,7 +88,8 @@ public final class ConnectorRuntime implements ChangeRecorder.Target {
         this.fence = new Fence("a runtime of the Wazzup connector");
         this.store = storage.store().fenced(fence);
         Clock clock = options.clock();
-        this.client = settings.hasApiKey() ? client(settings, options).apiKey(settings.apiKey())
+        this.client = settings.hasApiKey() ? client(settings, options).redacting(secret, settings.crmKey())
+                .apiKey(settings.apiKey())
                 .rateBudget(settings.rateBudget(), RateLimiters.WAZZUP_WINDOW).build() : null;
         this.engine = new SyncEngine(sync, storage.store(), storage.writer(), client, host.directory(), clock, fence);
         Payloads payloads = new Payloads(settings.phoneRules());
@@ -110,7 +111,8 @@ public final class ConnectorRuntime implements ChangeRecorder.Target {
                     @Override
                     public String connect(String state, String crmKey) {
                         // no API key yet: a client of its own, for this one call
-                        try (WazzupClient keyless = client(settings, options).build()) {
+                        try (WazzupClient keyless = client(settings, options)
+                                .redacting(settings.wauthSecret(), crmKey, secret).build()) {
                             return keyless.wauth().connect(state, settings.wauthSecret(), crmKey);
                         }
                     }

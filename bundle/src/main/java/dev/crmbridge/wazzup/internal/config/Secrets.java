@@ -38,9 +38,7 @@ final class Secrets {
         if (!settings.webhookSecret().isEmpty()) {
             return settings.webhookSecret();
         }
-        byte[] bytes = new byte[24];
-        new SecureRandom().nextBytes(bytes);
-        String secret = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+        String secret = freshSecret();
         generated = secret;
         // the update comes back as a configuration change that cameBack() recognises
         try {
@@ -97,7 +95,14 @@ final class Secrets {
             throw new IOException("the configuration is gone");
         }
         Object before = props.get(WazzupConnector.PROPERTY_API_KEY);
+        // an older undo must not outlive a connection made without replacing anything
+        props.remove(PREVIOUS_API_KEY);
+        props.remove(PREVIOUS_CRM_KEY);
+        props.remove(PREVIOUS_UNTIL);
+        props.remove(REPLACED_BY);
         if (before instanceof String old && !old.isBlank() && !old.trim().equals(apiKey)) {
+            // the other account can read the webhook address from Wazzup: it gets a new secret
+            props.put(WEBHOOK_SECRET, freshSecret());
             // the connection it replaces stays for a day, for WAuth's "undo"
             props.put(PREVIOUS_API_KEY, old);
             Object oldCrmKey = props.get(CRM_KEY);
@@ -122,7 +127,8 @@ final class Secrets {
         }
         Object key = props.get(PREVIOUS_API_KEY);
         Object until = props.get(PREVIOUS_UNTIL);
-        long deadline = until instanceof Number n ? n.longValue() : 0;
+        long deadline = until instanceof Number n ? n.longValue() : until instanceof String t && t.matches("\\d{1,19}")
+                ? Long.parseLong(t) : 0; // a .cfg file keeps it as text
         if (!(key instanceof String previous) || previous.isBlank() || deadline < System.currentTimeMillis()) {
             return false;
         }
@@ -135,6 +141,7 @@ final class Secrets {
             return false;
         }
         props.put(WazzupConnector.PROPERTY_API_KEY, previous);
+        props.put(WEBHOOK_SECRET, freshSecret()); // the undone account knew the address
         Object previousCrmKey = props.get(PREVIOUS_CRM_KEY);
         if (previousCrmKey == null || previousCrmKey.toString().isEmpty()) {
             props.remove(CRM_KEY);
@@ -148,6 +155,12 @@ final class Secrets {
         c.update(props);
         LOG.info("Wazzup connector: WAuth's last connection was undone; the previous Wazzup account is connected again");
         return true;
+    }
+
+    private static String freshSecret() {
+        byte[] bytes = new byte[24];
+        new SecureRandom().nextBytes(bytes);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
 
     /** How long the connection WAuth replaced can be restored. */

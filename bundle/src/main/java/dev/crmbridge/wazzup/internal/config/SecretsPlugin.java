@@ -85,7 +85,11 @@ public final class SecretsPlugin implements ConfigurationPlugin, BundleActivator
             if (v instanceof String s && !isMarker(s)) {
                 return s;
             }
-            return isMarker(fromComponent) ? "" : fromComponent;
+            if (isMarker(fromComponent)) {
+                // never run with an empty secret in place of a set one (a new webhook secret would replace it)
+                throw new IllegalStateException("the configuration's " + name + " could not be read from Configuration Admin");
+            }
+            return fromComponent;
         }
         return fromComponent;
     }

@@ -55,7 +55,8 @@ final class WAuthServlet extends HttpServlet {
     private static final long UNDO_MILLIS = 24 * 3600_000L;
     private static final int MAX_STATE = 4096;
 
-    private record Pending(String userId, String stateHash, long expires) {
+    /** A token of a page: for the confirmation, or for the undo after a replacement (never the other). */
+    private record Pending(String userId, String stateHash, long expires, boolean undo) {
     }
 
     private final transient Supplier<CrmSession> session;
@@ -100,7 +101,7 @@ final class WAuthServlet extends HttpServlet {
     /** The confirmation form; with an account connected already, the warning and the second confirmation. */
     private void confirmation(HttpServletResponse resp, int status, String before, String state, SessionUser user)
             throws IOException {
-        String token = issue(user, state, TOKEN_MILLIS);
+        String token = issue(user, state, TOKEN_MILLIS, false);
         boolean replacing = connected();
         String warning = !replacing ? "" : "<div id=\"wazzup-connect-replaces\" style=\"border:2px solid #c0392b;"
                 + "border-radius:6px;padding:8px 14px;margin:12px 0;background:#fdecea\"><p><b>A Wazzup account is "
@@ -121,11 +122,11 @@ final class WAuthServlet extends HttpServlet {
                 : "Connect") + "</button></form>");
     }
 
-    private String issue(SessionUser user, String state, long millis) {
+    private String issue(SessionUser user, String state, long millis, boolean undo) {
         String token = token();
         long now = clock.millis();
         tokens.values().removeIf(p -> p.expires() < now);
-        tokens.put(token, new Pending(user.id(), hash(state), now + millis));
+        tokens.put(token, new Pending(user.id(), hash(state), now + millis, undo));
         return token;
     }
 
@@ -139,6 +140,13 @@ final class WAuthServlet extends HttpServlet {
 
     @Override
     protected void doPost(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+        // who is asking, from the session (a cookie), before the form body is read: a refused POST is not waited for
+        SignedIn.Outcome in = SignedIn.of(session, req, "WAuth");
+        if (!enabled || !in.present() || !in.user().administrator()) {
+            Answers.refuse(req, resp);
+            refusedPost(resp, in);
+            return;
+        }
         req.setCharacterEncoding("UTF-8");
         String state = req.getParameter("state");
         Optional<SessionUser> user = admin(req, resp, state);
@@ -157,7 +165,7 @@ final class WAuthServlet extends HttpServlet {
             return;
         }
         Pending pending = tokens.remove(String.valueOf(req.getParameter("token")));
-        if (pending == null || pending.expires() < clock.millis() || !pending.userId().equals(user.get().id())
+        if (pending == null || pending.undo() || pending.expires() < clock.millis() || !pending.userId().equals(user.get().id())
                 || !pending.stateHash().equals(hash(state))) {
             page(resp, 400, "Please confirm again", "<p>This confirmation is not valid (it expired, was used, or did "
                     + "not come from this page). Open the link from Wazzup again and click <b>Connect</b>.</p>");
@@ -217,7 +225,7 @@ final class WAuthServlet extends HttpServlet {
                 + "<input type=\"hidden\" name=\"action\" value=\"undo\">"
                 + "<input type=\"hidden\" name=\"state\" value=\"" + Html.escape(state) + "\">"
                 + "<input type=\"hidden\" name=\"token\" value=\"" + Html.escape(issue(user.get(), state,
-                        UNDO_MILLIS)) + "\"><p>This replaced the account connected before. Not what you wanted? "
+                        UNDO_MILLIS, true)) + "\"><p>This replaced the account connected before. Not what you wanted? "
                 + "<button type=\"submit\" id=\"wazzup-connect-undo\">Undo: connect the previous account again"
                 + "</button> (possible for 24 hours)</p></form>";
         page(resp, 200, "Connected", "<p id=\"wazzup-connected\">Wazzup is connected. The CRM's users, contacts and "
@@ -245,7 +253,7 @@ final class WAuthServlet extends HttpServlet {
 
     private void undo(HttpServletRequest req, HttpServletResponse resp, String state, SessionUser user) throws IOException {
         Pending pending = tokens.remove(String.valueOf(req.getParameter("token")));
-        if (pending == null || pending.expires() < clock.millis() || !pending.userId().equals(user.id())
+        if (pending == null || !pending.undo() || pending.expires() < clock.millis() || !pending.userId().equals(user.id())
                 || !pending.stateHash().equals(hash(state))) {
             page(resp, 400, "Please confirm again", "<p>This undo is not valid (it expired, was used, or did not come "
                     + "from the page that confirmed the connection). An administrator can set the previous API key in the "
@@ -269,6 +277,24 @@ final class WAuthServlet extends HttpServlet {
         LOG.info("Wazzup WAuth: {} undid the last connection; the previous Wazzup account is connected again", user.id());
         page(resp, 200, "Previous connection restored", "<p id=\"wazzup-connect-undone\">The Wazzup account connected "
                 + "before is connected again; the CRM syncs with it from now on.</p><p><a href=\"/\">Back to the CRM</a></p>");
+    }
+
+    /** The answer to a POST of someone who may not confirm, written without reading its body. */
+    private void refusedPost(HttpServletResponse resp, SignedIn.Outcome in) throws IOException {
+        if (!enabled) {
+            page(resp, 503, "Connecting by button is off", "<p>This CRM has no WAuth <b>CRM code</b> and <b>secret</b> "
+                    + "configured. An administrator sets them in the Wazzup connector's configuration.</p>");
+        } else if (in.missing() == SignedIn.Missing.NO_SESSION_SERVICE) {
+            page(resp, 503, "Not ready", "<p>The CRM has not told the Wazzup connector who is signed in.</p>");
+        } else if (in.missing() == SignedIn.Missing.SESSION_FAILED) {
+            page(resp, 500, "Not ready", "<p>The CRM could not tell who is signed in.</p>");
+        } else if (!in.present()) {
+            page(resp, 401, "Sign in first", "<p>Sign in to the CRM as an administrator, then open the link from "
+                    + "Wazzup again.</p>");
+        } else {
+            page(resp, 403, "Administrators only", "<p>Only a CRM administrator may connect Wazzup. You are signed in "
+                    + "as " + Html.escape(in.user().name()) + ".</p>");
+        }
     }
 
     /** The signed-in administrator, or an answer already written (setup, sign-in, permission, state). */

@@ -145,9 +145,36 @@ public final class Answers {
         }
         String scheme = o.getScheme().toLowerCase(java.util.Locale.ROOT);
         int port = o.getPort() >= 0 ? o.getPort() : scheme.equals("https") ? 443 : scheme.equals("http") ? 80 : -1;
+        String originHost = o.getHost().startsWith("[") ? o.getHost().substring(1, o.getHost().length() - 1) : o.getHost();
+        // the host as the browser addressed it: a front proxy's headers, the Host header, or the server's own name
+        java.util.List<String> hosts = new java.util.ArrayList<>();
         String forwarded = req.getHeader("X-Forwarded-Host");
-        String host = forwarded != null && !forwarded.isBlank() ? forwarded.split(",")[0].trim() : req.getHeader("Host");
-        if (host == null || host.isBlank()) {
+        if (forwarded != null && !forwarded.isBlank()) {
+            hosts.add(forwarded.split(",")[0].trim());
+        }
+        String rfc7239 = req.getHeader("Forwarded");
+        if (rfc7239 != null) {
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?i)(?:^|[;,\\s])host=\"?([^\";,\\s]+)").matcher(rfc7239);
+            if (m.find()) {
+                hosts.add(m.group(1));
+            }
+        }
+        if (req.getHeader("Host") != null) {
+            hosts.add(req.getHeader("Host"));
+        }
+        if (req.getServerName() != null) {
+            hosts.add(req.getServerName() + ":" + req.getServerPort());
+        }
+        for (String host : hosts) {
+            if (matches(host.trim(), originHost, port)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean matches(String host, String originHost, int port) {
+        if (host.isBlank()) {
             return false;
         }
         String hostName = host;
@@ -164,7 +191,6 @@ public final class Answers {
         if (hostName.startsWith("[") && hostName.endsWith("]")) {
             hostName = hostName.substring(1, hostName.length() - 1);
         }
-        String originHost = o.getHost().startsWith("[") ? o.getHost().substring(1, o.getHost().length() - 1) : o.getHost();
         return originHost.equalsIgnoreCase(hostName) && port == hostPort;
     }
 

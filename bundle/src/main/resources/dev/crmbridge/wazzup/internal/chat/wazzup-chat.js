@@ -210,7 +210,7 @@
     }
 
     /** Asks for the counter and shows it; a failure keeps the badge as it was. */
-    refreshCounter() {
+    refreshCounter(followUp) {
       if (this.scope !== 'global' || this.hasAttribute('no-counter') || document.visibilityState === 'hidden') {
         return Promise.resolve();
       }
@@ -228,10 +228,10 @@
             new Date(c.lastMessageAt).toLocaleString() : '';
           self.setAttribute('data-count', String(count));
           // a value the connector is refreshing behind this answer: ask once more shortly, not at the next poll
-          if (c && c.refreshing && !self._soon) {
+          if (c && c.refreshing && followUp !== true && !self._soon) {
             self._soon = window.setTimeout(function () {
               self._soon = null;
-              self.refreshCounter();
+              self.refreshCounter(true); // once per poll: a follow-up asks no further
             }, 1000);
           }
         })

@@ -151,6 +151,9 @@ class CounterCacheTest {
                 .isInstanceOfSatisfying(ChatWindowException.class,
                         e -> assertThat(e.reason()).isEqualTo(ChatWindowException.Reason.UNAVAILABLE));
         down.set(false);
+        cache.get("u1");
+        assertThat(calls("u1")).as("right after a failure Wazzup is not asked again").isEqualTo(2);
+        clock.millis += CounterCache.RETRY_AFTER_FAILURE_MILLIS;
         cache.get("u1"); // answers the stale value and refreshes it
         assertThat(cache.get("u1").asOf()).isEqualTo(clock.instant());
     }
@@ -181,6 +184,10 @@ class CounterCacheTest {
             assertThat(hang.getCount()).as("the refresh is still hanging").isEqualTo(1);
             Unanswered answered = cache.get("u1");
             assertThat(cache.refreshing("u1", answered)).as("the page is told a newer value is coming").isTrue();
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> calls("u1") == 2);
+            for (int i = 0; i < 10; i++) {
+                cache.get("u1");
+            }
             assertThat(calls("u1")).as("the first fetch and one refresh, not one per call").isEqualTo(2);
         } finally {
             hang.countDown();

@@ -308,7 +308,8 @@ class WAuthServletTest {
 
         assertPage(confirm("state-1", token + "x", "admin", "action=undo&"), 400, "Please confirm again");
         assertPage(confirm("state-1", token, "admin2", "action=undo&"), 400, "Please confirm again");
-        assertThat(connector.undos).as("a wrong token or another admin undoes nothing").hasValue(0);
+        assertPage(confirm("state-9", tokenFor("state-9", "admin"), "admin", "action=undo&"), 400, "Please confirm again");
+        assertThat(connector.undos).as("a wrong token, another admin or a confirmation's token undoes nothing").hasValue(0);
 
         String fresh = undoToken(confirm("state-2", tokenFor("state-2", "admin"), "admin", "replace=yes&"));
         assertPage(confirm("state-2", fresh, "admin", "action=undo&"), 200, "id=\"wazzup-connect-undone\"");
