@@ -19,8 +19,8 @@ import org.osgi.service.cm.ConfigurationPlugin;
  * each property. This plugin, registered when the bundle starts (before SCR looks at its components),
  * replaces each secret's value in what components and managed services are given by a marker that
  * names a digest of it ({@code <secret 1a2b3c4d5e6f>}): a changed key still changes the configuration,
- * but the key itself is not there. The component reads the real values from Configuration Admin
- * itself ({@link Secrets#raw}). Administrators still set and see them where they configure the PID.
+ * but the key itself is not there. The component gets the real values from this plugin (as other
+ * plugins, such as Felix's interpolation, made them), else from Configuration Admin ({@link Secrets#raw}). Administrators still set and see them where they configure the PID.
  */
 public final class SecretsPlugin implements ConfigurationPlugin, BundleActivator {
 
@@ -56,12 +56,23 @@ public final class SecretsPlugin implements ConfigurationPlugin, BundleActivator
         }
     }
 
+    /**
+     * The values behind the markers, as this plugin saw them: after the plugins ranked before it (Felix's
+     * interpolation of {@code $[env:…]} or {@code $[secret:…]}), which the raw configuration lacks.
+     */
+    private static final Map<String, String> SEEN = new java.util.concurrent.ConcurrentHashMap<>();
+
     @Override
     public void modifyConfiguration(ServiceReference<?> reference, Dictionary<String, Object> properties) {
         for (String name : SECRET_PROPERTIES) {
             Object value = properties.get(name);
             if (value instanceof String s && !s.isBlank() && !isMarker(s)) {
-                properties.put(name, marker(s));
+                String marker = marker(s);
+                if (SEEN.size() > 1000) {
+                    SEEN.clear(); // markers of long-gone values; the current ones come again with the next read
+                }
+                SEEN.put(marker, s);
+                properties.put(name, marker);
             }
         }
     }
@@ -80,6 +91,10 @@ public final class SecretsPlugin implements ConfigurationPlugin, BundleActivator
      * marker (or nothing), the component's own otherwise (a host without this plugin, a test).
      */
     static String resolve(String fromComponent, Map<String, Object> raw, String name) {
+        String seen = isMarker(fromComponent) ? SEEN.get(fromComponent) : null;
+        if (seen != null) {
+            return seen; // interpolated, as components would have seen it
+        }
         if (fromComponent == null || fromComponent.isBlank() || isMarker(fromComponent)) {
             Object v = raw == null ? null : raw.get(name);
             if (v instanceof String s && !isMarker(s)) {
