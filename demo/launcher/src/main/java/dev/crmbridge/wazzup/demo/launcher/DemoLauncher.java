@@ -266,6 +266,12 @@ public final class DemoLauncher {
                         ref.getBundle().loadClass("dev.crmbridge.wazzup.api.sync.SyncStatus").getMethod("resyncAll")
                                 .invoke(status);
                         return;
+                    } catch (java.lang.reflect.InvocationTargetException e) {
+                        // the connector was swapping its parts (a configuration change): ask the next one
+                        if (System.nanoTime() >= deadline - TimeUnit.MILLISECONDS.toNanos(200)) {
+                            System.err.println("could not ask for a resync: " + e.getCause());
+                            return;
+                        }
                     } catch (ReflectiveOperationException e) {
                         System.err.println("could not ask for a resync: " + e);
                         return;
