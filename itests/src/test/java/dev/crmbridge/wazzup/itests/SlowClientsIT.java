@@ -200,23 +200,19 @@ public class SlowClientsIT extends WazzupTestSupport {
     }
 
     private static int status(HttpClient http, URI uri) {
-        try {
-            return http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).GET().build(),
-                    HttpResponse.BodyHandlers.discarding()).statusCode();
-        } catch (IOException e) {
-            return 0;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return 0;
-        }
+        return statusOf(http, HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).GET().build());
     }
 
     private int webhookTest(HttpClient http) {
+        return statusOf(http, HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort() + "/wazzup/webhook/" + SECRET))
+                .timeout(Duration.ofSeconds(5)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"test\":true}")).build());
+    }
+
+    /** The answer's status, or 0 when there was none. */
+    private static int statusOf(HttpClient http, HttpRequest request) {
         try {
-            return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort() + "/wazzup/webhook/" + SECRET))
-                    .timeout(Duration.ofSeconds(5)).header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString("{\"test\":true}")).build(),
-                    HttpResponse.BodyHandlers.discarding()).statusCode();
+            return http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
         } catch (IOException e) {
             return 0;
         } catch (InterruptedException e) {
