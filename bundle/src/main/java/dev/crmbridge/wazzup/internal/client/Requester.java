@@ -56,6 +56,10 @@ final class Requester {
     private final Logger log;
     /** Set when the client is closed: calls in progress stop retrying and fail at once. */
     private volatile boolean closed;
+    /** Run right before every attempt goes out; it throws to stop the call (a leader whose term ended). */
+    private final Runnable gate;
+    /** The requester this one was made from ({@link #gated}), whose close reaches this one too; or null. */
+    private final Requester origin;
 
     Requester(URI baseUrl, String apiKey, HttpTransport transport, RetryPolicy policy, RateLimiter limiter,
             TimeSource time, DoubleSupplier random, Logger log) {
@@ -81,6 +85,33 @@ final class Requester {
         this.time = time;
         this.random = random;
         this.log = log;
+        this.gate = () -> { };
+        this.origin = null;
+    }
+
+    /** The same requester (key, budget, transport), with {@code gate} run right before each attempt. */
+    Requester gated(Runnable gate) {
+        return new Requester(this, gate);
+    }
+
+    private Requester(Requester from, Runnable gate) {
+        this.baseUrl = from.baseUrl;
+        this.apiKey = from.apiKey;
+        this.secrets = from.secrets;
+        this.transport = from.transport;
+        this.policy = from.policy;
+        this.limiter = from.limiter;
+        this.share = from.share;
+        this.interactiveWithin = from.interactiveWithin;
+        this.time = from.time;
+        this.random = from.random;
+        this.log = from.log;
+        this.gate = gate;
+        this.origin = from;
+    }
+
+    private boolean isClosed() {
+        return closed || origin != null && origin.isClosed();
     }
 
     /** Where the API is. */
@@ -113,10 +144,11 @@ final class Requester {
         TransportRequest request = request(call);
         int max = policy.maxAttempts();
         for (int attempt = 1; ; attempt++) {
-            if (closed) {
+            if (isClosed()) {
                 throw new UnavailableException(call.route(), 0, null, "the client is closed", null, null, null);
             }
             acquire(call);
+            gate.run();
             long t0 = time.nanoTime();
             TransportResponse response;
             try {
@@ -203,10 +235,11 @@ final class Requester {
         TransportRequest request = request(call);
         long deadline = time.nanoTime() + interactiveWithin.toNanos();
         for (int attempt = 1; ; attempt++) {
-            if (closed) {
+            if (isClosed()) {
                 throw new UnavailableException(call.route(), 0, null, "the client is closed", null, null, null);
             }
             acquireWithin(call, deadline);
+            gate.run();
             long remaining = deadline - time.nanoTime();
             if (remaining <= 0) {
                 throw new UnavailableException(call.route(), 0, null, "no answer within "
@@ -303,7 +336,7 @@ final class Requester {
     private void sleep(Duration wait) {
         try {
             // a closed client does not wait; one closed meanwhile fails at the next attempt
-            if (!closed) {
+            if (!isClosed()) {
                 time.sleep(wait);
             }
         } catch (InterruptedException e) {

@@ -40,15 +40,26 @@ public final class WazzupClient implements AutoCloseable {
     private final ConnectApi connect;
 
     private WazzupClient(Builder b) {
-        this.baseUrl = b.baseUrl;
-        this.ownsTransport = b.transport == null;
-        this.transport = b.transport != null ? b.transport : new ApacheHttpTransport(b.connectTimeout, b.responseTimeout);
-        String key = b.apiKey == null || b.apiKey.isBlank() ? null : b.apiKey.trim();
-        this.limiter = key == null ? null : b.rateLimiters.forKey(key, b.rateBudget, b.rateWindow);
-        RateLimiter share = key == null ? null : b.rateLimiters.forKey(key, "interactive",
-                Math.max(1, b.rateBudget * b.interactiveShare / 100), b.rateWindow);
-        this.requester = new Requester(baseUrl, key, b.redacted, transport, b.retryPolicy, limiter, share,
-                b.responseTimeout, b.time, b.random, b.logger);
+        this(b.baseUrl, b.transport != null ? b.transport : new ApacheHttpTransport(b.connectTimeout, b.responseTimeout),
+                b.transport == null, b, null, null);
+    }
+
+    private WazzupClient(URI baseUrl, HttpTransport transport, boolean ownsTransport, Builder b, Requester gated,
+            RateLimiter gatedLimiter) {
+        this.baseUrl = baseUrl;
+        this.ownsTransport = ownsTransport;
+        this.transport = transport;
+        if (gated != null) {
+            this.limiter = gatedLimiter;
+            this.requester = gated;
+        } else {
+            String key = b.apiKey == null || b.apiKey.isBlank() ? null : b.apiKey.trim();
+            this.limiter = key == null ? null : b.rateLimiters.forKey(key, b.rateBudget, b.rateWindow);
+            RateLimiter share = key == null ? null : b.rateLimiters.forKey(key, "interactive",
+                    Math.max(1, b.rateBudget * b.interactiveShare / 100), b.rateWindow);
+            this.requester = new Requester(baseUrl, key, b.redacted, transport, b.retryPolicy, limiter, share,
+                    b.responseTimeout, b.time, b.random, b.logger);
+        }
         this.users = new UsersApi(requester);
         this.contacts = new ContactsApi(requester);
         this.deals = new DealsApi(requester);
@@ -63,6 +74,14 @@ public final class WazzupClient implements AutoCloseable {
 
     public static Builder builder() {
         return new Builder();
+    }
+
+    /**
+     * This client (the same key, budget and connections) with {@code gate} run right before every attempt
+     * goes out: what it throws ends the call. Closing this client, or the one it came from, ends both.
+     */
+    public WazzupClient gated(Runnable gate) {
+        return new WazzupClient(baseUrl, transport, false, null, requester.gated(gate), limiter);
     }
 
     /** Builds a client; validates on {@link #build()}. */

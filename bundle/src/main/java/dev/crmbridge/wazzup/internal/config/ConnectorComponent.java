@@ -9,6 +9,7 @@ import dev.crmbridge.wazzup.api.spi.CrmDirectory;
 import dev.crmbridge.wazzup.api.spi.CrmEntityFactory;
 import dev.crmbridge.wazzup.api.spi.CrmSession;
 import dev.crmbridge.wazzup.api.sync.SyncStatus;
+import dev.crmbridge.wazzup.internal.cluster.Cluster;
 import dev.crmbridge.wazzup.internal.store.Handover;
 import dev.crmbridge.wazzup.internal.store.Store;
 import dev.crmbridge.wazzup.internal.store.StoreHandle;
@@ -120,7 +121,7 @@ public final class ConnectorComponent implements EventHandler, ChatWindows, Unan
         this.hostDataSource = hostDataSource;
         this.secrets = new Secrets(configAdmin);
         ConnectorSettings settings = ConnectorSettings.from(config, secrets.raw());
-        this.storage = open(settings.storage());
+        this.storage = open(settings);
         this.storageMode = settings.storage();
         this.recorder = new ChangeRecorder(() -> runtime, Clock.systemUTC());
         this.capture = new ChangeCapture(recorder);
@@ -143,13 +144,14 @@ public final class ConnectorComponent implements EventHandler, ChatWindows, Unan
                 ChatWindows.class.getName(), UnansweredCounters.class.getName()}, this, props));
     }
 
-    private StoreHandle open(Storage mode) {
-        if (mode == Storage.DATA_SOURCE) {
+    private StoreHandle open(ConnectorSettings settings) {
+        if (settings.storage() == Storage.DATA_SOURCE) {
             if (hostDataSource == null) {
                 throw new IllegalStateException("storage is DATA_SOURCE but no DataSource service matches "
                         + "dataSource.target; the connector starts when one is registered");
             }
-            return StoreHandle.of(hostDataSource, "default");
+            return StoreHandle.of(hostDataSource, "default", new Cluster.Settings(settings.clusterNode(),
+                    "pid " + ProcessHandle.current().pid(), settings.clusterLease()));
         }
         return StoreHandle.embedded(context.getDataFile("store"), "default");
     }
@@ -195,7 +197,7 @@ public final class ConnectorComponent implements EventHandler, ChatWindows, Unan
         if (switching) {
             // the new store first: one that cannot open leaves the connector as it is, still working
             try {
-                opened = open(settings.storage());
+                opened = open(settings);
             } catch (RuntimeException e) {
                 configurationProblem = "the configuration change to storage " + settings.storage() + " did not take effect: "
                         + e.getMessage() + "; the connector goes on with storage " + storageMode;

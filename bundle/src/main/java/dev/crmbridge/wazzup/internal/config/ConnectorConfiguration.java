@@ -80,6 +80,23 @@ public @interface ConnectorConfiguration {
     String dataSource_target() default "(dataSourceName=wazzup)";
 
     @AttributeDefinition(
+            name = "Cluster: node name",
+            description = "With storage DATA_SOURCE on PostgreSQL, the nodes sharing the database form a cluster: "
+                    + "this node's name in it, as the status pages show who leads. Unique per node. Empty: the host "
+                    + "name and the process id. Read when the store opens.",
+            required = false)
+    String clusterNodeName() default "";
+
+    @AttributeDefinition(
+            name = "Cluster: lease (s)",
+            description = "With storage DATA_SOURCE on PostgreSQL: how long a node's lease on the account's "
+                    + "leadership lasts without renewal (renewed every sixth of it). A leader that dies or pauses is "
+                    + "replaced within about 1.2 times this. Default: 6. Range 2-120. Read when the store opens.",
+            min = "2",
+            max = "120")
+    int clusterLeaseSeconds() default 6;
+
+    @AttributeDefinition(
             name = "Batch delay (ms)",
             description = "How long a change waits for others to fill a batch of 100 before it is sent anyway. "
                     + "Lower is faster, higher makes fewer requests. Default: 500. Range 0-60000.",

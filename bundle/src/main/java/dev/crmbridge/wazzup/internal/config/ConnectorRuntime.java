@@ -91,7 +91,8 @@ public final class ConnectorRuntime implements ChangeRecorder.Target {
         this.client = settings.hasApiKey() ? client(settings, options).redacting(secret, settings.crmKey())
                 .apiKey(settings.apiKey())
                 .rateBudget(settings.rateBudget(), RateLimiters.WAZZUP_WINDOW).build() : null;
-        this.engine = new SyncEngine(sync, storage.store(), storage.writer(), client, host.directory(), clock, fence);
+        this.engine = new SyncEngine(sync, storage.store(), storage.writer(), client, host.directory(), clock, fence,
+                storage.leadership());
         Payloads payloads = new Payloads(settings.phoneRules());
         ChatService chatService = new ChatService(client, host.directory(), payloads,
                 new ChatService.Options(settings.clientType(), settings.chatDealEvents(), settings.chatWindowsPerMinute()),
@@ -103,7 +104,8 @@ public final class ConnectorRuntime implements ChangeRecorder.Target {
         this.webhooks = new Webhooks(new Webhooks.Config(settings.webhookPath(), secret, settings.crmKey(),
                 settings.webhookMaxBodyBytes(), settings.publicBaseUrl(), settings.dealPipelineId(), settings.dealStageId(),
                 settings.scheme(), settings.webhookVerify()), new Webhooks.Host(host.directory(), host.factory(), host.events(), host.whiteboard()),
-                store, storage.writer(), fence, client, payloads, clock, List.of(chatService::messagesArrived));
+                store, storage.writer(), fence, client, payloads, clock, List.of(chatService::messagesArrived),
+                storage.leadership());
         this.chats = new Chats(host.whiteboard(), settings.chatPath(), (int) settings.counterPoll().toSeconds(), chatService,
                 deals, host.session(), settings.chatDealEvents());
         this.wauth = new WAuth(host.whiteboard(), settings.connectPath(), settings.crmCode(), settings.wauthEnabled(),

@@ -39,6 +39,8 @@ public final class ConnectorSettings {
     private final String chatPath;
     private final Duration counterTtl;
     private final int chatWindowsPerMinute;
+    private final String clusterNode;
+    private final Duration clusterLease;
     private final int chatBudgetShare;
     private final Duration counterPoll;
     private final boolean chatDealEvents;
@@ -81,6 +83,12 @@ public final class ConnectorSettings {
         this.counterTtl = Duration.ofSeconds(range("counterTtlSeconds", c.counterTtlSeconds(), 1, 3600));
         this.chatWindowsPerMinute = range("chatWindowsPerMinute", c.chatWindowsPerMinute(), 1, 600);
         this.chatBudgetShare = range("chatBudgetSharePercent", c.chatBudgetSharePercent(), 1, 100);
+        String node = c.clusterNodeName() == null ? "" : c.clusterNodeName().trim();
+        if (node.length() > 100) {
+            throw new IllegalArgumentException("clusterNodeName must have at most 100 characters");
+        }
+        this.clusterNode = node.isEmpty() ? defaultNodeName() : node;
+        this.clusterLease = Duration.ofSeconds(range("clusterLeaseSeconds", c.clusterLeaseSeconds(), 2, 120));
         this.counterPoll = Duration.ofSeconds(range("counterPollSeconds", c.counterPollSeconds(), 5, 3600));
         this.chatDealEvents = c.chatDealEvents();
         this.clientType = c.clientType() == null ? "" : c.clientType().trim();
@@ -276,6 +284,28 @@ public final class ConnectorSettings {
 
     public Duration counterTtl() {
         return counterTtl;
+    }
+
+    /** This node's name in a cluster. */
+    public String clusterNode() {
+        return clusterNode;
+    }
+
+    /** How long a node's lease lasts without renewal. */
+    public Duration clusterLease() {
+        return clusterLease;
+    }
+
+    /** The host name and the process id. */
+    static String defaultNodeName() {
+        String host;
+        try {
+            host = java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.io.IOException | RuntimeException e) {
+            host = "node";
+        }
+        String name = host + ":" + ProcessHandle.current().pid();
+        return name.length() <= 100 ? name : name.substring(name.length() - 100);
     }
 
     public int chatWindowsPerMinute() {

@@ -137,8 +137,12 @@ public final class GroupWriter implements AutoCloseable {
             for (Map.Entry<Kind<?>, List<Object>> e : byKind.entrySet()) {
                 writeKind(c, e.getKey(), e.getValue());
             }
+            java.util.Set<Fence> verified = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
             for (Job<?> j : jobs) {
                 j.fence().check(); // before the commit: a replaced part commits nothing
+                if (verified.add(j.fence())) {
+                    j.fence().verify(c); // nor does a leader whose term the database no longer names
+                }
             }
             return null;
         });

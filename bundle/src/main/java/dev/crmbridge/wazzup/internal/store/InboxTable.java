@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -57,6 +58,9 @@ public final class InboxTable {
                 seen.addAll(Jdbc.strings(s));
             }
         });
+        if (jdbc.postgres()) {
+            return addAllPostgres(c, deliveries, seen, now);
+        }
         boolean any = false;
         try (PreparedStatement in = c.prepareStatement("INSERT INTO wz_inbox (account, dedup, kind, body, state,"
                 + " received_at, attempts, reason, next_at) VALUES (?, ?, ?, ?, ?, ?, 0, ?, 0)");
@@ -100,6 +104,73 @@ public final class InboxTable {
         return added;
     }
 
+    /**
+     * The same on PostgreSQL, where another node may store the same key at the same moment: each key goes
+     * into {@code wz_seen} with {@code ON CONFLICT DO NOTHING} first, and only the notifications whose key
+     * this transaction inserted go into the inbox (a repeat that met another node's insert waits for it
+     * and is dropped).
+     */
+    private int[] addAllPostgres(Connection c, List<? extends Collection<InboxItem>> deliveries, Set<String> seen, long now)
+            throws SQLException {
+        int[] added = new int[deliveries.size()];
+        java.util.Map<String, Integer> delivery = new java.util.LinkedHashMap<>();
+        java.util.Map<String, InboxItem> items = new java.util.HashMap<>();
+        for (int d = 0; d < added.length; d++) {
+            for (InboxItem item : deliveries.get(d)) {
+                String k = Digests.bounded(item.key(), Schema.DEDUP);
+                if (seen.add(k)) {
+                    delivery.put(k, d);
+                    items.put(k, item);
+                }
+            }
+        }
+        if (delivery.isEmpty()) {
+            return added;
+        }
+        // one statement, whatever the driver does with batches: the keys this transaction inserted come back
+        Set<String> mine = new HashSet<>();
+        try (PreparedStatement key = c.prepareStatement("INSERT INTO wz_seen (account, dedup, seen_at)"
+                + " SELECT ?, k, ? FROM unnest(?) AS k ON CONFLICT DO NOTHING RETURNING dedup")) {
+            key.setString(1, account);
+            key.setLong(2, now);
+            key.setArray(3, c.createArrayOf("varchar", delivery.keySet().toArray()));
+            mine.addAll(Jdbc.strings(key));
+        }
+        boolean any = false;
+        try (PreparedStatement in = c.prepareStatement("INSERT INTO wz_inbox (account, dedup, kind, body, state,"
+                + " received_at, attempts, reason, next_at) VALUES (?, ?, ?, ?, ?, ?, 0, ?, 0) ON CONFLICT DO NOTHING")) {
+            for (Map.Entry<String, Integer> e : delivery.entrySet()) {
+                if (!mine.contains(e.getKey())) {
+                    continue; // seen before, or another node stored it first
+                }
+                InboxItem item = items.get(e.getKey());
+                String reason = item.reason();
+                String body = item.body();
+                if (body.length() > Schema.BODY) {
+                    reason = reason != null ? reason : "the item has " + body.length() + " characters, more than the inbox"
+                            + " keeps (" + Schema.BODY + ")";
+                    body = body.substring(0, 2_000) + "…";
+                }
+                in.setString(1, account);
+                in.setString(2, e.getKey());
+                in.setString(3, item.kind());
+                in.setString(4, body);
+                in.setString(5, reason == null ? "P" : "X");
+                in.setLong(6, now);
+                in.setString(7, Jdbc.cut(reason, 1000));
+                in.addBatch();
+                any = true;
+                if (reason == null) {
+                    added[e.getValue()]++;
+                }
+            }
+            if (any) {
+                in.executeBatch();
+            }
+        }
+        return added;
+    }
+
     /** Pending notifications due at {@code now}, oldest first. */
     public List<InboxRow> pending(int limit, long now) {
         return jdbc.tx("read the inbox", c -> {
@@ -116,6 +187,38 @@ public final class InboxTable {
                         out.add(new InboxRow(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getInt(5)));
                     }
                 }
+                return out;
+            }
+        });
+    }
+
+    /**
+     * Claims pending notifications due at {@code now} for {@code node} to deliver, oldest first
+     * (PostgreSQL): those no node claimed, this node's own, and those of nodes not seen for
+     * {@code leaseMillis} (gone; they delivered nothing more). Rows another node is claiming at the same
+     * moment are skipped ({@code FOR UPDATE SKIP LOCKED}), so each is claimed by one node.
+     */
+    public List<InboxRow> claim(String node, int limit, long now, long leaseMillis) {
+        return jdbc.tx("claim webhook notifications", c -> {
+            try (PreparedStatement s = c.prepareStatement("UPDATE wz_inbox SET claim = ? WHERE seq IN ("
+                    + "SELECT i.seq FROM wz_inbox i WHERE i.state = 'P' AND i.account = ? AND i.next_at <= ?"
+                    + " AND (i.claim IS NULL OR i.claim = ? OR NOT EXISTS (SELECT 1 FROM wz_node n"
+                    + " WHERE n.node = i.claim AND n.seen_at > " + ClusterTable.NOW + " - ?))"
+                    + " ORDER BY i.state, i.seq LIMIT ? FOR UPDATE SKIP LOCKED)"
+                    + " RETURNING seq, dedup, kind, body, attempts")) {
+                s.setString(1, node);
+                s.setString(2, account);
+                s.setLong(3, now);
+                s.setString(4, node);
+                s.setLong(5, leaseMillis);
+                s.setInt(6, limit);
+                List<InboxRow> out = new ArrayList<>();
+                try (ResultSet rs = s.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(new InboxRow(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getInt(5)));
+                    }
+                }
+                out.sort(java.util.Comparator.comparingLong(InboxRow::seq));
                 return out;
             }
         });
@@ -143,7 +246,7 @@ public final class InboxTable {
     public void later(long seq, long nextAt, String reason) {
         jdbc.tx("postpone a webhook notification", c -> {
             try (PreparedStatement u = c.prepareStatement("UPDATE wz_inbox SET attempts = attempts + 1, next_at = ?,"
-                    + " reason = ? WHERE seq = ? AND account = ?")) {
+                    + " reason = ?, claim = NULL WHERE seq = ? AND account = ?")) {
                 u.setLong(1, nextAt);
                 u.setString(2, Jdbc.cut(reason, 1000));
                 u.setLong(3, seq);

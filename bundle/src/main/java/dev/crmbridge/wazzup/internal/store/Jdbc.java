@@ -12,7 +12,9 @@ import javax.sql.DataSource;
 
 /**
  * The store's small JDBC helper: one transaction per call on a connection of its own, a fence that
- * every commit checks, and {@code IN} lists in chunks. Plain SQL that H2 and PostgreSQL both run.
+ * every commit checks, and {@code IN} lists in chunks. Plain SQL that H2 and PostgreSQL both run, except
+ * where {@link #dialect()} says PostgreSQL: there upserts are {@code INSERT … ON CONFLICT} and claims
+ * {@code FOR UPDATE SKIP LOCKED}, which stay correct when several nodes write at once.
  */
 public final class Jdbc {
 
@@ -29,21 +31,58 @@ public final class Jdbc {
         void run(List<T> chunk) throws SQLException;
     }
 
-    private final DataSource dataSource;
-    private final Fence fence;
-
-    public Jdbc(DataSource dataSource) {
-        this(dataSource, Fence.NONE);
+    /** The engines the store tells apart. */
+    public enum Dialect {
+        /** PostgreSQL: shared by a cluster; native upserts and claims. */
+        POSTGRES,
+        /** H2 and any other database: plain SQL, one node. */
+        PLAIN
     }
 
-    private Jdbc(DataSource dataSource, Fence fence) {
+    private final DataSource dataSource;
+    private final Fence fence;
+    private final Dialect[] dialect;
+
+    public Jdbc(DataSource dataSource) {
+        this(dataSource, Fence.NONE, new Dialect[1]);
+    }
+
+    private Jdbc(DataSource dataSource, Fence fence, Dialect[] dialect) {
         this.dataSource = dataSource;
         this.fence = fence;
+        this.dialect = dialect;
     }
 
     /** The same database, with commits allowed only while {@code fence} is open. */
     public Jdbc fenced(Fence f) {
-        return new Jdbc(dataSource, f);
+        return new Jdbc(dataSource, f, dialect);
+    }
+
+    public DataSource dataSource() {
+        return dataSource;
+    }
+
+    /** The database's engine, asked of the first connection. */
+    public Dialect dialect() {
+        Dialect d = dialect[0];
+        if (d == null) {
+            try (Connection c = dataSource.getConnection()) {
+                d = of(c.getMetaData().getDatabaseProductName());
+            } catch (SQLException e) {
+                throw new StoreException("cannot reach the database", e);
+            }
+            dialect[0] = d;
+        }
+        return d;
+    }
+
+    static Dialect of(String productName) {
+        return productName != null && productName.toLowerCase(java.util.Locale.ROOT).contains("postgres")
+                ? Dialect.POSTGRES : Dialect.PLAIN;
+    }
+
+    public boolean postgres() {
+        return dialect() == Dialect.POSTGRES;
     }
 
     public Fence fence() {
@@ -63,6 +102,7 @@ public final class Jdbc {
             try {
                 T result = work.run(c);
                 fence.check();
+                fence.verify(c);
                 c.commit();
                 return result;
             } catch (SQLException | RuntimeException | Error e) {

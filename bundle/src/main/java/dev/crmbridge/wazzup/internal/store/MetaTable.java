@@ -52,6 +52,15 @@ public final class MetaTable {
     }
 
     void put(Connection c, String name, String value) throws SQLException {
+        if (jdbc.postgres()) {
+            try (PreparedStatement up = c.prepareStatement("INSERT INTO wz_meta (name, val) VALUES (?, ?)"
+                    + " ON CONFLICT (name) DO UPDATE SET val = EXCLUDED.val")) {
+                up.setString(1, account + ":" + name);
+                up.setString(2, value);
+                up.executeUpdate();
+            }
+            return;
+        }
         try (PreparedStatement u = c.prepareStatement("UPDATE wz_meta SET val = ? WHERE name = ?")) {
             u.setString(1, value);
             u.setString(2, account + ":" + name);

@@ -40,6 +40,25 @@ public final class OutboxTable {
         if (ids.isEmpty()) {
             return;
         }
+        if (jdbc.postgres()) {
+            // several nodes may record the same entity at once: one upsert, no lost update, no key violation
+            try (PreparedStatement up = c.prepareStatement("INSERT INTO wz_outbox AS o (account, etype, eid, op, seq,"
+                    + " due_at, attempts, last_error, created_at) VALUES (?, ?, ?, ?, 1, ?, 0, NULL, ?)"
+                    + " ON CONFLICT (eid, etype, account) DO UPDATE SET op = EXCLUDED.op, seq = o.seq + 1,"
+                    + " due_at = EXCLUDED.due_at, attempts = 0, last_error = NULL")) {
+                for (String id : new java.util.LinkedHashSet<>(ids)) {
+                    up.setString(1, account);
+                    up.setString(2, type.name());
+                    up.setString(3, id);
+                    up.setString(4, String.valueOf(op.code));
+                    up.setLong(5, now);
+                    up.setLong(6, now);
+                    up.addBatch();
+                }
+                up.executeBatch();
+            }
+            return;
+        }
         List<String> missing = new ArrayList<>();
         try (PreparedStatement u = c.prepareStatement("UPDATE wz_outbox SET op = ?, seq = seq + 1, due_at = ?,"
                 + " attempts = 0, last_error = NULL WHERE account = ? AND etype = ? AND eid = ?")) {

@@ -103,8 +103,8 @@ public final class RefsTable {
         boolean contact = type == EntityType.CONTACT;
         remove(c, type, stale);
         try (PreparedStatement in = c.prepareStatement(contact
-                ? "INSERT INTO wz_chat (account, chat_key, contact_id) VALUES (?, ?, ?)"
-                : "INSERT INTO wz_link (account, contact_id, deal_id) VALUES (?, ?, ?)")) {
+                ? "INSERT INTO wz_chat (account, chat_key, contact_id) VALUES (?, ?, ?)" + onConflict()
+                : "INSERT INTO wz_link (account, contact_id, deal_id) VALUES (?, ?, ?)" + onConflict())) {
             for (Map.Entry<String, Refs> e : refs.entrySet()) {
                 // wz_chat (chat_key, contact_id) or wz_link (contact_id, deal_id): the key, then the entity
                 Set<String> keys = new LinkedHashSet<>();
@@ -122,6 +122,11 @@ public final class RefsTable {
             }
             in.executeBatch();
         }
+    }
+
+    /** PostgreSQL: another node may write the same references at once (a creation request, the leader). */
+    private String onConflict() {
+        return jdbc.postgres() ? " ON CONFLICT DO NOTHING" : "";
     }
 
     /** Forgets the references of these contacts or deals. */

@@ -14,7 +14,7 @@ import java.sql.Statement;
 public final class Schema {
 
     /** The schema version this code writes. */
-    public static final int VERSION = 3;
+    public static final int VERSION = 4;
 
     /** Entity ids: the outbox, what Wazzup holds, dead letters, references. */
     public static final int ID = 255;
@@ -26,17 +26,31 @@ public final class Schema {
     public static final int REQUEST_KEY = 400;
     /** A stored notification's JSON. */
     public static final int BODY = 200_000;
+    /** A node's name in a cluster. */
+    public static final int NODE = 100;
+
+    /** The advisory lock that makes nodes starting at once migrate one after the other (PostgreSQL). */
+    static final long MIGRATION_LOCK = 0x77617a7a75700001L;
 
     private Schema() {
     }
 
     /**
-     * Creates or migrates the schema. Safe to call on every start.
+     * Creates or migrates the schema. Safe to call on every start, and on PostgreSQL by every node of a
+     * cluster at once: the migration holds a transaction-level advisory lock, so the nodes take turns,
+     * and those after the first find the schema current (DDL is transactional there).
      *
      * @throws StoreException when it cannot, or the database is of a newer schema than this code knows
      */
     public static void migrate(Jdbc jdbc) {
+        boolean postgres = jdbc.postgres();
         jdbc.tx("create or migrate the schema", c -> {
+            if (postgres) {
+                try (java.sql.PreparedStatement lock = c.prepareStatement("SELECT pg_advisory_xact_lock(?)")) {
+                    lock.setLong(1, MIGRATION_LOCK);
+                    lock.execute();
+                }
+            }
             int version = version(c);
             if (version > VERSION) {
                 throw new SQLException("the database has schema version " + version
@@ -85,6 +99,15 @@ public final class Schema {
                     s.execute("ALTER TABLE wz_inbox ADD COLUMN next_at BIGINT DEFAULT 0 NOT NULL");
                     s.execute("ALTER TABLE wz_created ADD COLUMN state CHAR(1) DEFAULT 'D' NOT NULL");
                 }
+                if (version < 4) {
+                    // a cluster: its nodes (each renews seen_at while it lives), the leader of each account
+                    // (a lease with a fencing token), and which node claimed a notification to deliver it
+                    s.execute("CREATE TABLE wz_node (node VARCHAR(100) NOT NULL PRIMARY KEY, started_at BIGINT NOT NULL,"
+                            + " seen_at BIGINT NOT NULL, info VARCHAR(400))");
+                    s.execute("CREATE TABLE wz_lease (account VARCHAR(64) NOT NULL PRIMARY KEY, holder VARCHAR(100) NOT NULL,"
+                            + " token BIGINT NOT NULL, since BIGINT NOT NULL, expires_at BIGINT NOT NULL)");
+                    s.execute("ALTER TABLE wz_inbox ADD COLUMN claim VARCHAR(100)");
+                }
                 if (version < VERSION) {
                     s.execute("UPDATE wz_meta SET val = '" + VERSION + "' WHERE name = 'schema.version'");
                 }
@@ -95,9 +118,10 @@ public final class Schema {
 
     private static int version(Connection c) throws SQLException {
         boolean exists = false;
-        // H2 keeps unquoted names in upper case, PostgreSQL in lower case
+        String schema = c.getSchema();
+        // H2 keeps unquoted names in upper case, PostgreSQL in lower case; only the schema in use counts
         for (String name : new String[] {"wz_meta", "WZ_META"}) {
-            try (ResultSet rs = c.getMetaData().getTables(null, null, name, null)) {
+            try (ResultSet rs = c.getMetaData().getTables(null, schema, name, null)) {
                 exists |= rs.next();
             }
         }

@@ -27,6 +27,7 @@ public final class Store {
     private final InboxTable inbox;
     private final CreationsTable creations;
     private final MetaTable meta;
+    private final ClusterTable cluster;
 
     public Store(DataSource dataSource, String account) {
         this(new Jdbc(dataSource), account);
@@ -42,6 +43,7 @@ public final class Store {
         this.inbox = new InboxTable(jdbc, account);
         this.creations = new CreationsTable(jdbc, account);
         this.meta = new MetaTable(jdbc, account);
+        this.cluster = new ClusterTable(jdbc);
     }
 
     /** The same store whose commits go through only while {@code fence} is open. */
@@ -88,6 +90,11 @@ public final class Store {
 
     public MetaTable meta() {
         return meta;
+    }
+
+    /** The nodes and leases of a cluster (PostgreSQL only). */
+    public ClusterTable cluster() {
+        return cluster;
     }
 
     // ---------------------------------------------------------------- writes across tables

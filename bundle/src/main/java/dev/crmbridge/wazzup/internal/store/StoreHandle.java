@@ -1,20 +1,26 @@
 package dev.crmbridge.wazzup.internal.store;
 
+import dev.crmbridge.wazzup.internal.cluster.Cluster;
+import dev.crmbridge.wazzup.internal.cluster.Leadership;
 import java.io.File;
 import java.time.Duration;
 import javax.sql.DataSource;
 
 /**
  * An open store: the database (the embedded H2 file, or the host's DataSource), the account's tables,
- * migrated, and the group-commit writer. Closing commits what is queued, then closes the embedded file.
+ * migrated, and the group-commit writer; on PostgreSQL also this node's membership of the cluster of
+ * nodes sharing it. Closing gives up the leadership, commits what is queued, then closes the embedded
+ * file.
  */
 public final class StoreHandle implements AutoCloseable {
 
     private final EmbeddedDatabase embedded;
     private final Store store;
     private final GroupWriter writer;
+    private final Cluster cluster;
+    private final Leadership leadership;
 
-    private StoreHandle(EmbeddedDatabase embedded, DataSource dataSource, String account) {
+    private StoreHandle(EmbeddedDatabase embedded, DataSource dataSource, String account, Cluster.Settings clusterSettings) {
         this.embedded = embedded;
         Store s = new Store(dataSource, account);
         try {
@@ -27,17 +33,42 @@ public final class StoreHandle implements AutoCloseable {
         }
         this.store = s;
         this.writer = new GroupWriter(s.jdbc(), "the store writer");
+        if (embedded == null && clusterSettings != null && s.jdbc().postgres()) {
+            this.cluster = Cluster.join(s, clusterSettings);
+            this.leadership = cluster.leadership(account);
+        } else {
+            this.cluster = null;
+            this.leadership = Leadership.solo(clusterSettings == null ? "this node" : clusterSettings.node());
+        }
     }
 
     /** The embedded H2 database {@code wazzup} in {@code directory}. */
     public static StoreHandle embedded(File directory, String account) {
         EmbeddedDatabase db = new EmbeddedDatabase(directory);
-        return new StoreHandle(db, db.dataSource(), account);
+        return new StoreHandle(db, db.dataSource(), account, null);
     }
 
-    /** The host's database. */
+    /** The host's database, used by this node alone. */
     public static StoreHandle of(DataSource dataSource, String account) {
-        return new StoreHandle(null, dataSource, account);
+        return new StoreHandle(null, dataSource, account, null);
+    }
+
+    /**
+     * The host's database; on PostgreSQL shared by a cluster, which this node joins as
+     * {@code clusterSettings} say (any other database: this node alone).
+     */
+    public static StoreHandle of(DataSource dataSource, String account, Cluster.Settings clusterSettings) {
+        return new StoreHandle(null, dataSource, account, clusterSettings);
+    }
+
+    /** This node's leadership of the account (alone: always). */
+    public Leadership leadership() {
+        return leadership;
+    }
+
+    /** This node's membership of a cluster, or null when it is alone. */
+    public Cluster cluster() {
+        return cluster;
     }
 
     public Store store() {
@@ -54,6 +85,9 @@ public final class StoreHandle implements AutoCloseable {
 
     @Override
     public void close() {
+        if (cluster != null) {
+            cluster.close(); // another node leads at once
+        }
         writer.close(Duration.ofSeconds(5));
         if (embedded != null) {
             embedded.close();

@@ -88,7 +88,10 @@ public final class SyncedTable {
         }
         Savepoint sp = known == null ? null : c.setSavepoint();
         try (PreparedStatement in = c.prepareStatement(
-                "INSERT INTO wz_synced (account, etype, eid, hash, synced_at, owner) VALUES (?, ?, ?, ?, ?, ?)")) {
+                "INSERT INTO wz_synced (account, etype, eid, hash, synced_at, owner) VALUES (?, ?, ?, ?, ?, ?)"
+                        // PostgreSQL: another node (a creation request) may insert the same entity at once
+                        + (jdbc.postgres() ? " ON CONFLICT (eid, etype, account) DO UPDATE SET hash = EXCLUDED.hash,"
+                                + " synced_at = EXCLUDED.synced_at, owner = EXCLUDED.owner" : ""))) {
             for (Map.Entry<String, String> e : missing) {
                 in.setString(1, account);
                 in.setString(2, type.name());

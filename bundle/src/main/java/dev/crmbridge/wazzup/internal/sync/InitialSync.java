@@ -57,6 +57,11 @@ final class InitialSync {
         return complete;
     }
 
+    /** Whether the store says the initial sync is complete (as a node that does not lead sees it). */
+    static boolean completeIn(SyncContext ctx) {
+        return ctx.settings.accountDigest().equals(ctx.store.meta().get(ACCOUNT)) && DONE.equals(ctx.store.meta().get(PHASE));
+    }
+
     /** Does the next page; answers true once the initial sync is complete (or not wanted). */
     boolean step() {
         if (complete) {

@@ -42,6 +42,11 @@ final class Reconciler {
         requested |= "1".equals(ctx.store.meta().get(REQUESTED));
     }
 
+    /** A request was recorded through another reconciler of the account: this one does it. */
+    void requested() {
+        requested = true;
+    }
+
     /** Asks for a reconciliation as soon as possible; durable. */
     void request() {
         ctx.store.meta().put(REQUESTED, "1");

@@ -29,13 +29,13 @@ final class SyncContext {
     private final BooleanSupplier running;
 
     SyncContext(SyncSettings settings, Store store, WazzupClient client, Supplier<CrmDirectory> directory, Clock clock,
-            Fence fence, List<SyncedType<?, ?>> types, AcceptedWrites accepted, BooleanSupplier running) {
+            Health health, Fence fence, List<SyncedType<?, ?>> types, AcceptedWrites accepted, BooleanSupplier running) {
         this.settings = settings;
         this.store = store;
         this.client = client;
         this.directory = directory;
         this.clock = clock;
-        this.health = new Health(clock, settings.retryMaxDelay());
+        this.health = health;
         this.fence = fence;
         this.types = types;
         this.accepted = accepted;

@@ -5,6 +5,7 @@ import dev.crmbridge.wazzup.api.sync.DeadLetter;
 import dev.crmbridge.wazzup.api.sync.EntityStatus;
 import dev.crmbridge.wazzup.api.sync.EntityType;
 import dev.crmbridge.wazzup.internal.client.WazzupClient;
+import dev.crmbridge.wazzup.internal.cluster.Leadership;
 import dev.crmbridge.wazzup.internal.store.Fence;
 import dev.crmbridge.wazzup.internal.store.FencedException;
 import dev.crmbridge.wazzup.internal.store.GroupWriter;
@@ -23,21 +24,53 @@ import java.util.function.Supplier;
  * {@link InitialSync initial sync} of a new account, the {@link Reconciler reconciliation} when due, and
  * the {@link Dispatcher dispatch round} of what the outbox holds. The engine owns their lifecycle and
  * the thread's sleep, nothing else; the outbox table is the only record of what is pending.
+ *
+ * <p>The parts run only while this node leads the account ({@link Leadership}); alone, that is always.
+ * Each term as the leader gets parts of its own, fenced by the term: they start from what the store
+ * holds (another node may have led meanwhile), and once the term is over none of their requests goes out
+ * and none of their writes commits. In a cluster the leader also looks at the outbox at least every
+ * {@link #CLUSTER_POLL}, since changes recorded on other nodes do not wake it.
  */
 public final class SyncEngine {
 
-    private final SyncContext ctx;
+    /** How often a leader of a cluster looks for changes other nodes recorded. */
+    static final Duration CLUSTER_POLL = Duration.ofMillis(500);
+    /** How often a node that does not lead looks whether it leads now (a change of term also wakes it). */
+    static final Duration FOLLOWER_POLL = Duration.ofSeconds(1);
+
+    /** The parts of one term. */
+    private record Parts(Fence.Term term, SyncContext ctx, InitialSync initial, Reconciler reconciler, Dispatcher dispatcher) {
+    }
+
+    private final SyncSettings settings;
+    private final Store store;
+    private final GroupWriter writer;
+    private final WazzupClient client;
+    private final Supplier<CrmDirectory> directory;
+    private final Clock clock;
+    private final Fence fence;
+    private final Leadership leadership;
     private final Worker worker;
-    private final InitialSync initial;
-    private final Reconciler reconciler;
-    private final Dispatcher dispatcher;
+    private final Health health;
+    private final List<SyncedType<?, ?>> types;
+    /** The engine's view for what any node may do (status, retries, requests): fenced by the runtime only. */
+    private final SyncContext base;
+    private final Reconciler requests;
+    private final Runnable unlisten;
 
     private final Object lock = new Object();
     private final int[] fresh = new int[EntityType.values().length];
     private boolean waiting;
     private long wakeAt = Long.MAX_VALUE;
+    private volatile Parts parts;
     private boolean initialDone;
     private long nextReconcile = -1;
+
+    /** An engine that leads alone (the embedded store). */
+    public SyncEngine(SyncSettings settings, Store store, GroupWriter writer, WazzupClient client,
+            Supplier<CrmDirectory> directory, Clock clock, Fence fence) {
+        this(settings, store, writer, client, directory, clock, fence, Leadership.solo("this node"));
+    }
 
     /**
      * @param store the account's store (the engine writes through it fenced by {@code fence})
@@ -45,23 +78,50 @@ public final class SyncEngine {
      *     but not sent)
      * @param directory the host's directory as it is now (it may come and go)
      * @param fence closed when the engine is replaced: from then on it neither sends nor commits
+     * @param leadership whether this node leads the account, term by term
      */
     public SyncEngine(SyncSettings settings, Store store, GroupWriter writer, WazzupClient client,
-            Supplier<CrmDirectory> directory, Clock clock, Fence fence) {
+            Supplier<CrmDirectory> directory, Clock clock, Fence fence, Leadership leadership) {
+        this.settings = settings;
+        this.store = store;
+        this.writer = writer;
+        this.directory = directory;
+        this.clock = clock;
+        this.fence = fence;
+        this.leadership = leadership;
         this.worker = new Worker("the Wazzup sync", this::pass, Duration.ofSeconds(5), Duration.ofSeconds(60));
-        List<SyncedType<?, ?>> types = SyncedType.forScheme(settings.scheme(), new Payloads(settings.phones()));
-        this.ctx = new SyncContext(settings, store.fenced(fence), client, directory, clock, fence, types,
-                new AcceptedWrites(writer, store, fence), worker::running);
+        this.health = new Health(clock, settings.retryMaxDelay());
+        this.types = SyncedType.forScheme(settings.scheme(), new Payloads(settings.phones()));
+        // the term's requests go out only while the term holds, checked right before each attempt
+        this.client = client == null || !leadership.clustered() ? client : client.gated(this::checkTerm);
+        this.base = context(fence);
+        this.requests = new Reconciler(base);
+        this.unlisten = leadership.onChange(worker::wake);
+    }
+
+    private SyncContext context(Fence f) {
+        return new SyncContext(settings, store.fenced(f), client, directory, clock, health, f, types,
+                new AcceptedWrites(writer, store, f), worker::running);
+    }
+
+    private Parts parts(Fence.Term term) {
+        SyncContext ctx = context(fence.whileLeading(term));
         Sender sender = new Sender(ctx, this::wake);
         Resolver resolver = new Resolver(ctx, sender);
-        this.initial = new InitialSync(ctx, resolver, sender);
-        this.reconciler = new Reconciler(ctx);
-        this.dispatcher = new Dispatcher(ctx, resolver, sender);
+        return new Parts(term, ctx, new InitialSync(ctx, resolver, sender), new Reconciler(ctx),
+                new Dispatcher(ctx, resolver, sender));
+    }
+
+    private void checkTerm() {
+        Parts p = parts;
+        if (p == null || !p.term().valid()) {
+            throw new FencedException("this node does not lead the account now: nothing may go to Wazzup");
+        }
     }
 
     /** The types this engine syncs, in sending order. */
     public List<SyncedType<?, ?>> types() {
-        return ctx.types;
+        return types;
     }
 
     /** Starts the sync thread. */
@@ -71,6 +131,7 @@ public final class SyncEngine {
 
     /** Asks the thread to stop after the step it is in; {@link #join} waits for it. */
     public void stop() {
+        unlisten.run();
         worker.stop();
     }
 
@@ -94,7 +155,7 @@ public final class SyncEngine {
         synchronized (lock) {
             fresh[type.ordinal()] = (int) Math.min(Integer.MAX_VALUE, (long) fresh[type.ordinal()] + count);
             wake = fresh[type.ordinal()] >= Dispatcher.BATCH || !waiting
-                    || wakeAt > ctx.clock.millis() + ctx.settings.batchDelay().toMillis();
+                    || wakeAt > clock.millis() + settings.batchDelay().toMillis();
         }
         if (wake) {
             worker.wake();
@@ -102,30 +163,52 @@ public final class SyncEngine {
     }
 
     private void pass() {
+        Fence.Term term = leadership.term();
+        if (term == null || !term.valid()) {
+            parts = null;
+            await(clock.millis() + FOLLOWER_POLL.toMillis());
+            return;
+        }
+        Parts p = parts;
+        if (p == null || p.term() != term) {
+            p = parts(term); // a new term: everything from the store, as another leader may have left it
+            parts = p;
+            initialDone = false;
+            nextReconcile = -1;
+        }
+        SyncContext ctx = p.ctx();
         try {
             if (nextReconcile < 0) {
                 ctx.deadLetters.set(ctx.store.deadLetters().counts().values().stream().mapToLong(Long::longValue).sum());
-                reconciler.load();
-                nextReconcile = reconciler.nextAt();
+                p.reconciler().load();
+                nextReconcile = p.reconciler().nextAt();
             }
             if (!initialDone) {
-                initialDone = initial.step();
+                initialDone = p.initial().step();
             }
-            if (reconciler.due(nextReconcile, ctx.clock.millis())) {
-                reconciler.run();
-                nextReconcile = reconciler.nextAt();
+            if (leadership.clustered()) {
+                p.reconciler().load(); // a request may have been made on another node
             }
-            long wake = Math.min(dispatcher.round(), nextReconcile);
+            if (p.reconciler().due(nextReconcile, ctx.clock.millis())) {
+                p.reconciler().run();
+                nextReconcile = p.reconciler().nextAt();
+            }
+            long wake = Math.min(p.dispatcher().round(), nextReconcile);
+            long now = ctx.clock.millis();
             if (!initialDone) {
                 // the next page at once, unless paused or waiting for the directory or a key
-                long now = ctx.clock.millis();
                 wake = Math.min(wake, ctx.directory.get() == null || ctx.client == null ? now + 2_000
                         : Math.max(now, ctx.health.pausedUntil()));
             }
+            if (leadership.clustered()) {
+                wake = Math.min(wake, Math.max(now + CLUSTER_POLL.toMillis(), ctx.health.pausedUntil()));
+            }
             await(wake);
         } catch (Abort | FencedException stop) {
-            if (!ctx.fence.open()) {
+            if (!fence.open()) {
                 worker.stop(); // replaced: this engine is done
+            } else if (!p.term().valid()) {
+                parts = null; // the term is over: the next pass follows the new leader
             } else if (worker.running()) {
                 await(ctx.clock.millis() + 1_000);
             }
@@ -141,7 +224,7 @@ public final class SyncEngine {
             wakeAt = until;
         }
         try {
-            worker.await(until == Long.MAX_VALUE ? 60_000 : until - ctx.clock.millis());
+            worker.await(until == Long.MAX_VALUE ? 60_000 : until - clock.millis());
         } finally {
             synchronized (lock) {
                 waiting = false;
@@ -151,52 +234,62 @@ public final class SyncEngine {
         }
     }
 
+    /** This node's leadership of the account. */
+    public Leadership leadership() {
+        return leadership;
+    }
+
     // ---------------------------------------------------------------- what SyncStatus shows
 
     /** The state per type, with changes the host reported that wait to be stored ({@code unstored}). */
     public Map<EntityType, EntityStatus> entities(Map<EntityType, Long> unstored) {
-        return ctx.health.entities(ctx.types.stream().map(SyncedType::type).toList(), ctx.store.outbox().counts(),
-                ctx.store.deadLetters().counts(), ctx.store.synced().counts(), unstored);
+        return health.entities(types.stream().map(SyncedType::type).toList(), base.store.outbox().counts(),
+                base.store.deadLetters().counts(), base.store.synced().counts(), unstored);
     }
 
     /** Whether the thread runs with a key and a directory. */
     public boolean running() {
-        return worker.alive() && ctx.client != null && ctx.directory.get() != null;
+        return worker.alive() && client != null && directory.get() != null;
     }
 
     /** What keeps the sync from working, in words, or null. */
     public String problem() {
         String p = worker.problem();
-        return p != null ? p : ctx.health.problem();
+        return p != null ? p : health.problem();
     }
 
     public boolean initialSyncComplete() {
-        return initial.complete();
+        Parts p = parts;
+        return p != null ? p.initial().complete() : InitialSync.completeIn(base);
     }
 
     public List<DeadLetter> deadLetters() {
-        return ctx.store.deadLetters().all();
+        return base.store.deadLetters().all();
     }
 
     /** Sends a dead letter again: it leaves the dead letters and goes back to the outbox. */
     public boolean retry(DeadLetter deadLetter) {
-        int removed = ctx.store.deadLetters().remove(deadLetter.type(), List.of(deadLetter.entityId()));
+        int removed = base.store.deadLetters().remove(deadLetter.type(), List.of(deadLetter.entityId()));
         if (removed == 0) {
             return false;
         }
-        ctx.store.outbox().enqueue(deadLetter.type(), List.of(deadLetter.entityId()), OutboxRow.Op.SAVE, ctx.clock.millis());
+        base.store.outbox().enqueue(deadLetter.type(), List.of(deadLetter.entityId()), OutboxRow.Op.SAVE, clock.millis());
         wake();
         return true;
     }
 
     /** Asks for a reconciliation now; the request is durable (the next engine does it if this one stops). */
     public void resyncAll() {
-        reconciler.request();
+        requests.request();
+        Parts p = parts;
+        if (p != null) {
+            p.reconciler().requested();
+        }
         wake();
     }
 
     @Override
     public String toString() {
-        return "SyncEngine[" + ctx.types + (worker.alive() ? ", running" : "") + "]";
+        return "SyncEngine[" + types + (worker.alive() ? ", running" : "") + "]";
     }
 }

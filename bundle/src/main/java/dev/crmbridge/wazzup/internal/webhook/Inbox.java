@@ -1,5 +1,6 @@
 package dev.crmbridge.wazzup.internal.webhook;
 
+import dev.crmbridge.wazzup.internal.cluster.Leadership;
 import dev.crmbridge.wazzup.internal.store.Fence;
 import dev.crmbridge.wazzup.internal.store.GroupWriter;
 import dev.crmbridge.wazzup.internal.store.InboxItem;
@@ -45,6 +46,10 @@ final class Inbox implements AutoCloseable {
     static final Duration STORE_TIMEOUT = Duration.ofSeconds(10);
     /** Notifications read per query, and marked delivered per commit at most. */
     static final int BATCH = 100;
+    /** Notifications a node of a cluster claims at a time. */
+    static final int CLAIM = 50;
+    /** How often a node of a cluster looks for notifications other nodes stored. */
+    static final Duration CLUSTER_POLL = Duration.ofMillis(500);
     /** Delivered rows are marked at least this often while a batch is delivered. */
     private static final long MARK_EVERY_NANOS = 50_000_000L;
 
@@ -76,6 +81,7 @@ final class Inbox implements AutoCloseable {
         }
     };
 
+    private final Leadership cluster;
     private final Store store;
     private final GroupWriter writer;
     private final Fence fence;
@@ -95,6 +101,17 @@ final class Inbox implements AutoCloseable {
      * @param onMessage run after events of new messages were delivered (e.g. to refresh counters)
      */
     Inbox(Store store, GroupWriter writer, Fence fence, Supplier<EventAdmin> events, Clock clock, List<Runnable> onMessage) {
+        this(store, writer, fence, events, clock, onMessage, Leadership.solo("this node"));
+    }
+
+    /**
+     * @param cluster this node in the account's cluster: when clustered, the worker delivers only the
+     *     notifications it claimed ({@code FOR UPDATE SKIP LOCKED}), each marked delivered at once, and
+     *     none while its membership lapsed (another node may have taken them over)
+     */
+    Inbox(Store store, GroupWriter writer, Fence fence, Supplier<EventAdmin> events, Clock clock, List<Runnable> onMessage,
+            Leadership cluster) {
+        this.cluster = cluster;
         this.store = store;
         this.writer = writer;
         this.fence = fence;
@@ -161,11 +178,20 @@ final class Inbox implements AutoCloseable {
             worker.await(2_000);
             return;
         }
-        List<InboxRow> rows = store.inbox().pending(BATCH, now);
+        boolean clustered = cluster.clustered();
+        if (clustered && !cluster.member()) {
+            deliveryProblem = "this node could not renew its place in the cluster: other nodes deliver webhook events";
+            worker.await(1_000);
+            return;
+        }
+        List<InboxRow> rows = clustered ? store.inbox().claim(cluster.node(), CLAIM, now, cluster.lease().toMillis())
+                : store.inbox().pending(BATCH, now);
         if (rows.isEmpty()) {
             deliveryProblem = null;
             long next = store.inbox().nextDueAfter(now);
-            worker.await(Math.min(5_000, next == Long.MAX_VALUE ? 5_000 : next - now));
+            // in a cluster, notifications other nodes stored (and those of a node that died) wake no one here
+            long idle = clustered ? CLUSTER_POLL.toMillis() : 5_000;
+            worker.await(Math.min(idle, next == Long.MAX_VALUE ? idle : next - now));
             return;
         }
         List<Long> done = new ArrayList<>();
@@ -173,8 +199,10 @@ final class Inbox implements AutoCloseable {
         long marked = System.nanoTime();
         try {
             for (InboxRow r : rows) {
-                if (!fence.open()) {
-                    return; // replaced: the successor delivers the rest (what was delivered is marked below)
+                if (!fence.open() || clustered && !cluster.member()) {
+                    // replaced, or cut off from the cluster: the successor or another node delivers the rest
+                    // (what was delivered is marked below)
+                    return;
                 }
                 Event event;
                 try {
@@ -201,8 +229,9 @@ final class Inbox implements AutoCloseable {
                 done.add(r.seq());
                 delivered.incrementAndGet();
                 messages |= Notifications.MESSAGE.equals(r.kind());
-                if (System.nanoTime() - marked > MARK_EVERY_NANOS) {
-                    // behind slow handlers, delivered rows leave every 50 ms: a crash repeats little
+                if (clustered || System.nanoTime() - marked > MARK_EVERY_NANOS) {
+                    // in a cluster each one at once: should this node die now, another delivers at most this
+                    // one again; alone, behind slow handlers, delivered rows leave every 50 ms
                     store.inbox().done(done);
                     done.clear();
                     marked = System.nanoTime();

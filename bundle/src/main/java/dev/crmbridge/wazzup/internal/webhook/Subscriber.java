@@ -5,7 +5,9 @@ import dev.crmbridge.wazzup.internal.client.InvalidDataException;
 import dev.crmbridge.wazzup.internal.client.WazzupClient;
 import dev.crmbridge.wazzup.internal.client.WazzupException;
 import dev.crmbridge.wazzup.internal.client.WebhookSettings;
+import dev.crmbridge.wazzup.internal.cluster.Leadership;
 import dev.crmbridge.wazzup.internal.store.Fence;
+import dev.crmbridge.wazzup.internal.store.FencedException;
 import dev.crmbridge.wazzup.internal.util.Worker;
 import java.time.Clock;
 import java.time.Duration;
@@ -35,6 +37,9 @@ final class Subscriber implements AutoCloseable {
     private final Fence fence;
     private final Worker worker;
     private final Duration verifyEvery;
+    private final Leadership leadership;
+    private Fence.Term term;
+    private final Runnable unlisten;
     private volatile WebhookState state;
     private Duration wait = FIRST_RETRY;
     private boolean subscribed;
@@ -43,14 +48,27 @@ final class Subscriber implements AutoCloseable {
 
     Subscriber(WazzupClient client, WebhookSettings wanted, String shownAddress, Clock clock, Fence fence,
             Duration verifyEvery) {
+        this(client, wanted, shownAddress, clock, fence, verifyEvery, Leadership.solo("this node"));
+    }
+
+    /** A subscriber that acts only while this node leads the account (its requests too). */
+    Subscriber(WazzupClient client, WebhookSettings wanted, String shownAddress, Clock clock, Fence fence,
+            Duration verifyEvery, Leadership leadership) {
+        this.leadership = leadership;
         this.verifyEvery = verifyEvery;
-        this.client = client;
+        this.client = !leadership.clustered() ? client : client.gated(() -> {
+            Fence.Term t = leadership.term();
+            if (t == null || !t.valid()) {
+                throw new FencedException("this node does not lead the account now: the leader keeps the subscription");
+            }
+        });
         this.wanted = wanted;
         this.shownAddress = shownAddress;
         this.clock = clock;
         this.fence = fence;
         this.state = new WebhookState(false, shownAddress, null, null, 0, 0);
         this.worker = new Worker("the webhook subscription", this::attempt, FIRST_RETRY, LONGEST_RETRY);
+        this.unlisten = leadership.onChange(worker::wake);
     }
 
     void start() {
@@ -62,6 +80,20 @@ final class Subscriber implements AutoCloseable {
         if (!fence.open()) {
             worker.stop();
             return;
+        }
+        Fence.Term now0 = leadership.term();
+        if (now0 == null || !now0.valid()) {
+            // the leader keeps the subscription; this node takes over should it lead
+            term = null;
+            subscribed = false;
+            state = new WebhookState(false, shownAddress, null, null, 0, 0, 0, lastVerified, repairs);
+            worker.await(1_000);
+            return;
+        }
+        if (now0 != term) {
+            term = now0;
+            subscribed = false; // a new term: set the subscription again, whatever the last leader left
+            wait = FIRST_RETRY;
         }
         try {
             if (subscribed) {
@@ -85,6 +117,8 @@ final class Subscriber implements AutoCloseable {
                     : e.is("uriNotValid") ? "Wazzup refused the address " + shownAddress + " as not valid"
                     : "Wazzup refused the subscription: " + e.description();
             fail(why, now);
+        } catch (FencedException e) {
+            return; // the term ended: the next attempt follows the new leader
         } catch (WazzupException | IllegalStateException e) {
             fail("subscribing failed: " + e.getMessage(), now);
         }
@@ -118,6 +152,7 @@ final class Subscriber implements AutoCloseable {
 
     @Override
     public void close() {
+        unlisten.run();
         worker.stop();
         worker.join(Duration.ofSeconds(5));
     }

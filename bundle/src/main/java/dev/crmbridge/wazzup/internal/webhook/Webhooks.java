@@ -7,6 +7,7 @@ import dev.crmbridge.wazzup.api.sync.SetAsideNotification;
 import dev.crmbridge.wazzup.api.sync.WebhookState;
 import dev.crmbridge.wazzup.internal.client.WazzupClient;
 import dev.crmbridge.wazzup.internal.client.WebhookSettings;
+import dev.crmbridge.wazzup.internal.cluster.Leadership;
 import dev.crmbridge.wazzup.internal.store.Fence;
 import dev.crmbridge.wazzup.internal.store.GroupWriter;
 import dev.crmbridge.wazzup.internal.store.Store;
@@ -74,8 +75,17 @@ public final class Webhooks implements AutoCloseable {
      */
     public Webhooks(Config config, Host host, Store store, GroupWriter writer, Fence fence, WazzupClient client,
             Payloads payloads, Clock clock, List<Runnable> onMessage) {
+        this(config, host, store, writer, fence, client, payloads, clock, onMessage, Leadership.solo("this node"));
+    }
+
+    /**
+     * @param leadership whether this node leads the account: only the leader keeps the subscription;
+     *     every node takes webhooks and delivers the events of the notifications it claims
+     */
+    public Webhooks(Config config, Host host, Store store, GroupWriter writer, Fence fence, WazzupClient client,
+            Payloads payloads, Clock clock, List<Runnable> onMessage, Leadership leadership) {
         this.store = store;
-        this.inbox = new Inbox(store, writer, fence, host.events(), clock, onMessage);
+        this.inbox = new Inbox(store, writer, fence, host.events(), clock, onMessage, leadership);
         Creations creations = new Creations(store, host.factory(), host.directory(), payloads, config.scheme(),
                 config.dealPipelineId(), config.dealStageId(), clock);
         WebhookServlet servlet = new WebhookServlet(config.secret(), new CrmKeyGate(config.crmKey(), store.meta()),
@@ -86,7 +96,7 @@ public final class Webhooks implements AutoCloseable {
         if (base != null && client != null) {
             WebhookSettings wanted = new WebhookSettings(base + config.path() + "/" + config.secret(), true,
                     config.scheme().includesDeals(), true, true);
-            this.subscriber = new Subscriber(client, wanted, shown, clock, fence, config.verifyEvery());
+            this.subscriber = new Subscriber(client, wanted, shown, clock, fence, config.verifyEvery(), leadership);
         } else {
             this.subscriber = null;
         }
