@@ -98,4 +98,16 @@ public interface SyncStatus {
     default List<SetAsideNotification> setAsideNotifications() {
         return List.of();
     }
+
+    /**
+     * The nodes sharing the store and which of them leads: with storage {@code DATA_SOURCE} on PostgreSQL,
+     * only the leader sends to Wazzup, and {@link #running()} and the dead letters are the cluster's as
+     * the store holds them.
+     *
+     * @return the cluster as this node sees it; never null
+     * @since 1.2
+     */
+    default ClusterState cluster() {
+        return ClusterState.alone("this node", null);
+    }
 }

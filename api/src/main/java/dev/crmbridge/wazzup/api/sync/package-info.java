@@ -3,7 +3,7 @@
  * {@link dev.crmbridge.wazzup.api.sync.SyncStatus}.
  */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package dev.crmbridge.wazzup.api.sync;
 
 import org.osgi.annotation.bundle.Export;

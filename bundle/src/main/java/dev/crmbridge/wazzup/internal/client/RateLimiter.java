@@ -20,6 +20,8 @@ public final class RateLimiter {
     private final long[] starts; // ring of the start times of the last `permits` reservations
     private int next;
     private long count;
+    /** The starts allowed per window now: {@code permits}, or fewer (this node's share of a cluster's budget). */
+    private volatile int limit;
     private long pausedUntil = Long.MIN_VALUE;
 
     public RateLimiter(int permits, Duration window, TimeSource time) {
@@ -30,6 +32,20 @@ public final class RateLimiter {
         this.windowNanos = window.plus(MARGIN).toNanos();
         this.time = time;
         this.starts = new long[permits];
+        this.limit = permits;
+    }
+
+    /**
+     * Allows only {@code starts} (1 to {@link #permits()}) requests per window from now on: this JVM's
+     * share when several share the key's budget. Raising it again gives the full budget back.
+     */
+    public void limit(int starts) {
+        this.limit = Math.max(1, Math.min(permits, starts));
+    }
+
+    /** The starts allowed per window now. */
+    public int limit() {
+        return limit;
     }
 
     /** Waits until one more request may start, then counts it. */
@@ -66,10 +82,16 @@ public final class RateLimiter {
         return reserve();
     }
 
+    /** The start time of the {@code lim}-th latest reservation: the next may begin one window after it. */
+    private long windowStart(int lim) {
+        return starts[Math.floorMod(next - lim, permits)];
+    }
+
     private long earliest(long now) {
         long at = now;
-        if (count >= permits) {
-            at = Math.max(at, starts[next] + windowNanos);
+        int lim = limit;
+        if (count >= lim) {
+            at = Math.max(at, windowStart(lim) + windowNanos);
         }
         if (pausedUntil != Long.MIN_VALUE && pausedUntil - at > 0) {
             at = pausedUntil;
@@ -81,8 +103,9 @@ public final class RateLimiter {
     synchronized long reserve() {
         long now = time.nanoTime();
         long at = now;
-        if (count >= permits) {
-            at = Math.max(at, starts[next] + windowNanos);
+        int lim = limit;
+        if (count >= lim) {
+            at = Math.max(at, windowStart(lim) + windowNanos);
         }
         if (pausedUntil != Long.MIN_VALUE && pausedUntil - at > 0) {
             at = pausedUntil;

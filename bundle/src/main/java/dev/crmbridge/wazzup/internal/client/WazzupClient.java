@@ -27,6 +27,7 @@ public final class WazzupClient implements AutoCloseable {
     private final boolean ownsTransport;
     private final Requester requester;
     private final RateLimiter limiter;
+    private final RateLimiter share;
 
     private final UsersApi users;
     private final ContactsApi contacts;
@@ -41,21 +42,22 @@ public final class WazzupClient implements AutoCloseable {
 
     private WazzupClient(Builder b) {
         this(b.baseUrl, b.transport != null ? b.transport : new ApacheHttpTransport(b.connectTimeout, b.responseTimeout),
-                b.transport == null, b, null, null);
+                b.transport == null, b, null, null, null);
     }
 
     private WazzupClient(URI baseUrl, HttpTransport transport, boolean ownsTransport, Builder b, Requester gated,
-            RateLimiter gatedLimiter) {
+            RateLimiter gatedLimiter, RateLimiter gatedShare) {
         this.baseUrl = baseUrl;
         this.ownsTransport = ownsTransport;
         this.transport = transport;
         if (gated != null) {
             this.limiter = gatedLimiter;
+            this.share = gatedShare;
             this.requester = gated;
         } else {
             String key = b.apiKey == null || b.apiKey.isBlank() ? null : b.apiKey.trim();
             this.limiter = key == null ? null : b.rateLimiters.forKey(key, b.rateBudget, b.rateWindow);
-            RateLimiter share = key == null ? null : b.rateLimiters.forKey(key, "interactive",
+            this.share = key == null ? null : b.rateLimiters.forKey(key, "interactive",
                     Math.max(1, b.rateBudget * b.interactiveShare / 100), b.rateWindow);
             this.requester = new Requester(baseUrl, key, b.redacted, transport, b.retryPolicy, limiter, share,
                     b.responseTimeout, b.time, b.random, b.logger);
@@ -81,7 +83,7 @@ public final class WazzupClient implements AutoCloseable {
      * goes out: what it throws ends the call. Closing this client, or the one it came from, ends both.
      */
     public WazzupClient gated(Runnable gate) {
-        return new WazzupClient(baseUrl, transport, false, null, requester.gated(gate), limiter);
+        return new WazzupClient(baseUrl, transport, false, null, requester.gated(gate), limiter, share);
     }
 
     /** Builds a client; validates on {@link #build()}. */
@@ -248,6 +250,11 @@ public final class WazzupClient implements AutoCloseable {
     /** Whether an API key is set. */
     public boolean hasApiKey() {
         return requester.hasKey();
+    }
+
+    /** The chat endpoints' share of the key's budget (shared), or null without a key. */
+    public RateLimiter interactiveLimiter() {
+        return share;
     }
 
     /** The key's rate limiter (shared), or null without a key. */

@@ -41,6 +41,9 @@ public final class Cluster implements AutoCloseable {
     private final long startedAt;
     private final Worker worker;
     private final Map<String, Account> accounts = new ConcurrentHashMap<>();
+    private final List<Runnable> renewals = new CopyOnWriteArrayList<>();
+    /** The nodes alive at the last renewal (this one among them). */
+    private volatile int alive = 1;
     private volatile String problem;
     /** Until when this node's membership holds by its own monotonic clock. */
     private volatile long memberUntil = System.nanoTime();
@@ -78,8 +81,18 @@ public final class Cluster implements AutoCloseable {
 
     /** The nodes alive now (renewed within two leases), oldest first. */
     public List<ClusterTable.Node> nodes() {
-        long now = table.heartbeat(settings.node(), startedAt, settings.info());
-        return table.nodes(now - 2 * settings.lease().toMillis());
+        return table.nodes(2 * settings.lease().toMillis());
+    }
+
+    /** How many nodes were alive at the last renewal (renewed within two leases; at least this one). */
+    public int alive() {
+        return alive;
+    }
+
+    /** Runs {@code r} after every renewal (on the membership's thread); answers what stops it. */
+    public Runnable onRenewal(Runnable r) {
+        renewals.add(r);
+        return () -> renewals.remove(r);
     }
 
     /** Whether this node's membership holds (renewed within 80 % of the lease, by its own clock). */
@@ -118,7 +131,15 @@ public final class Cluster implements AutoCloseable {
             for (Account a : accounts.values()) {
                 a.renew(t0);
             }
+            alive = Math.max(1, table.nodes(2 * settings.lease().toMillis()).size());
             problem = null;
+            for (Runnable r : renewals) {
+                try {
+                    r.run();
+                } catch (RuntimeException e) {
+                    LOG.warn("Wazzup cluster: a part failed to follow the cluster", e);
+                }
+            }
             if (now >= nextForget) {
                 table.forget(now - Duration.ofDays(1).toMillis());
                 nextForget = now + Duration.ofHours(1).toMillis();

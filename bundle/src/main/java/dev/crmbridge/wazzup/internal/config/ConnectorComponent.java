@@ -150,10 +150,13 @@ public final class ConnectorComponent implements EventHandler, ChatWindows, Unan
                 throw new IllegalStateException("storage is DATA_SOURCE but no DataSource service matches "
                         + "dataSource.target; the connector starts when one is registered");
             }
-            return StoreHandle.of(hostDataSource, "default", new Cluster.Settings(settings.clusterNode(),
-                    "pid " + ProcessHandle.current().pid(), settings.clusterLease()));
+            return StoreHandle.of(hostDataSource, "default", node(settings));
         }
-        return StoreHandle.embedded(context.getDataFile("store"), "default");
+        return StoreHandle.embedded(context.getDataFile("store"), "default", node(settings));
+    }
+
+    private static Cluster.Settings node(ConnectorSettings settings) {
+        return new Cluster.Settings(settings.clusterNode(), "pid " + ProcessHandle.current().pid(), settings.clusterLease());
     }
 
     private ConnectorRuntime build(ConnectorSettings settings) {

@@ -10,6 +10,7 @@ import dev.crmbridge.wazzup.internal.chat.Chats;
 import dev.crmbridge.wazzup.internal.client.RateLimiters;
 import dev.crmbridge.wazzup.internal.client.RetryPolicy;
 import dev.crmbridge.wazzup.internal.client.WazzupClient;
+import dev.crmbridge.wazzup.internal.cluster.BudgetShares;
 import dev.crmbridge.wazzup.internal.store.Fence;
 import dev.crmbridge.wazzup.internal.store.GroupWriter;
 import dev.crmbridge.wazzup.internal.store.OutboxRow;
@@ -74,6 +75,8 @@ public final class ConnectorRuntime implements ChangeRecorder.Target {
     private final Webhooks webhooks;
     private final Chats chats;
     private final WAuth wauth;
+    /** Stops following the cluster's budget shares; nothing when alone. */
+    private final Runnable shares;
     private boolean closed;
 
     /**
@@ -91,6 +94,9 @@ public final class ConnectorRuntime implements ChangeRecorder.Target {
         this.client = settings.hasApiKey() ? client(settings, options).redacting(secret, settings.crmKey())
                 .apiKey(settings.apiKey())
                 .rateBudget(settings.rateBudget(), RateLimiters.WAZZUP_WINDOW).build() : null;
+        this.shares = client == null || storage.cluster() == null ? () -> { }
+                : BudgetShares.follow(storage.cluster(), storage.leadership(), client, settings.rateBudget(),
+                        settings.chatBudgetShare());
         this.engine = new SyncEngine(sync, storage.store(), storage.writer(), client, host.directory(), clock, fence,
                 storage.leadership());
         Payloads payloads = new Payloads(settings.phoneRules());
@@ -191,6 +197,7 @@ public final class ConnectorRuntime implements ChangeRecorder.Target {
             return engine.join(Duration.ofMillis(1));
         }
         closed = true;
+        shares.run();
         closeEndpoints();
         retire();
         boolean stopped = engine.join(grace);

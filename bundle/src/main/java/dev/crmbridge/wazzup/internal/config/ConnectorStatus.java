@@ -1,11 +1,13 @@
 package dev.crmbridge.wazzup.internal.config;
 
+import dev.crmbridge.wazzup.api.sync.ClusterState;
 import dev.crmbridge.wazzup.api.sync.DeadLetter;
 import dev.crmbridge.wazzup.api.sync.EntityStatus;
 import dev.crmbridge.wazzup.api.sync.EntityType;
 import dev.crmbridge.wazzup.api.sync.SetAsideNotification;
 import dev.crmbridge.wazzup.api.sync.SyncStatus;
 import dev.crmbridge.wazzup.api.sync.WebhookState;
+import dev.crmbridge.wazzup.internal.store.FencedException;
 import dev.crmbridge.wazzup.internal.sync.ChangeRecorder;
 import java.util.List;
 import java.util.Map;
@@ -66,12 +68,46 @@ public final class ConnectorStatus implements SyncStatus {
 
     @Override
     public boolean retry(DeadLetter deadLetter) {
-        return runtime.get().engine().retry(deadLetter);
+        return onCurrent(r -> r.engine().retry(deadLetter));
     }
 
     @Override
     public void resyncAll() {
-        runtime.get().engine().resyncAll();
+        onCurrent(r -> {
+            r.engine().resyncAll();
+            return null;
+        });
+    }
+
+    @Override
+    public ClusterState cluster() {
+        return runtime.get().storage().clusterState();
+    }
+
+    /**
+     * Runs a lever on the current runtime; one that a configuration change fenced meanwhile is asked
+     * again of its successor (for up to 10 s), so an administrator's click is never lost to a restart.
+     */
+    private <T> T onCurrent(java.util.function.Function<ConnectorRuntime, T> lever) {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (true) {
+            ConnectorRuntime r = runtime.get();
+            try {
+                return lever.apply(r);
+            } catch (FencedException e) {
+                while (runtime.get() == r && System.nanoTime() < deadline) {
+                    try {
+                        Thread.sleep(20);
+                    } catch (InterruptedException ie) {
+                        Thread.currentThread().interrupt();
+                        throw e;
+                    }
+                }
+                if (runtime.get() == r) {
+                    throw e;
+                }
+            }
+        }
     }
 
     @Override

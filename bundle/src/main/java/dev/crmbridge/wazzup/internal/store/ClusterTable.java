@@ -121,12 +121,12 @@ public final class ClusterTable {
         }
     }
 
-    /** The nodes seen since {@code since} (database time), oldest first. */
-    public List<Node> nodes(long since) {
+    /** The nodes seen within the last {@code withinMillis} (database time), oldest first. */
+    public List<Node> nodes(long withinMillis) {
         return jdbc.tx("read the cluster's nodes", c -> {
             try (PreparedStatement s = c.prepareStatement("SELECT node, started_at, seen_at, info FROM wz_node"
-                    + " WHERE seen_at >= ? ORDER BY started_at, node")) {
-                s.setLong(1, since);
+                    + " WHERE seen_at >= " + NOW + " - ? ORDER BY started_at, node")) {
+                s.setLong(1, withinMillis);
                 List<Node> out = new ArrayList<>();
                 try (ResultSet rs = s.executeQuery()) {
                     while (rs.next()) {

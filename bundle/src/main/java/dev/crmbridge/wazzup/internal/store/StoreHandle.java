@@ -44,8 +44,13 @@ public final class StoreHandle implements AutoCloseable {
 
     /** The embedded H2 database {@code wazzup} in {@code directory}. */
     public static StoreHandle embedded(File directory, String account) {
+        return embedded(directory, account, null);
+    }
+
+    /** The same, for a node of this name (alone: the embedded file belongs to one process). */
+    public static StoreHandle embedded(File directory, String account, Cluster.Settings node) {
         EmbeddedDatabase db = new EmbeddedDatabase(directory);
-        return new StoreHandle(db, db.dataSource(), account, null);
+        return new StoreHandle(db, db.dataSource(), account, node);
     }
 
     /** The host's database, used by this node alone. */
@@ -64,6 +69,22 @@ public final class StoreHandle implements AutoCloseable {
     /** This node's leadership of the account (alone: always). */
     public Leadership leadership() {
         return leadership;
+    }
+
+    /** The nodes sharing this store and who leads, as this node sees it. */
+    public dev.crmbridge.wazzup.api.sync.ClusterState clusterState() {
+        Leadership.LeaderInfo l = leadership.leader();
+        if (cluster == null) {
+            return dev.crmbridge.wazzup.api.sync.ClusterState.alone(leadership.node(), l.since());
+        }
+        java.util.List<String> nodes;
+        try {
+            nodes = cluster.nodes().stream().map(ClusterTable.Node::node).toList();
+        } catch (StoreException e) {
+            nodes = java.util.List.of(leadership.node());
+        }
+        return new dev.crmbridge.wazzup.api.sync.ClusterState(true, leadership.node(), l == null ? null : l.node(),
+                l == null ? null : l.since(), nodes);
     }
 
     /** This node's membership of a cluster, or null when it is alone. */

@@ -26,6 +26,31 @@ class RateLimiterTest {
     }
 
     @Test
+    void aLimitBelowTheBudgetAllowsOnlyThatManyStartsPerWindowAndRaisingItGivesTheBudgetBack() throws InterruptedException {
+        VirtualTime time = new VirtualTime();
+        RateLimiter limiter = new RateLimiter(10, Duration.ofSeconds(1), time);
+        limiter.limit(2); // this node's share of a cluster's budget
+        List<Long> starts = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            limiter.acquire();
+            starts.add(time.nanoTime());
+        }
+        long w = Duration.ofMillis(1100).toNanos();
+        long t0 = starts.get(0);
+        assertThat(starts).containsExactly(t0, t0, t0 + w, t0 + w, t0 + 2 * w);
+        limiter.limit(10);
+        assertThat(limiter.limit()).isEqualTo(10);
+        for (int i = 0; i < 5; i++) {
+            limiter.acquire();
+        }
+        assertThat(time.nanoTime()).as("five more at once: the full budget counts the five before").isEqualTo(t0 + 2 * w);
+        limiter.limit(0);
+        assertThat(limiter.limit()).as("never below one").isEqualTo(1);
+        limiter.limit(99);
+        assertThat(limiter.limit()).as("never above the budget").isEqualTo(10);
+    }
+
+    @Test
     void reservationsFromManyThreadsKeepTheBudget() throws InterruptedException {
         VirtualTime time = new VirtualTime();
         RateLimiter limiter = new RateLimiter(50, Duration.ofSeconds(5), time);
