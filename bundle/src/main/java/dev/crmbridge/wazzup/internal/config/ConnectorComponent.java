@@ -88,6 +88,8 @@ public final class ConnectorComponent implements EventHandler, ChatWindows, Unan
     private final AtomicLong lateEvents = new AtomicLong();
     private final List<ServiceRegistration<?>> registrations;
     private volatile StoreHandle storage;
+    /** The cluster's connection (key, crmKey, webhook secret) in the shared store; null when alone. */
+    private volatile SharedConnection shared;
     private volatile Storage storageMode;
     /** The configuration the runtime was built from, without the webhook secret. */
     private volatile Map<String, Object> applied;
@@ -123,6 +125,7 @@ public final class ConnectorComponent implements EventHandler, ChatWindows, Unan
         ConnectorSettings settings = ConnectorSettings.from(config, secrets.raw());
         this.storage = open(settings);
         this.storageMode = settings.storage();
+        this.shared = share(storage, settings);
         this.recorder = new ChangeRecorder(() -> runtime, Clock.systemUTC());
         this.capture = new ChangeCapture(recorder);
         this.runtime = build(settings);
@@ -155,6 +158,26 @@ public final class ConnectorComponent implements EventHandler, ChatWindows, Unan
         return StoreHandle.embedded(context.getDataFile("store"), "default", node(settings));
     }
 
+    /** In a cluster: the connection every node shares, followed from now on. */
+    private SharedConnection share(StoreHandle handle, ConnectorSettings settings) {
+        if (handle.cluster() == null) {
+            return null;
+        }
+        SharedConnection s = new SharedConnection(handle.store(), settings.clusterNode(), new SharedConnection.Local() {
+            @Override
+            public void adopt(String apiKey, String crmKey, String webhookSecret) throws java.io.IOException {
+                secrets.adopt(apiKey, crmKey, webhookSecret);
+            }
+
+            @Override
+            public String[] current() {
+                return secrets.current();
+            }
+        });
+        s.follow(handle.cluster());
+        return s;
+    }
+
     private static Cluster.Settings node(ConnectorSettings settings) {
         return new Cluster.Settings(settings.clusterNode(), "pid " + ProcessHandle.current().pid(), settings.clusterLease());
     }
@@ -164,15 +187,24 @@ public final class ConnectorComponent implements EventHandler, ChatWindows, Unan
                 () -> session, Whiteboard.of(context), new ConnectorRuntime.Connections() {
                     @Override
                     public void store(String apiKey, String crmKey) throws java.io.IOException {
-                        secrets.storeConnection(apiKey, crmKey);
+                        String secret = secrets.storeConnection(apiKey, crmKey);
+                        SharedConnection s = shared;
+                        if (s != null) {
+                            s.publish(apiKey, crmKey, secret); // every node of the cluster takes it
+                        }
                     }
 
                     @Override
                     public boolean undo() throws java.io.IOException {
-                        return secrets.undoConnection();
+                        String[] restored = secrets.undoConnection();
+                        SharedConnection s = shared;
+                        if (restored != null && s != null) {
+                            s.publish(restored[0], restored[1], restored[2]);
+                        }
+                        return restored != null;
                     }
                 });
-        return new ConnectorRuntime(settings, ConnectorRuntime.syncSettings(settings), secrets.of(settings), storage, host,
+        return new ConnectorRuntime(settings, ConnectorRuntime.syncSettings(settings), secrets.of(settings, shared), storage, host,
                 recorder, ConnectorRuntime.Options.defaults());
     }
 
@@ -216,6 +248,10 @@ public final class ConnectorComponent implements EventHandler, ChatWindows, Unan
             carryOver(previous.store(), opened.store());
             storage = opened;
             storageMode = settings.storage();
+            if (shared != null) {
+                shared.close();
+            }
+            shared = share(opened, settings);
             previous.close();
         }
         ConnectorRuntime fresh;
@@ -305,6 +341,9 @@ public final class ConnectorComponent implements EventHandler, ChatWindows, Unan
             Thread.currentThread().interrupt();
         }
         runtime.close(Duration.ofSeconds(2));
+        if (shared != null) {
+            shared.close();
+        }
         storage.close();
         LOG.info("Wazzup connector stopped");
     }

@@ -35,10 +35,28 @@ final class Secrets {
 
     /** The webhook secret to run with: the configured one, or a fresh one stored in the configuration. */
     String of(ConnectorSettings settings) {
+        return of(settings, null);
+    }
+
+    /**
+     * The same in a cluster ({@code shared} not null): without a configured secret, the cluster's (or a
+     * fresh one that becomes the cluster's), stored in this node's configuration.
+     */
+    String of(ConnectorSettings settings, SharedConnection shared) {
         if (!settings.webhookSecret().isEmpty()) {
-            return settings.webhookSecret();
+            if (shared == null) {
+                return settings.webhookSecret();
+            }
+            // the cluster's, unless one is already: Wazzup posts to one address, and any node may get it
+            String cluster = shared.webhookSecret(settings.webhookSecret());
+            if (!cluster.equals(settings.webhookSecret())) {
+                LOG.warn("Wazzup connector: the webhook secret configured on this node differs from the one the cluster"
+                        + " uses; this node uses the cluster's (remove {} here, or set the same on every node)",
+                        WEBHOOK_SECRET);
+            }
+            return cluster;
         }
-        String secret = freshSecret();
+        String secret = shared != null ? shared.webhookSecret(freshSecret()) : freshSecret();
         generated = secret;
         // the update comes back as a configuration change that cameBack() recognises
         try {
@@ -86,9 +104,10 @@ final class Secrets {
 
     /**
      * WAuth connected an account: its API key and the crmKey go into the configuration, whose change
-     * restarts the parts with them (webhooks subscribed with the crmKey, the initial sync).
+     * restarts the parts with them (webhooks subscribed with the crmKey, the initial sync). Answers the
+     * webhook secret in effect (a new one when another account was replaced).
      */
-    void storeConnection(String apiKey, String crmKey) throws IOException {
+    String storeConnection(String apiKey, String crmKey) throws IOException {
         Configuration c = configAdmin.getConfiguration(WazzupConnector.PID, "?");
         Dictionary<String, Object> props = c.getProperties();
         if (props == null) {
@@ -113,24 +132,59 @@ final class Secrets {
         props.put(WazzupConnector.PROPERTY_API_KEY, apiKey);
         props.put(CRM_KEY, crmKey);
         c.update(props);
+        Object secret = props.get(WEBHOOK_SECRET);
+        return secret == null ? "" : secret.toString();
+    }
+
+    /**
+     * Another node of the cluster connected: its key, crmKey and webhook secret go into this node's
+     * configuration (which restarts its parts with them).
+     */
+    void adopt(String apiKey, String crmKey, String webhookSecret) throws IOException {
+        Configuration c = configAdmin.getConfiguration(WazzupConnector.PID, "?");
+        Dictionary<String, Object> props = c.getProperties();
+        if (props == null) {
+            throw new IOException("the configuration is gone");
+        }
+        props.put(WazzupConnector.PROPERTY_API_KEY, apiKey);
+        if (crmKey.isEmpty()) {
+            props.remove(CRM_KEY);
+        } else {
+            props.put(CRM_KEY, crmKey);
+        }
+        if (!webhookSecret.isEmpty()) {
+            props.put(WEBHOOK_SECRET, webhookSecret);
+        }
+        c.update(props);
+    }
+
+    /** This node's key, crmKey and webhook secret as its configuration holds them (empty when unset). */
+    String[] current() {
+        Map<String, Object> raw = raw();
+        return new String[] {text(raw.get(WazzupConnector.PROPERTY_API_KEY)), text(raw.get(CRM_KEY)),
+                text(raw.get(WEBHOOK_SECRET))};
+    }
+
+    private static String text(Object o) {
+        return o == null ? "" : o.toString().trim();
     }
 
     /**
      * WAuth's "undo": the connection that the last one replaced comes back, if that was less than
-     * {@link #KEEP_PREVIOUS} ago. Answers whether there was one.
+     * {@link #KEEP_PREVIOUS} ago. Answers it ({key, crmKey, webhook secret}), or null when there was none.
      */
-    boolean undoConnection() throws IOException {
+    String[] undoConnection() throws IOException {
         Configuration c = configAdmin.getConfiguration(WazzupConnector.PID, "?");
         Dictionary<String, Object> props = c.getProperties();
         if (props == null) {
-            return false;
+            return null;
         }
         Object key = props.get(PREVIOUS_API_KEY);
         Object until = props.get(PREVIOUS_UNTIL);
         long deadline = until instanceof Number n ? n.longValue() : until instanceof String t && t.matches("\\d{1,19}")
                 ? Long.parseLong(t) : 0; // a .cfg file keeps it as text
         if (!(key instanceof String previous) || previous.isBlank() || deadline < System.currentTimeMillis()) {
-            return false;
+            return null;
         }
         // only the connection WAuth made is undone: a key an administrator set since stays
         Object current = props.get(WazzupConnector.PROPERTY_API_KEY);
@@ -138,10 +192,11 @@ final class Secrets {
         if (!(current instanceof String now) || replacedBy == null
                 || !dev.crmbridge.wazzup.internal.util.Digests.sha256Hex(now.trim()).equals(replacedBy)) {
             LOG.info("Wazzup connector: WAuth's undo refused: the API key was changed since the connection it would undo");
-            return false;
+            return null;
         }
         props.put(WazzupConnector.PROPERTY_API_KEY, previous);
-        props.put(WEBHOOK_SECRET, freshSecret()); // the undone account knew the address
+        String secret = freshSecret();
+        props.put(WEBHOOK_SECRET, secret); // the undone account knew the address
         Object previousCrmKey = props.get(PREVIOUS_CRM_KEY);
         if (previousCrmKey == null || previousCrmKey.toString().isEmpty()) {
             props.remove(CRM_KEY);
@@ -154,7 +209,8 @@ final class Secrets {
         props.remove(REPLACED_BY);
         c.update(props);
         LOG.info("Wazzup connector: WAuth's last connection was undone; the previous Wazzup account is connected again");
-        return true;
+        Object crm = props.get(CRM_KEY);
+        return new String[] {previous, crm == null ? "" : crm.toString(), secret};
     }
 
     private static String freshSecret() {

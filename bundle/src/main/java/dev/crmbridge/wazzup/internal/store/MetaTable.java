@@ -29,6 +29,40 @@ public final class MetaTable {
         });
     }
 
+    /**
+     * Records a fact unless one is recorded already (another node may record it at the same moment);
+     * answers the fact as recorded now.
+     */
+    public String putIfAbsent(String name, String value) {
+        try {
+            jdbc.tx("record state", c -> {
+                if (jdbc.postgres()) {
+                    try (PreparedStatement in = c.prepareStatement("INSERT INTO wz_meta (name, val) VALUES (?, ?)"
+                            + " ON CONFLICT (name) DO NOTHING")) {
+                        in.setString(1, account + ":" + name);
+                        in.setString(2, value);
+                        in.executeUpdate();
+                    }
+                } else if (get(c, name) == null) {
+                    put(c, name, value);
+                }
+                return null;
+            });
+        } catch (StoreException e) {
+            // recorded meanwhile (a key violation): what is recorded counts
+        }
+        return get(name);
+    }
+
+    private String get(Connection c, String name) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("SELECT val FROM wz_meta WHERE name = ?")) {
+            s.setString(1, account + ":" + name);
+            try (ResultSet rs = s.executeQuery()) {
+                return rs.next() ? rs.getString(1) : null;
+            }
+        }
+    }
+
     /** Records a fact (null: an empty value). */
     public void put(String name, String value) {
         jdbc.tx("record state", c -> {
