@@ -11,6 +11,7 @@ import dev.crmbridge.wazzup.internal.client.RateLimiters;
 import dev.crmbridge.wazzup.internal.client.RetryPolicy;
 import dev.crmbridge.wazzup.internal.client.WazzupClient;
 import dev.crmbridge.wazzup.internal.cluster.BudgetShares;
+import dev.crmbridge.wazzup.internal.cluster.Signals;
 import dev.crmbridge.wazzup.internal.store.Fence;
 import dev.crmbridge.wazzup.internal.store.GroupWriter;
 import dev.crmbridge.wazzup.internal.store.OutboxRow;
@@ -75,6 +76,8 @@ public final class ConnectorRuntime implements ChangeRecorder.Target {
     private final Webhooks webhooks;
     private final Chats chats;
     private final WAuth wauth;
+    /** Stops hearing the other nodes' signals; none when alone. */
+    private final List<Runnable> hearing;
     /** Stops following the cluster's budget shares; nothing when alone. */
     private final Runnable shares;
     private boolean closed;
@@ -110,8 +113,11 @@ public final class ConnectorRuntime implements ChangeRecorder.Target {
         this.webhooks = new Webhooks(new Webhooks.Config(settings.webhookPath(), secret, settings.crmKey(),
                 settings.webhookMaxBodyBytes(), settings.publicBaseUrl(), settings.dealPipelineId(), settings.dealStageId(),
                 settings.scheme(), settings.webhookVerify()), new Webhooks.Host(host.directory(), host.factory(), host.events(), host.whiteboard()),
-                store, storage.writer(), fence, client, payloads, clock, List.of(chatService::messagesArrived),
+                store, storage.writer(), fence, client, payloads, clock, onMessage(chatService, storage.signals()),
                 storage.leadership());
+        Signals signals = storage.signals();
+        this.hearing = signals == null ? List.of() : List.of(signals.on(Signals.Kind.OUTBOX, engine::wake),
+                signals.on(Signals.Kind.COUNTERS, chatService::messagesArrived));
         this.chats = new Chats(host.whiteboard(), settings.chatPath(), (int) settings.counterPoll().toSeconds(), chatService,
                 deals, host.session(), settings.chatDealEvents());
         this.wauth = new WAuth(host.whiteboard(), settings.connectPath(), settings.crmCode(), settings.wauthEnabled(),
@@ -150,6 +156,12 @@ public final class ConnectorRuntime implements ChangeRecorder.Target {
                         return host.connections().undo();
                     }
                 });
+    }
+
+    /** After events of new messages: this node's counters are stale, and in a cluster every node's. */
+    private static List<Runnable> onMessage(ChatService chat, Signals signals) {
+        return signals == null ? List.of(chat::messagesArrived)
+                : List.of(chat::messagesArrived, () -> signals.send(Signals.Kind.COUNTERS));
     }
 
     private static WazzupClient.Builder client(ConnectorSettings settings, Options options) {
@@ -198,6 +210,7 @@ public final class ConnectorRuntime implements ChangeRecorder.Target {
         }
         closed = true;
         shares.run();
+        hearing.forEach(Runnable::run);
         closeEndpoints();
         retire();
         boolean stopped = engine.join(grace);
@@ -261,6 +274,10 @@ public final class ConnectorRuntime implements ChangeRecorder.Target {
     @Override
     public void stored(EntityType type, int count) {
         engine.stored(type, count);
+        Signals signals = storage.signals();
+        if (signals != null && storage.leadership().term() == null) {
+            signals.send(Signals.Kind.OUTBOX); // the leader sends them without waiting for its next look
+        }
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.crmbridge.wazzup.internal.store;
 
 import dev.crmbridge.wazzup.internal.cluster.Cluster;
 import dev.crmbridge.wazzup.internal.cluster.Leadership;
+import dev.crmbridge.wazzup.internal.cluster.Signals;
 import java.io.File;
 import java.time.Duration;
 import javax.sql.DataSource;
@@ -19,6 +20,7 @@ public final class StoreHandle implements AutoCloseable {
     private final GroupWriter writer;
     private final Cluster cluster;
     private final Leadership leadership;
+    private final Signals signals;
 
     private StoreHandle(EmbeddedDatabase embedded, DataSource dataSource, String account, Cluster.Settings clusterSettings) {
         this.embedded = embedded;
@@ -36,8 +38,11 @@ public final class StoreHandle implements AutoCloseable {
         if (embedded == null && clusterSettings != null && s.jdbc().postgres()) {
             this.cluster = Cluster.join(s, clusterSettings);
             this.leadership = cluster.leadership(account);
+            this.signals = new Signals(dataSource, account, clusterSettings.node());
+            signals.start();
         } else {
             this.cluster = null;
+            this.signals = null;
             this.leadership = Leadership.solo(clusterSettings == null ? "this node" : clusterSettings.node());
         }
     }
@@ -87,6 +92,11 @@ public final class StoreHandle implements AutoCloseable {
                 l == null ? null : l.since(), nodes);
     }
 
+    /** What this node tells the others of the cluster and hears from them, or null when it is alone. */
+    public Signals signals() {
+        return signals;
+    }
+
     /** This node's membership of a cluster, or null when it is alone. */
     public Cluster cluster() {
         return cluster;
@@ -108,6 +118,7 @@ public final class StoreHandle implements AutoCloseable {
     public void close() {
         if (cluster != null) {
             cluster.close(); // another node leads at once
+            signals.close();
         }
         writer.close(Duration.ofSeconds(5));
         if (embedded != null) {

@@ -277,6 +277,36 @@ class ClusterTest {
         assertThat(a.inbox().count('P')).isEqualTo(500);
     }
 
+    @Test
+    void aSignalOfOneNodeReachesTheOthersAtOnceButNotItselfNorAnotherAccount() throws Exception {
+        String url = database("cluster_signals");
+        Signals a = new Signals(Postgres.dataSource(url), "default", "node-a");
+        Signals b = new Signals(Postgres.dataSource(url), "default", "node-b");
+        Signals other = new Signals(Postgres.dataSource(url), "another", "node-c");
+        open.add(a);
+        open.add(b);
+        open.add(other);
+        java.util.concurrent.atomic.AtomicInteger heardByA = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger heardByB = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger heardByOther = new java.util.concurrent.atomic.AtomicInteger();
+        a.on(Signals.Kind.COUNTERS, heardByA::incrementAndGet);
+        b.on(Signals.Kind.COUNTERS, heardByB::incrementAndGet);
+        other.on(Signals.Kind.COUNTERS, heardByOther::incrementAndGet);
+        a.start();
+        b.start();
+        other.start();
+        await().atMost(Duration.ofSeconds(5)).until(() -> a.listening() && b.listening() && other.listening());
+        long t0 = System.nanoTime();
+        a.send(Signals.Kind.COUNTERS);
+        await().atMost(Duration.ofSeconds(1)).until(() -> heardByB.get() == 1);
+        System.out.printf("a signal took %.1f ms%n", (System.nanoTime() - t0) / 1e6);
+        b.send(Signals.Kind.OUTBOX); // nobody listens for it here
+        b.send(Signals.Kind.COUNTERS);
+        await().atMost(Duration.ofSeconds(1)).until(() -> heardByA.get() == 1);
+        assertThat(heardByB.get()).as("not its own").isEqualTo(1);
+        assertThat(heardByOther.get()).as("another account's node").isZero();
+    }
+
     private Cluster join(Store s, String node, Duration lease) {
         Cluster c = Cluster.join(s, new Cluster.Settings(node, "test", lease));
         open.add(c);
