@@ -32,7 +32,7 @@ public final class Signals implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Signals.class);
 
-    static final String CHANNEL = "wazzup";
+    public static final String CHANNEL = "wazzup";
 
     /** What a signal announces. */
     public enum Kind {

@@ -9,6 +9,7 @@ import dev.crmbridge.wazzup.api.spi.CrmDirectory;
 import dev.crmbridge.wazzup.api.spi.CrmEntityFactory;
 import dev.crmbridge.wazzup.api.spi.CrmSession;
 import dev.crmbridge.wazzup.api.sync.SyncStatus;
+import dev.crmbridge.wazzup.api.sync.TransactionalChanges;
 import dev.crmbridge.wazzup.internal.cluster.Cluster;
 import dev.crmbridge.wazzup.internal.store.Handover;
 import dev.crmbridge.wazzup.internal.store.Store;
@@ -142,8 +143,10 @@ public final class ConnectorComponent implements EventHandler, ChatWindows, Unan
         ServiceRegistration<?> status = context.registerService(SyncStatus.class, new ConnectorStatus(() -> runtime, recorder,
                 () -> configurationProblem),
                 props);
+        ServiceRegistration<?> transactional = context.registerService(TransactionalChanges.class,
+                new HostTransactions(() -> runtime), props);
         props.put(EventConstants.EVENT_TOPIC, CrmEvents.TOPIC_ALL);
-        return List.of(status, context.registerService(new String[] {EventHandler.class.getName(),
+        return List.of(status, transactional, context.registerService(new String[] {EventHandler.class.getName(),
                 ChatWindows.class.getName(), UnansweredCounters.class.getName()}, this, props));
     }
 

@@ -1,0 +1,312 @@
+package dev.crmbridge.wazzup.itests;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertTrue;
+
+import dev.crmbridge.wazzup.emulator.Account;
+import dev.crmbridge.wazzup.emulator.EmulatorOptions;
+import dev.crmbridge.wazzup.emulator.Fault;
+import dev.crmbridge.wazzup.emulator.WazzupEmulator;
+import dev.crmbridge.wazzup.emulator.model.JournalEntry;
+import dev.crmbridge.wazzup.testdb.PostgresServer;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.After;
+import org.junit.AfterClass;
+import org.junit.BeforeClass;
+import org.junit.Test;
+
+/**
+ * Cluster mode on a real PostgreSQL: two CRM nodes, each a Felix framework in a JVM of its own
+ * ({@link ClusterNodeActivator} is their host CRM, its contacts in the shared database), one emulator.
+ * The nodes are killed (SIGKILL), paused (SIGSTOP) and resumed (SIGCONT) as an operating system would.
+ */
+public class ClusterIT {
+
+    private static final String SECRET = "cluster-webhook-secret-0123456789";
+    private static final int USERS = 3;
+
+    private static PostgresServer postgres;
+    private static int databases;
+
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final List<Node> nodes = new ArrayList<>();
+    private WazzupEmulator wazzup;
+    private Account account;
+    private String jdbc;
+    private Path work;
+
+    @BeforeClass
+    public static void startPostgres() throws Exception {
+        postgres = PostgresServer.start(Path.of("target/pg-cluster"));
+    }
+
+    @AfterClass
+    public static void stopPostgres() {
+        if (postgres != null) {
+            postgres.close();
+        }
+    }
+
+    @After
+    public void tearDown() {
+        for (Node n : nodes) {
+            n.resume();
+            n.process.destroyForcibly();
+        }
+        if (wazzup != null) {
+            wazzup.close();
+        }
+    }
+
+    /** A fresh database with the CRM's table of {@code contacts}, an emulator account, a work directory. */
+    private void cluster(String name, int contacts) throws Exception {
+        jdbc = postgres.createDatabase(name + "_" + (++databases));
+        try (Connection c = DriverManager.getConnection(jdbc, PostgresServer.USER, "")) {
+            SharedCrm.create(c, contacts, USERS);
+        }
+        wazzup = WazzupEmulator.builder().options(new EmulatorOptions().journalCapacity(50_000)).start();
+        account = wazzup.createAccount(name);
+        work = Files.createTempDirectory(Path.of("target"), "cluster-" + name + "-");
+    }
+
+    /** One node of the cluster: its process, its HTTP port, its log. */
+    private final class Node {
+        final String name;
+        final int port;
+        Process process;
+        Path log;
+        int starts;
+
+        Node(String name) {
+            this.name = name;
+            this.port = WazzupTestSupport.freePort();
+        }
+
+        Node start(int contacts, int deals, boolean initialSync, Map<String, String> more) throws Exception {
+            String host = ChildFrameworks.hostBundle(work.resolve(name + "-host.jar"), "dev.crmbridge.wazzup.itests.clusterhost",
+                    ClusterNodeActivator.class, "dev.crmbridge.wazzup.api,dev.crmbridge.wazzup.api.model,"
+                            + "dev.crmbridge.wazzup.api.spi,dev.crmbridge.wazzup.api.event,dev.crmbridge.wazzup.api.sync,"
+                            + "org.osgi.framework,org.osgi.service.cm,org.osgi.service.event,org.osgi.util.tracker,"
+                            + "javax.sql,javax.servlet,javax.servlet.http,com.zaxxer.hikari,org.postgresql.ds",
+                    ItDirectory.class, SharedCrm.class, ClusterNodeActivator.CrmServlet.class);
+            List<String> bundles = new ArrayList<>(ChildFrameworks.bundles(ChildFrameworks.concat(ChildFrameworks.CORE,
+                    ChildFrameworks.EVENT_ADMIN, ChildFrameworks.HTTP, new String[][] {{"org.postgresql", "postgresql"},
+                            {"com.zaxxer", "HikariCP"}})));
+            bundles.addAll(ChildFrameworks.ours());
+            bundles.add(host);
+            Map<String, String> p = new HashMap<>(Map.of("wazzup.child.jdbc", jdbc, "wazzup.child.node", name,
+                    "wazzup.child.emulator", wazzup.baseUrl().toString(), "wazzup.child.apiKey", account.apiKey(),
+                    "wazzup.child.secret", SECRET, "wazzup.child.users", Integer.toString(USERS),
+                    "wazzup.child.contacts", Integer.toString(contacts), "wazzup.child.deals", Integer.toString(deals),
+                    "wazzup.child.initialSync", Boolean.toString(initialSync),
+                    "org.osgi.service.http.port", Integer.toString(port)));
+            p.put("org.apache.felix.http.host", "127.0.0.1");
+            p.putAll(more);
+            log = work.resolve(name + "-" + (++starts) + ".log");
+            process = ChildFrameworks.start(work.resolve(name + "-felix"), p, bundles, log);
+            return this;
+        }
+
+        /** The node's status line ({@code leader=… node=… nodes=[…] pending=…}), or null while it does not answer. */
+        String status() {
+            try {
+                HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/crm/status"))
+                        .timeout(Duration.ofSeconds(2)).GET().build(), HttpResponse.BodyHandlers.ofString());
+                return r.statusCode() == 200 ? r.body().strip() : null;
+            } catch (Exception e) {
+                return null;
+            }
+        }
+
+        String leader() {
+            String s = status();
+            if (s == null) {
+                return null;
+            }
+            Matcher m = Pattern.compile("leader=(\\S+)").matcher(s);
+            return m.find() && !m.group(1).equals("null") ? m.group(1) : null;
+        }
+
+        /** Changes contacts [from, to) on this node; answers the HTTP status. */
+        int change(int from, int to, String newName, String report) throws Exception {
+            HttpRequest r = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/crm/contacts?from=" + from + "&to="
+                    + to + "&name=" + newName + "&report=" + report)).timeout(Duration.ofSeconds(60))
+                    .POST(HttpRequest.BodyPublishers.noBody()).build();
+            return http.send(r, HttpResponse.BodyHandlers.ofString()).statusCode();
+        }
+
+        int webhook(String body) {
+            try {
+                HttpRequest r = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/wazzup/webhook/" + SECRET))
+                        .timeout(Duration.ofSeconds(10)).POST(HttpRequest.BodyPublishers.ofString(body)).build();
+                return http.send(r, HttpResponse.BodyHandlers.discarding()).statusCode();
+            } catch (Exception e) {
+                return -1;
+            }
+        }
+
+        long pid() {
+            return process.pid();
+        }
+
+        void kill() throws InterruptedException {
+            process.destroyForcibly().waitFor(); // SIGKILL
+        }
+
+        void pause() throws Exception {
+            signal("STOP");
+        }
+
+        void resume() {
+            try {
+                if (process != null && process.isAlive()) {
+                    signal("CONT");
+                }
+            } catch (Exception e) {
+                // gone
+            }
+        }
+
+        private void signal(String sig) throws Exception {
+            Process k = new ProcessBuilder("kill", "-" + sig, Long.toString(pid())).inheritIO().start();
+            assertEquals("kill -" + sig, 0, k.waitFor());
+        }
+
+        boolean alive() {
+            if (!process.isAlive()) {
+                throw new AssertionError("node " + name + " exited with " + process.exitValue() + ": see " + log);
+            }
+            return true;
+        }
+
+        String logText() throws Exception {
+            return Files.readString(log);
+        }
+    }
+
+    private Node node(String name) {
+        Node n = new Node(name);
+        nodes.add(n);
+        return n;
+    }
+
+    private static void await(String what, Duration timeout, java.util.concurrent.Callable<Boolean> condition) {
+        WazzupTestSupport.await(what, timeout, condition);
+    }
+
+    private long journal(String route) {
+        return wazzup.journal().entries(e -> route.equals(e.method() + " " + e.path()) && account.id().equals(e.accountId()))
+                .size();
+    }
+
+    private long tooMany() {
+        return wazzup.journal().entries(e -> e.status() == 429).size();
+    }
+
+    private String nameInDb(String id) throws SQLException {
+        try (Connection c = DriverManager.getConnection(jdbc, PostgresServer.USER, "");
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT name FROM crm_contact WHERE id = '" + id + "'")) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+
+    /** Every contact in Wazzup carries the name the CRM's table holds. */
+    private boolean allNamesArrived(int contacts) throws SQLException {
+        Map<String, String> db = new HashMap<>();
+        try (Connection c = DriverManager.getConnection(jdbc, PostgresServer.USER, "");
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT id, name FROM crm_contact")) {
+            while (rs.next()) {
+                db.put(rs.getString(1), rs.getString(2));
+            }
+        }
+        if (account.contacts().size() != contacts) {
+            return false;
+        }
+        return account.contacts().stream().allMatch(ct -> ct.name().equals(db.get(ct.id())));
+    }
+
+    private static void noErrorIn(Node n) throws Exception {
+        for (String line : n.logText().split("\n")) {
+            assertFalse("node " + n.name + " logged an error: " + line, line.contains("ERROR") || line.contains("Exception"));
+        }
+    }
+
+    private static void print(String format, Object... args) {
+        System.out.printf("[ClusterIT] " + format + "%n", args);
+    }
+
+    // ---------------------------------------------------------------- 1 and 5
+
+    @Test
+    public void bothNodesStartAtOnceTheInitialSyncRunsOnceAndChangesMadeOnEitherNodeAreAllDelivered() throws Exception {
+        int contacts = 2_000;
+        int deals = 500;
+        cluster("start", contacts);
+        Node a = node("node-a");
+        Node b = node("node-b");
+        a.start(contacts, deals, true, Map.of());
+        b.start(contacts, deals, true, Map.of()); // at once, on an empty database
+
+        await("the initial sync", Duration.ofSeconds(120), () -> a.alive() && b.alive()
+                && account.contacts().size() == contacts && account.deals().size() == deals);
+        await("both nodes see one leader", Duration.ofSeconds(30), () -> a.leader() != null && a.leader().equals(b.leader()));
+        String leader = a.leader();
+        print("leader %s; requests: users %d, pipelines %d, contacts %d, deals %d", leader, journal("POST /v3/users"),
+                journal("POST /v3/pipelines"), journal("POST /v3/contacts"), journal("POST /v3/deals"));
+        // one node's initial sync: batches of 100, each sent once
+        assertEquals(contacts / 100, journal("POST /v3/contacts"));
+        assertEquals(deals / 100, journal("POST /v3/deals"));
+        assertEquals(1, journal("POST /v3/users"));
+
+        // 5,000 changes, alternately on both nodes, 100 a request
+        Instant t0 = Instant.now();
+        int changes = 0;
+        int round = 0;
+        while (changes < 5_000) {
+            round++;
+            for (int from = 0; from < contacts && changes < 5_000; from += 100) {
+                Node on = (from / 100) % 2 == 0 ? a : b;
+                assertEquals(200, on.change(from, from + 100, "Round" + round, "event"));
+                changes += 100;
+            }
+        }
+        await("every change in Wazzup", Duration.ofSeconds(120), () -> a.alive() && b.alive() && allNamesArrived(contacts));
+        print("5,000 changes on both nodes delivered in %d ms with %d contact requests in all, %d answered 429",
+                Duration.between(t0, Instant.now()).toMillis(), journal("POST /v3/contacts"), tooMany());
+        assertEquals("no 429", 0, tooMany());
+        assertEquals("Round3 999", nameInDb("c000999"));
+        assertEquals("Round2 1999", nameInDb("c001999"));
+
+        // one schema, and no error in either log
+        try (Connection c = DriverManager.getConnection(jdbc, PostgresServer.USER, "");
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM wz_meta WHERE name = 'schema.version'")) {
+            rs.next();
+            assertEquals(1, rs.getInt(1));
+        }
+        noErrorIn(a);
+        noErrorIn(b);
+    }
+}
