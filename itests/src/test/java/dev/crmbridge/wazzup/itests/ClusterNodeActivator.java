@@ -64,7 +64,9 @@ public final class ClusterNodeActivator implements BundleActivator {
         int users = Integer.parseInt(context.getProperty("wazzup.child.users"));
         int deals = Integer.parseInt(context.getProperty("wazzup.child.deals"));
         int contacts = Integer.parseInt(context.getProperty("wazzup.child.contacts"));
-        context.registerService(CrmDirectory.class, new SharedCrm(pool, ItDirectory.generated(users, 2, contacts, deals)), null);
+        ItDirectory fixed = ItDirectory.generated(users, 2, contacts, deals);
+        context.registerService(CrmDirectory.class, new SharedCrm(pool, fixed), null);
+        context.registerService(dev.crmbridge.wazzup.api.spi.CrmSession.class, new ItSession(fixed), null); // u0: admin
 
         Hashtable<String, Object> topics = new Hashtable<>();
         topics.put(EventConstants.EVENT_TOPIC, WazzupEvents.TOPIC_MESSAGE_ALL);
