@@ -52,6 +52,7 @@ public final class ClusterNodeActivator implements BundleActivator {
         org.postgresql.ds.PGSimpleDataSource pg = new org.postgresql.ds.PGSimpleDataSource();
         pg.setUrl(context.getProperty("wazzup.child.jdbc"));
         pg.setUser("wazzup");
+        pg.setApplicationName(context.getProperty("wazzup.child.node")); // the test's audit tells the nodes apart
         HikariConfig hc = new HikariConfig();
         hc.setDataSource(pg);
         hc.setMaximumPoolSize(12);
