@@ -522,4 +522,74 @@ public class ClusterIT {
                 + " restart", before, namedInWazzup("Halted"));
         assertEquals(0, before);
     }
+
+    // ---------------------------------------------------------------- 6
+
+    @Test
+    public void anAccountConnectedByButtonOnOneNodeIsTheOtherNodesToo() throws Exception {
+        int contacts = 20;
+        cluster("wauth", contacts);
+        EmulatorControl control = new EmulatorControl(wazzup.baseUrl().toString());
+        String crmCode = "it-cluster-" + Long.toString(System.nanoTime(), 36);
+        String wauthSecret = "it-cluster-wauth-secret-0123456789";
+        Node a = node("node-a");
+        Node b = node("node-b");
+        String[] partner = control.createAccount();
+        control.send("POST", "/__emulator/marketplace/integrations", EmulatorControl.json(Map.of("ownerAccountId", partner[0],
+                "crmCode", crmCode, "secret", wauthSecret, "authRedirectUri", "http://127.0.0.1:" + a.port + "/wazzup/connect")));
+        // no API key yet; the public address is node a's (a load balancer's, in production)
+        Map<String, String> wauth = Map.of("wazzup.child.apiKey", "", "wazzup.child.config", "crmCode=" + crmCode
+                + ";secret=" + wauthSecret + ";publicBaseUrl=http://127.0.0.1:" + a.port);
+        a.start(contacts, 5, true, wauth);
+        b.start(contacts, 5, true, wauth);
+        await("both nodes up", Duration.ofSeconds(60), () -> a.alive() && b.alive() && a.leader() != null
+                && a.leader().equals(b.leader()));
+        URI hookB = URI.create("http://127.0.0.1:" + b.port + "/wazzup/webhook/" + SECRET);
+
+        // connect by button on node a, as its administrator (u0)
+        String state = control.send("POST", "/__emulator/marketplace/state", EmulatorControl.json(Map.of("crmCode", crmCode,
+                "accountId", account.id()))).get("state").asText();
+        HttpResponse<String> page = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + a.port
+                + "/wazzup/connect?state=" + java.net.URLEncoder.encode(state, java.nio.charset.StandardCharsets.UTF_8)))
+                .header(ItSession.HEADER, "u0").GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(page.body(), 200, page.statusCode());
+        Matcher token = Pattern.compile("name=\"token\" value=\"([^\"]+)\"").matcher(page.body());
+        assertTrue(page.body(), token.find());
+        HttpResponse<String> done = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + a.port + "/wazzup/connect"))
+                .header(ItSession.HEADER, "u0").header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("state=" + java.net.URLEncoder.encode(state,
+                        java.nio.charset.StandardCharsets.UTF_8) + "&token=" + java.net.URLEncoder.encode(token.group(1),
+                        java.nio.charset.StandardCharsets.UTF_8))).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(done.body(), 200, done.statusCode());
+        assertTrue(done.body(), done.body().contains("id=\"wazzup-connected\""));
+        String crmKey = account.crmKey();
+        assertTrue("Wazzup got a crmKey", crmKey != null && !crmKey.isEmpty());
+
+        // node b takes the connection: it accepts webhooks only with the new crmKey
+        await("node b wants the crmKey", Duration.ofSeconds(30), () -> b.alive() && post(hookB, null) == 401
+                && post(hookB, crmKey) == 200);
+        await("the initial sync with the new key", Duration.ofSeconds(60), () -> account.contacts().size() == contacts
+                && account.deals().size() == 5);
+        // node b alone: it leads and syncs with the new key
+        a.kill();
+        await("node b leads", Duration.ofSeconds(30), () -> b.name.equals(b.leader()));
+        assertEquals(200, b.change(0, 20, "AfterConnect", "event"));
+        await("node b's changes in the connected account", Duration.ofSeconds(60), () -> namedInWazzup("AfterConnect") == 20);
+        print("connected by button on %s; %s took the key and the crmKey, accepted webhooks with the crmKey only, and"
+                + " synced 20 changes after %s was gone", a.name, b.name, a.name);
+        assertEquals("no webhook without the crmKey", 401, post(hookB, null));
+    }
+
+    private int post(URI hook, String crmKey) {
+        try {
+            HttpRequest.Builder r = HttpRequest.newBuilder(hook).timeout(Duration.ofSeconds(5))
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"test\":true}"));
+            if (crmKey != null) {
+                r.header("Authorization", "Bearer " + crmKey);
+            }
+            return http.send(r.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (Exception e) {
+            return -1;
+        }
+    }
 }
