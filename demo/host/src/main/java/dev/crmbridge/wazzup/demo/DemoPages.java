@@ -396,6 +396,7 @@ public final class DemoPages extends HttpServlet {
         } else {
             h.append("<p id=\"sync-state\">").append(s.problem() == null ? "Working." : esc(s.problem()))
                     .append(s.initialSyncComplete() ? " The initial sync is complete." : " The initial sync is running.")
+                    .append("</p><p id=\"cluster-state\">").append(esc(DemoStatusPrinter.clusterLine(s.cluster())))
                     .append("</p><table><tr><th>Entity</th><th>Synced</th><th>Pending</th><th>Dead letters</th><th>Last success</th></tr>");
             for (EntityStatus e : s.entities().values()) {
                 h.append("<tr><td>").append(esc(e.type().name())).append("</td><td>").append(e.synced()).append("</td><td>")

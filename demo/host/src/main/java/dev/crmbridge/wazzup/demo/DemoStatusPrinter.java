@@ -1,5 +1,6 @@
 package dev.crmbridge.wazzup.demo;
 
+import dev.crmbridge.wazzup.api.sync.ClusterState;
 import dev.crmbridge.wazzup.api.sync.DeadLetter;
 import dev.crmbridge.wazzup.api.sync.EntityStatus;
 import dev.crmbridge.wazzup.api.sync.SyncStatus;
@@ -34,6 +35,7 @@ public final class DemoStatusPrinter implements InventoryPrinter {
         out.println("Wazzup connector");
         out.println("State: " + (sync.problem() == null ? "working" : sync.problem()));
         out.println("Initial sync: " + (sync.initialSyncComplete() ? "complete" : "running"));
+        out.println(clusterLine(sync.cluster()));
         out.println();
         out.printf("%-10s %9s %9s %12s  %s%n", "entity", "synced", "pending", "dead letters", "last success");
         for (EntityStatus e : sync.entities().values()) {
@@ -53,5 +55,18 @@ public final class DemoStatusPrinter implements InventoryPrinter {
                 out.println("  " + d);
             }
         }
+    }
+
+    /**
+     * Which node leads, as one line: "Node n1 (alone)" or "Cluster: leader n2 since …; nodes n1, n2; this
+     * node n1".
+     */
+    static String clusterLine(ClusterState c) {
+        if (!c.clustered()) {
+            return "Node: " + c.node() + " (alone, leads since " + c.leaderSince() + ")";
+        }
+        return "Cluster: " + (c.leader() == null ? "no leader right now (a new one takes over when the lease runs out)"
+                : "leader " + c.leader() + " since " + c.leaderSince()) + "; nodes " + String.join(", ", c.nodes())
+                + "; this node " + c.node() + (c.leads() ? " (the leader)" : "");
     }
 }

@@ -60,7 +60,12 @@ public final class DemoStore {
         File data = dir == null ? context.getDataFile("crm") : new File(dir, "crm");
         data.mkdirs();
         baseUrl = Optional.ofNullable(context.getProperty("wazzup.demo.url")).orElse("http://localhost:8080");
-        pool = JdbcConnectionPool.create("jdbc:h2:file:" + new File(data, "crm").getAbsolutePath(), "sa", "");
+        String shared = context.getProperty("wazzup.demo.crmDb");
+        // the cluster demo's nodes share one CRM database: the first to open it serves it to the others,
+        // and when it stops another takes over
+        pool = JdbcConnectionPool.create(shared != null && !shared.isBlank()
+                ? "jdbc:h2:file:" + new File(shared).getAbsolutePath() + ";AUTO_SERVER=TRUE;AUTO_RECONNECT=TRUE"
+                : "jdbc:h2:file:" + new File(data, "crm").getAbsolutePath(), "sa", "");
         try (Connection c = pool.getConnection(); Statement s = c.createStatement()) {
             s.execute("create table if not exists users(id varchar(64) primary key, name varchar(200) not null, "
                     + "phone varchar(40), admin boolean not null)");

@@ -37,7 +37,11 @@ import org.osgi.framework.launch.FrameworkFactory;
  * database) stays in the data directory between runs. Ctrl-C stops everything cleanly.
  *
  * <pre>java -jar wazzup-demo.jar [--port 8080] [--host 127.0.0.1] [--data wazzup-demo-data]
- *     [--emulator-port 9090] [--api-key KEY [--public-url https://crm.example.com]]</pre>
+ *     [--emulator-port 9090] [--api-key KEY [--public-url https://crm.example.com]]
+ *     [--node a --postgres jdbc:postgresql://… --emulator-url http://127.0.0.1:9090 --crm-db DIR/crm]</pre>
+ *
+ * <p>The last line is one node of the cluster demo ({@link ClusterDemo}, {@code bin/demo-cluster}): the
+ * connector's store on a PostgreSQL shared by the nodes, an emulator of their own, one CRM database.
  */
 public final class DemoLauncher {
 
@@ -65,7 +69,11 @@ public final class DemoLauncher {
         String apiBaseUrl;
         String apiKey;
         String publicUrl;
-        if (o.apiKey == null) {
+        if (o.emulatorUrl != null) { // an emulator of its own (the cluster demo's, shared by the nodes)
+            apiBaseUrl = o.emulatorUrl;
+            apiKey = o.apiKey == null ? WazzupEmulator.DEMO_API_KEY : o.apiKey;
+            publicUrl = "http://127.0.0.1:" + o.port;
+        } else if (o.apiKey == null) {
             emulator = WazzupEmulator.builder().host("127.0.0.1").port(o.emulatorPort).start();
             emulator.createAccount(WazzupEmulator.DEMO_ACCOUNT_ID, WazzupEmulator.DEMO_API_KEY);
             // the demo CRM as a marketplace integration, so that connecting by button can be tried
@@ -91,12 +99,21 @@ public final class DemoLauncher {
         props.put("wazzup.demo.url", crmUrl);
         if (emulator != null) {
             props.put("wazzup.demo.emulatorUrl", emulator.baseUrl().toString().replaceAll("/$", ""));
+        } else if (o.emulatorUrl != null) {
+            props.put("wazzup.demo.emulatorUrl", o.emulatorUrl);
+        }
+        if (o.postgres != null) {
+            props.put("wazzup.demo.postgres", o.postgres);
+        }
+        props.put("wazzup.demo.node", o.node);
+        if (o.crmDb != null) {
+            props.put("wazzup.demo.crmDb", Path.of(o.crmDb).toAbsolutePath().toString());
         }
         Framework framework = ServiceLoader.load(FrameworkFactory.class).iterator().next().newFramework(props);
         framework.start();
         BundleContext context = framework.getBundleContext();
         List<Bundle> bundles = installBundles(context, data);
-        configure(context, apiKey, apiBaseUrl, publicUrl, emulator != null, o.connectByButton);
+        configure(context, apiKey, apiBaseUrl, publicUrl, emulator != null, o.connectByButton, o);
         for (Bundle b : bundles) {
             if (b.getHeaders().get(Constants.FRAGMENT_HOST) == null) {
                 b.start();
@@ -127,9 +144,14 @@ public final class DemoLauncher {
             out.println("  Try:          curl -X POST " + emulator.baseUrl() + "/__emulator/accounts/demo/customer-message "
                     + "-H 'Content-Type: application/json' -d '{\"chatType\":\"whatsapp\",\"chatId\":\"79990001122\","
                     + "\"name\":\"New Client\",\"text\":\"Hello! Do you deliver?\"}'");
+        } else if (o.emulatorUrl != null) {
+            out.println("  Wazzup:       the emulator at " + o.emulatorUrl + "/__emulator (account demo)");
         } else {
             out.println("  Wazzup:       " + apiBaseUrl + (publicUrl == null ? " (no --public-url: no webhooks)" : ", webhooks to "
                     + publicUrl));
+        }
+        if (o.postgres != null) {
+            out.println("  Cluster:      node " + o.node + ", the connector's store on " + o.postgres.replaceAll("\\?.*", ""));
         }
         out.println("  Data:         " + data + "   (Ctrl-C stops)");
         out.flush();
@@ -200,7 +222,7 @@ public final class DemoLauncher {
      * Console) except the attributes this run decides: key, URLs.
      */
     private static void configure(BundleContext context, String apiKey, String apiBaseUrl, String publicUrl,
-            boolean emulator, boolean connectByButton) throws Exception {
+            boolean emulator, boolean connectByButton, Options o) throws Exception {
         Bundle cm = null;
         for (Bundle b : context.getBundles()) {
             if ("org.apache.felix.configadmin".equals(b.getSymbolicName())) {
@@ -227,7 +249,10 @@ public final class DemoLauncher {
             p.put("dealPipelineId", "p-sales");
             p.put("dealStageId", "s-new");
         }
-        if (p.get("webhookSecret") == null || p.get("webhookSecret").toString().isEmpty()) {
+        String sharedSecret = System.getenv("WAZZUP_DEMO_WEBHOOK_SECRET"); // the cluster demo's, the same on every node
+        if (sharedSecret != null && !sharedSecret.isBlank()) {
+            p.put("webhookSecret", sharedSecret);
+        } else if (p.get("webhookSecret") == null || p.get("webhookSecret").toString().isEmpty()) {
             // chosen here rather than by the connector, which would store it and restart its parts
             byte[] secret = new byte[24];
             new java.security.SecureRandom().nextBytes(secret);
@@ -245,6 +270,17 @@ public final class DemoLauncher {
             p.remove("crmKey");
         }
         p.put("apiBaseUrl", apiBaseUrl);
+        if (o.postgres != null) { // a node of the cluster demo: the store the nodes share, under its name
+            p.put("storage", "DATA_SOURCE");
+            // Declarative Services' minimum cardinality: the connector waits for the DataSource service
+            // instead of starting without it
+            p.put("dataSource.cardinality.minimum", 1);
+            p.put("clusterNodeName", o.node);
+        } else {
+            p.put("storage", "EMBEDDED");
+            p.remove("dataSource.cardinality.minimum");
+            p.remove("clusterNodeName");
+        }
         if (publicUrl != null) {
             p.put("publicBaseUrl", publicUrl);
         } else if (!emulator) {
@@ -342,6 +378,10 @@ public final class DemoLauncher {
         String publicUrl;
         String logLevel = "WARN";
         boolean connectByButton;
+        String node = "demo";
+        String postgres;
+        String emulatorUrl;
+        String crmDb;
 
         static Options parse(String[] args) {
             Options o = new Options();
@@ -370,6 +410,10 @@ public final class DemoLauncher {
                     case "--api-base-url" -> o.apiBaseUrl = v;
                     case "--public-url" -> o.publicUrl = v.replaceAll("/+$", "");
                     case "--log-level" -> o.logLevel = v;
+                    case "--node" -> o.node = v;
+                    case "--postgres" -> o.postgres = v;
+                    case "--emulator-url" -> o.emulatorUrl = v.replaceAll("/+$", "");
+                    case "--crm-db" -> o.crmDb = v;
                     default -> {
                         System.err.println("unknown option: " + a);
                         usage(System.err);
@@ -391,6 +435,8 @@ public final class DemoLauncher {
             out.println("which sends webhooks to --public-url (an address it can reach, e.g. a tunnel to --port).");
             out.println("The key may come from the environment instead: WAZZUP_API_KEY (not shown in the process list).");
             out.println("--connect-by-button: start without a key and connect from the emulator's marketplace (WAuth).");
+            out.println("A node of a cluster (bin/demo-cluster does this): --node NAME --postgres JDBC_URL (the connector's");
+            out.println("store, shared) --emulator-url URL (an emulator already running) --crm-db PATH (one CRM database).");
         }
     }
 }
