@@ -42,6 +42,7 @@ public final class TestRuntime implements AutoCloseable {
         private Whiteboard whiteboard = TestRuntime.NO_WHITEBOARD;
         private File directoryOfStore;
         private DataSource dataSource;
+        private dev.crmbridge.wazzup.internal.cluster.Cluster.Settings node;
         private RetryPolicy retries = new RetryPolicy(2, Duration.ofMillis(10), Duration.ofMillis(50));
         private RateLimiters limiters = new RateLimiters(TimeSource.SYSTEM);
 
@@ -102,6 +103,12 @@ public final class TestRuntime implements AutoCloseable {
             return this;
         }
 
+        /** A node of a cluster on the {@link #store(DataSource)} (PostgreSQL): its name and lease. */
+        public Builder node(String name, java.time.Duration lease) {
+            this.node = new dev.crmbridge.wazzup.internal.cluster.Cluster.Settings(name, "test", lease);
+            return this;
+        }
+
         public Builder retries(RetryPolicy policy) {
             this.retries = policy;
             return this;
@@ -148,7 +155,7 @@ public final class TestRuntime implements AutoCloseable {
 
     private TestRuntime(Builder b) {
         this.settings = ConnectorSettings.from(TestConfigs.of(ConnectorConfiguration.class, b.config));
-        this.storage = b.dataSource != null ? StoreHandle.of(b.dataSource, "default")
+        this.storage = b.dataSource != null ? StoreHandle.of(b.dataSource, "default", b.node)
                 : StoreHandle.embedded(b.directoryOfStore, "default");
         ConnectorRuntime[] current = new ConnectorRuntime[1];
         this.recorder = new ChangeRecorder(() -> current[0], Clock.systemUTC());

@@ -29,7 +29,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * on. Prints the requests per type, 429s, elapsed time against the floor the rate budget sets, and the
  * heap the sync used above the host's own data.
  *
- * <p>Run: {@code bin/bench-sync [contacts] [deals]}.
+ * <p>Run: {@code bin/bench-sync [contacts] [deals]}; {@code bin/bench-sync [contacts] [deals] cluster}: the same
+ * sync by two nodes on PostgreSQL against one node on H2, in one run ({@link ClusterSyncBenchmark}).
  */
 public final class SyncBenchmark {
 
@@ -44,6 +45,10 @@ public final class SyncBenchmark {
         // "reconcile": after the initial sync, a reconciliation of the unchanged host against a Wazzup
         // whose listings differ from what was sent in form only (the emulator's variedListings)
         boolean reconcile = args.length > 2 && args[2].equals("reconcile");
+        if (args.length > 2 && args[2].equals("cluster")) {
+            ClusterSyncBenchmark.run(contacts, deals);
+            return;
+        }
         int port;
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
@@ -184,16 +189,16 @@ public final class SyncBenchmark {
         return out.append("; all=").append(all).toString();
     }
 
-    private static long count(HttpClient http, URI base, String route) throws Exception {
+    static long count(HttpClient http, URI base, String route) throws Exception {
         return get(http, base, "/__emulator/journal?route=" + java.net.URLEncoder.encode(route, "UTF-8")).size();
     }
 
-    private static JsonNode get(HttpClient http, URI base, String path) throws Exception {
+    static JsonNode get(HttpClient http, URI base, String path) throws Exception {
         HttpResponse<String> r = http.send(HttpRequest.newBuilder(base.resolve(path)).build(), HttpResponse.BodyHandlers.ofString());
         return JSON.readTree(r.body());
     }
 
-    private static void waitFor(HttpClient http, URI base) throws Exception {
+    static void waitFor(HttpClient http, URI base) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (true) {
             try {
