@@ -11,7 +11,6 @@ import dev.crmbridge.wazzup.internal.store.Postgres;
 import dev.crmbridge.wazzup.internal.sync.PhoneRules;
 import dev.crmbridge.wazzup.internal.sync.SyncSettings;
 import dev.crmbridge.wazzup.internal.sync.TestDirectoryAccess;
-import java.io.File;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -113,9 +112,7 @@ final class ClusterSyncBenchmark {
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
         }
-        Process emulator = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx2g",
-                "-jar", "emulator/target/wazzup-emulator.jar", "--port", Integer.toString(port), "--api-key", KEY)
-                .redirectErrorStream(true).redirectOutput(new File("target/bench-emulator-" + port + ".log")).start();
+        Process emulator = SyncBenchmark.startEmulator(port, KEY, "target/bench-emulator-" + port + ".log");
         URI base = URI.create("http://127.0.0.1:" + port);
         HttpClient http = HttpClient.newHttpClient();
         List<TestRuntime> started = List.of();

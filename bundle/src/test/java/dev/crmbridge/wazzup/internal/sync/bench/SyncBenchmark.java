@@ -54,9 +54,7 @@ public final class SyncBenchmark {
             port = s.getLocalPort();
         }
         String key = "bench0000000000000000000000000001";
-        Process emulator = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx2g",
-                "-jar", "emulator/target/wazzup-emulator.jar", "--port", Integer.toString(port), "--api-key", key)
-                .redirectErrorStream(true).redirectOutput(new File("target/bench-emulator.log")).start();
+        Process emulator = startEmulator(port, key, "target/bench-emulator.log");
         URI base = URI.create("http://127.0.0.1:" + port);
         HttpClient http = HttpClient.newHttpClient();
         try {
@@ -187,6 +185,13 @@ public final class SyncBenchmark {
             out.append(' ').append(route).append('=').append(n);
         }
         return out.append("; all=").append(all).toString();
+    }
+
+    /** The standalone emulator in a JVM of its own, for account {@code key}, its output to {@code log}. */
+    static Process startEmulator(int port, String key, String log) throws java.io.IOException {
+        return new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx2g",
+                "-jar", "emulator/target/wazzup-emulator.jar", "--port", Integer.toString(port), "--api-key", key)
+                .redirectErrorStream(true).redirectOutput(new File(log)).start();
     }
 
     static long count(HttpClient http, URI base, String route) throws Exception {

@@ -51,9 +51,7 @@ public final class ClusterDemo {
         this.jdbc = jdbc;
         this.emulatorUrl = emulatorUrl;
         this.logLevel = logLevel;
-        byte[] secret = new byte[24];
-        new java.security.SecureRandom().nextBytes(secret);
-        this.webhookSecret = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
+        this.webhookSecret = DemoLauncher.newWebhookSecret();
     }
 
     public static void main(String[] args) throws Exception {

@@ -254,9 +254,7 @@ public final class DemoLauncher {
             p.put("webhookSecret", sharedSecret);
         } else if (p.get("webhookSecret") == null || p.get("webhookSecret").toString().isEmpty()) {
             // chosen here rather than by the connector, which would store it and restart its parts
-            byte[] secret = new byte[24];
-            new java.security.SecureRandom().nextBytes(secret);
-            p.put("webhookSecret", java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(secret));
+            p.put("webhookSecret", newWebhookSecret());
         }
         if (apiKey != null) {
             p.put("apiKey", apiKey);
@@ -289,6 +287,13 @@ public final class DemoLauncher {
         Method update = configType.getMethod("update", Dictionary.class);
         update.invoke(config, p);
         context.ungetService(ref);
+    }
+
+    /** A fresh webhook secret: 24 random bytes, URL-safe Base64. */
+    static String newWebhookSecret() {
+        byte[] secret = new byte[24];
+        new java.security.SecureRandom().nextBytes(secret);
+        return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
     }
 
     private static void resyncWhenReady(BundleContext context) {
