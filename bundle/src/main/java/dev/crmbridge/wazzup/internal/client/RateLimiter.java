@@ -23,6 +23,8 @@ public final class RateLimiter {
     /** The starts allowed per window now: {@code permits}, or fewer (this node's share of a cluster's budget). */
     private volatile int limit;
     private long pausedUntil = Long.MIN_VALUE;
+    /** Interactive callers turned away since {@link #takeRefused()} last asked. */
+    private long refused;
 
     public RateLimiter(int permits, Duration window, TimeSource time) {
         if (permits < 1) {
@@ -65,6 +67,9 @@ public final class RateLimiter {
     public boolean tryAcquire(Duration maxWait) throws InterruptedException {
         long wait = reserveWithin(maxWait.toNanos());
         if (wait < 0) {
+            synchronized (this) {
+                refused++;
+            }
             return false;
         }
         if (wait > 0) {
@@ -125,6 +130,29 @@ public final class RateLimiter {
         if (pausedUntil == Long.MIN_VALUE || until - pausedUntil > 0) {
             pausedUntil = until;
         }
+    }
+
+    /**
+     * How many requests started, or are reserved to start, within the last window: the demand this
+     * limiter meets now.
+     */
+    public synchronized int recentStarts() {
+        long since = time.nanoTime() - windowNanos;
+        int n = 0;
+        int kept = (int) Math.min(count, permits);
+        for (int i = 1; i <= kept; i++) {
+            if (starts[Math.floorMod(next - i, permits)] - since > 0) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /** How many callers {@link #tryAcquire} turned away since the last call of this method; counts anew. */
+    public synchronized long takeRefused() {
+        long r = refused;
+        refused = 0;
+        return r;
     }
 
     public int permits() {

@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * leader that was paused finds its term over the moment it wakes, before it can send anything, and every
  * commit of a leader checks its term inside its transaction ({@link Fence.Term#verify}).
  */
-public final class Cluster implements AutoCloseable {
+public final class Cluster implements AutoCloseable, BudgetShares.Membership {
 
     private static final Logger LOG = LoggerFactory.getLogger(Cluster.class);
 
@@ -44,6 +44,12 @@ public final class Cluster implements AutoCloseable {
     private final List<Runnable> renewals = new CopyOnWriteArrayList<>();
     /** The nodes alive at the last renewal (this one among them). */
     private volatile int alive = 1;
+    private volatile List<ClusterTable.Node> lastNodes = List.of();
+    /** What this node asks of the key's budget for the chat endpoints (0: nothing said yet). */
+    private volatile int chatWant;
+    /** The want last written, and the database's time just after its commit (by then every reader sees it). */
+    private volatile int announcedWant;
+    private volatile long announcedAt = Long.MAX_VALUE;
     private volatile String problem;
     /** Until when this node's membership holds by its own monotonic clock. */
     private volatile long memberUntil = System.nanoTime();
@@ -68,6 +74,7 @@ public final class Cluster implements AutoCloseable {
         return Duration.ofMillis(Math.max(100, lease.toMillis() / 6));
     }
 
+    @Override
     public String node() {
         return settings.node();
     }
@@ -87,6 +94,27 @@ public final class Cluster implements AutoCloseable {
     /** How many nodes were alive at the last renewal (renewed within two leases; at least this one). */
     public int alive() {
         return alive;
+    }
+
+    /** The nodes alive at the last renewal, oldest first (empty before the first). */
+    @Override
+    public List<ClusterTable.Node> lastNodes() {
+        return lastNodes;
+    }
+
+    /** Asks for {@code starts} per window of the key's budget for the chat endpoints, from the next renewal. */
+    @Override
+    public void wantChat(int starts) {
+        chatWant = starts;
+    }
+
+    /**
+     * The database's time by which every node can read a want of at least {@code starts} from this
+     * node, or {@link Long#MAX_VALUE} while it has not been written.
+     */
+    @Override
+    public long announcedAt(int starts) {
+        return announcedWant >= starts ? announcedAt : Long.MAX_VALUE;
     }
 
     /** Runs {@code r} after every renewal (on the membership's thread); answers what stops it. */
@@ -126,12 +154,19 @@ public final class Cluster implements AutoCloseable {
         }
         long t0 = System.nanoTime();
         try {
-            long now = table.heartbeat(settings.node(), startedAt, settings.info());
+            int want = chatWant;
+            long now = table.heartbeat(settings.node(), startedAt, settings.info(), want);
             memberUntil = t0 + settings.lease().toNanos() / 10 * 8;
+            if (want != announcedWant) {
+                announcedAt = want > announcedWant ? table.now() : announcedAt;
+                announcedWant = want;
+            }
             for (Account a : accounts.values()) {
                 a.renew(t0);
             }
-            alive = Math.max(1, table.nodes(2 * settings.lease().toMillis()).size());
+            List<ClusterTable.Node> seen = table.nodes(2 * settings.lease().toMillis());
+            lastNodes = List.copyOf(seen);
+            alive = Math.max(1, seen.size());
             problem = null;
             for (Runnable r : renewals) {
                 try {
@@ -171,6 +206,7 @@ public final class Cluster implements AutoCloseable {
         private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
         private volatile Term current;
         private volatile LeaderInfo leader;
+        private volatile long leaderRenewedAt = Long.MIN_VALUE;
 
         Account(String account) {
             this.account = account;
@@ -194,6 +230,7 @@ public final class Cluster implements AutoCloseable {
                     LOG.info("Wazzup cluster: node {} leads account {} (term {})", settings.node(), account, l.token());
                 }
                 leader = new LeaderInfo(settings.node(), Instant.ofEpochMilli(l.since()), l.token());
+                leaderRenewedAt = l.renewedAt();
             } else {
                 if (was != null) {
                     was.ended = true;
@@ -204,6 +241,7 @@ public final class Cluster implements AutoCloseable {
                 ClusterTable.Lease other = table.lease(account);
                 leader = other == null || other.expiresAt() <= other.now() ? null
                         : new LeaderInfo(other.holder(), Instant.ofEpochMilli(other.since()), other.token());
+                leaderRenewedAt = leader == null ? Long.MIN_VALUE : other.renewedAt();
             }
             if (changed) {
                 changed();
@@ -276,6 +314,11 @@ public final class Cluster implements AutoCloseable {
         @Override
         public boolean member() {
             return Cluster.this.member();
+        }
+
+        @Override
+        public long leaderRenewedAt() {
+            return leaderRenewedAt;
         }
 
         @Override

@@ -34,6 +34,15 @@ public interface Leadership {
     LeaderInfo leader();
 
     /**
+     * When the leader last renewed its lease, by the database's clock, as this node last saw it
+     * ({@link Long#MIN_VALUE} when unknown). The leader reads the others' demands of the budget right
+     * after each renewal.
+     */
+    default long leaderRenewedAt() {
+        return Long.MIN_VALUE;
+    }
+
+    /**
      * Runs {@code r} (on the membership's thread) whenever this node's term begins or ends; answers what
      * stops it.
      */

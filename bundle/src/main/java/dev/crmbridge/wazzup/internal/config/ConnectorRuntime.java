@@ -98,7 +98,8 @@ public final class ConnectorRuntime implements ChangeRecorder.Target {
                 .apiKey(settings.apiKey())
                 .rateBudget(settings.rateBudget(), RateLimiters.WAZZUP_WINDOW).build() : null;
         this.shares = client == null || storage.cluster() == null ? () -> { }
-                : BudgetShares.follow(storage.cluster(), storage.leadership(), client, settings.rateBudget(),
+                : BudgetShares.follow(storage.cluster(), storage.leadership(), client.rateLimiter(),
+                        client.interactiveLimiter(), settings.rateBudget(),
                         settings.chatBudgetShare());
         this.engine = new SyncEngine(sync, storage.store(), storage.writer(), client, host.directory(), clock, fence,
                 storage.leadership());

@@ -18,15 +18,18 @@ public final class ClusterTable {
     static final String NOW = "CAST(EXTRACT(EPOCH FROM clock_timestamp()) * 1000 AS BIGINT)";
 
     /** A lease as the database holds it. */
-    public record Lease(String account, String holder, long token, long since, long expiresAt, long now) {
+    public record Lease(String account, String holder, long token, long since, long expiresAt, long now, long renewedAt) {
 
         public boolean heldBy(String node) {
             return holder.equals(node) && expiresAt > now;
         }
     }
 
-    /** A node as it last reported. */
-    public record Node(String node, long startedAt, long seenAt, String info) {
+    /**
+     * A node as it last reported; {@code chatWant} is the share of the key's budget it asks for the chat
+     * endpoints (0 when it has not said).
+     */
+    public record Node(String node, long startedAt, long seenAt, String info, int chatWant) {
     }
 
     private final Jdbc jdbc;
@@ -35,15 +38,16 @@ public final class ClusterTable {
         this.jdbc = jdbc;
     }
 
-    /** Records that {@code node} lives; answers the database's time. */
-    public long heartbeat(String node, long startedAt, String info) {
+    /** Records that {@code node} lives and what it asks of the budget; answers the database's time. */
+    public long heartbeat(String node, long startedAt, String info, int chatWant) {
         return jdbc.tx("record this node's heartbeat", c -> {
-            try (PreparedStatement u = c.prepareStatement("INSERT INTO wz_node (node, started_at, seen_at, info)"
-                    + " VALUES (?, ?, " + NOW + ", ?) ON CONFLICT (node) DO UPDATE SET seen_at = EXCLUDED.seen_at,"
-                    + " info = EXCLUDED.info RETURNING seen_at")) {
+            try (PreparedStatement u = c.prepareStatement("INSERT INTO wz_node (node, started_at, seen_at, info, chat_want)"
+                    + " VALUES (?, ?, " + NOW + ", ?, ?) ON CONFLICT (node) DO UPDATE SET seen_at = EXCLUDED.seen_at,"
+                    + " info = EXCLUDED.info, chat_want = EXCLUDED.chat_want RETURNING seen_at")) {
                 u.setString(1, node);
                 u.setLong(2, startedAt);
                 u.setString(3, Jdbc.cut(info, 400));
+                u.setInt(4, chatWant);
                 try (ResultSet rs = u.executeQuery()) {
                     rs.next();
                     return rs.getLong(1);
@@ -59,14 +63,14 @@ public final class ClusterTable {
      */
     public Lease acquire(String account, String node, long leaseMillis) {
         return jdbc.tx("take or renew the lease", c -> {
-            try (PreparedStatement u = c.prepareStatement("INSERT INTO wz_lease AS l (account, holder, token, since, expires_at)"
-                    + " VALUES (?, ?, 1, " + NOW + ", " + NOW + " + ?) ON CONFLICT (account) DO UPDATE SET"
-                    + " holder = EXCLUDED.holder,"
+            try (PreparedStatement u = c.prepareStatement("INSERT INTO wz_lease AS l (account, holder, token, since, expires_at,"
+                    + " renewed_at) VALUES (?, ?, 1, " + NOW + ", " + NOW + " + ?, " + NOW + ")"
+                    + " ON CONFLICT (account) DO UPDATE SET holder = EXCLUDED.holder, renewed_at = EXCLUDED.renewed_at,"
                     + " token = CASE WHEN l.holder = EXCLUDED.holder THEN l.token ELSE l.token + 1 END,"
                     + " since = CASE WHEN l.holder = EXCLUDED.holder THEN l.since ELSE EXCLUDED.since END,"
                     + " expires_at = EXCLUDED.expires_at"
                     + " WHERE l.holder = EXCLUDED.holder OR l.expires_at < EXCLUDED.since"
-                    + " RETURNING account, holder, token, since, expires_at, " + NOW)) {
+                    + " RETURNING account, holder, token, since, expires_at, " + NOW + ", renewed_at")) {
                 u.setString(1, account);
                 u.setString(2, node);
                 u.setLong(3, leaseMillis);
@@ -95,7 +99,7 @@ public final class ClusterTable {
     public Lease lease(String account) {
         return jdbc.tx("read the lease", c -> {
             try (PreparedStatement s = c.prepareStatement("SELECT account, holder, token, since, expires_at, " + NOW
-                    + " FROM wz_lease WHERE account = ?")) {
+                    + ", renewed_at FROM wz_lease WHERE account = ?")) {
                 s.setString(1, account);
                 try (ResultSet rs = s.executeQuery()) {
                     return rs.next() ? lease(rs) : null;
@@ -124,16 +128,26 @@ public final class ClusterTable {
     /** The nodes seen within the last {@code withinMillis} (database time), oldest first. */
     public List<Node> nodes(long withinMillis) {
         return jdbc.tx("read the cluster's nodes", c -> {
-            try (PreparedStatement s = c.prepareStatement("SELECT node, started_at, seen_at, info FROM wz_node"
+            try (PreparedStatement s = c.prepareStatement("SELECT node, started_at, seen_at, info, chat_want FROM wz_node"
                     + " WHERE seen_at >= " + NOW + " - ? ORDER BY started_at, node")) {
                 s.setLong(1, withinMillis);
                 List<Node> out = new ArrayList<>();
                 try (ResultSet rs = s.executeQuery()) {
                     while (rs.next()) {
-                        out.add(new Node(rs.getString(1), rs.getLong(2), rs.getLong(3), rs.getString(4)));
+                        out.add(new Node(rs.getString(1), rs.getLong(2), rs.getLong(3), rs.getString(4), rs.getInt(5)));
                     }
                 }
                 return out;
+            }
+        });
+    }
+
+    /** The database's clock now: a point after everything this node committed before. */
+    public long now() {
+        return jdbc.tx("read the database's clock", c -> {
+            try (PreparedStatement s = c.prepareStatement("SELECT " + NOW); ResultSet rs = s.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
             }
         });
     }
@@ -149,6 +163,7 @@ public final class ClusterTable {
     }
 
     private static Lease lease(ResultSet rs) throws SQLException {
-        return new Lease(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getLong(4), rs.getLong(5), rs.getLong(6));
+        return new Lease(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getLong(4), rs.getLong(5), rs.getLong(6),
+                rs.getLong(7));
     }
 }

@@ -14,7 +14,7 @@ import java.sql.Statement;
 public final class Schema {
 
     /** The schema version this code writes. */
-    public static final int VERSION = 4;
+    public static final int VERSION = 5;
 
     /** Entity ids: the outbox, what Wazzup holds, dead letters, references. */
     public static final int ID = 255;
@@ -107,6 +107,12 @@ public final class Schema {
                     s.execute("CREATE TABLE wz_lease (account VARCHAR(64) NOT NULL PRIMARY KEY, holder VARCHAR(100) NOT NULL,"
                             + " token BIGINT NOT NULL, since BIGINT NOT NULL, expires_at BIGINT NOT NULL)");
                     s.execute("ALTER TABLE wz_inbox ADD COLUMN claim VARCHAR(100)");
+                }
+                if (version < 5) {
+                    // the key's budget by demand: what each node asks for the chat endpoints, and when the
+                    // leader last renewed (it reads the others' demands right after)
+                    s.execute("ALTER TABLE wz_node ADD COLUMN chat_want INT");
+                    s.execute("ALTER TABLE wz_lease ADD COLUMN renewed_at BIGINT");
                 }
                 if (version < VERSION) {
                     s.execute("UPDATE wz_meta SET val = '" + VERSION + "' WHERE name = 'schema.version'");

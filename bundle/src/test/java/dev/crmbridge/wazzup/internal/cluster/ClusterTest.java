@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.crmbridge.wazzup.api.sync.EntityType;
+import dev.crmbridge.wazzup.internal.client.RateLimiter;
+import dev.crmbridge.wazzup.internal.client.TimeSource;
 import dev.crmbridge.wazzup.internal.store.Fence;
 import dev.crmbridge.wazzup.internal.store.FencedException;
 import dev.crmbridge.wazzup.internal.store.InboxItem;
@@ -305,6 +307,54 @@ class ClusterTest {
         await().atMost(Duration.ofSeconds(1)).until(() -> heardByA.get() == 1);
         assertThat(heardByB.get()).as("not its own").isEqualTo(1);
         assertThat(heardByOther.get()).as("another account's node").isZero();
+    }
+
+    @Test
+    void theNodesAnnounceTheirDemandsThroughTheTableAndAFollowerGetsItsShareOnlyAfterTheLeaderGaveWay()
+            throws Exception {
+        String url = database("cluster_budget");
+        Store a = node(url);
+        a.migrate();
+        Store b = node(url);
+        Duration lease = Duration.ofMillis(1_200);
+        Cluster ca = join(a, "node-a", lease);
+        Leadership la = ca.leadership("default");
+        await().atMost(Duration.ofSeconds(5)).until(() -> la.term() != null);
+        Cluster cb = join(b, "node-b", lease);
+        Leadership lb = cb.leadership("default");
+        // a short window, so that a raise (a renewal, the leader's renewal, a window) fits a quick test
+        Duration window = Duration.ofMillis(500);
+        RateLimiter keyA = new RateLimiter(450, window, TimeSource.SYSTEM);
+        RateLimiter chatA = new RateLimiter(90, window, TimeSource.SYSTEM);
+        RateLimiter keyB = new RateLimiter(450, window, TimeSource.SYSTEM);
+        RateLimiter chatB = new RateLimiter(90, window, TimeSource.SYSTEM);
+        open.add(BudgetShares.follow(ca, la, keyA, chatA, 450, 20)::run);
+        open.add(BudgetShares.follow(cb, lb, keyB, chatB, 450, 20)::run);
+
+        // b is idle: it asks for its floor, and the leader reads it and syncs with all but two floors
+        await().atMost(Duration.ofSeconds(5)).until(() -> keyA.limit() == 440 && keyB.limit() == 5);
+        assertThat(wants(ca)).containsEntry("node-b", 5);
+
+        // managers use b's chat: it is turned away, asks for its share, and gets it after a gave way
+        long t0 = System.nanoTime();
+        while (chatB.tryAcquire(Duration.ZERO)) {
+            // the floor used up
+        }
+        await().atMost(Duration.ofSeconds(5)).until(() -> wants(ca).get("node-b") == 45);
+        assertThat(keyB.limit()).as("not before the leader read the demand and a window passed").isEqualTo(5);
+        await().atMost(Duration.ofSeconds(5)).until(() -> keyB.limit() == 45);
+        long tookMillis = (System.nanoTime() - t0) / 1_000_000;
+        assertThat(keyA.limit()).as("the leader gave way first").isEqualTo(400);
+        assertThat(tookMillis).as("the raise waits for a window after the leader's renewal")
+                .isGreaterThanOrEqualTo(keyB.window().toMillis());
+    }
+
+    private static java.util.Map<String, Integer> wants(Cluster c) {
+        java.util.Map<String, Integer> out = new java.util.HashMap<>();
+        for (var n : c.nodes()) {
+            out.put(n.node(), n.chatWant());
+        }
+        return out;
     }
 
     private Cluster join(Store s, String node, Duration lease) {
