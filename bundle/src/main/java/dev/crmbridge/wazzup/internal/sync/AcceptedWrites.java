@@ -44,6 +44,11 @@ final class AcceptedWrites {
             }
 
             @Override
+            public boolean durable() {
+                return false; // lost in a database crash, the entities are sent again: Wazzup's upserts repeat
+            }
+
+            @Override
             public void write(Connection c, List<Item> items) throws SQLException {
                 for (Item i : items) {
                     store.meta().putAll(c, i.facts());

@@ -124,4 +124,72 @@ class GroupWriterTest {
         assertThatThrownBy(() -> join(writer.submit(ROWS, "after close", Fence.NONE)))
                 .hasCauseInstanceOf(IllegalStateException.class);
     }
+
+    /** Takes half a second on PostgreSQL. */
+    private static final GroupWriter.Kind<String> SLOW = new GroupWriter.Kind<>() {
+        @Override
+        public String what() {
+            return "wait";
+        }
+
+        @Override
+        public void write(Connection c, List<String> items) throws SQLException {
+            try (Statement s = c.createStatement()) {
+                s.execute("SELECT pg_sleep(0.5)");
+            }
+        }
+    };
+
+    /** Records the transaction's synchronous_commit in its items' stead. */
+    private static GroupWriter.Kind<List<String>> seeing(boolean durable) {
+        return new GroupWriter.Kind<>() {
+            @Override
+            public String what() {
+                return "see the commit's setting";
+            }
+
+            @Override
+            public boolean durable() {
+                return durable;
+            }
+
+            @Override
+            public void write(Connection c, List<List<String>> items) throws SQLException {
+                try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SHOW synchronous_commit")) {
+                    rs.next();
+                    for (List<String> seen : items) {
+                        seen.add(rs.getString(1));
+                    }
+                }
+            }
+        };
+    }
+
+    @Test
+    void onPostgresAGroupOfWritesThatMayBeLostInACrashAloneCommitsWithoutWaitingForTheDisk() throws Exception {
+        GroupWriter pg = new GroupWriter(new Jdbc(Postgres.database("group_writer_relaxed")), "the test writer on PostgreSQL");
+        try {
+            GroupWriter.Kind<List<String>> relaxed = seeing(false);
+            GroupWriter.Kind<List<String>> durable = seeing(true);
+            List<String> alone = new ArrayList<>();
+            join(pg.submit(relaxed, alone, Fence.NONE));
+            assertThat(alone).containsExactly("off");
+            List<String> strict = new ArrayList<>();
+            join(pg.submit(durable, strict, Fence.NONE));
+            assertThat(strict).as("the server's default").containsExactly("on");
+            // together with a write that must be durable, the whole group waits for the disk
+            List<String> mixedRelaxed = new ArrayList<>();
+            List<String> mixedDurable = new ArrayList<>();
+            CompletableFuture<Void> slow = pg.submit(SLOW, "", Fence.NONE); // the next two queue meanwhile
+            CompletableFuture<Void> a = pg.submit(relaxed, mixedRelaxed, Fence.NONE);
+            CompletableFuture<Void> b = pg.submit(durable, mixedDurable, Fence.NONE);
+            join(slow);
+            join(a);
+            join(b);
+            assertThat(mixedRelaxed).containsExactly("on");
+            assertThat(mixedDurable).containsExactly("on");
+        } finally {
+            pg.close(Duration.ofSeconds(1));
+        }
+    }
 }
