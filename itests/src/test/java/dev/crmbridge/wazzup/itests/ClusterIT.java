@@ -8,22 +8,18 @@ import dev.crmbridge.wazzup.emulator.Account;
 import dev.crmbridge.wazzup.emulator.EmulatorOptions;
 import dev.crmbridge.wazzup.emulator.Fault;
 import dev.crmbridge.wazzup.emulator.WazzupEmulator;
-import dev.crmbridge.wazzup.emulator.model.JournalEntry;
 import dev.crmbridge.wazzup.testdb.PostgresServer;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -41,18 +37,13 @@ import org.junit.Test;
  */
 public class ClusterIT {
 
-    private static final String SECRET = "cluster-webhook-secret-0123456789";
-    private static final int USERS = 3;
-
     private static PostgresServer postgres;
-    private static int databases;
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-    private final List<Node> nodes = new ArrayList<>();
+    private ClusterNodes nodes;
     private WazzupEmulator wazzup;
     private Account account;
     private String jdbc;
-    private Path work;
 
     @BeforeClass
     public static void startPostgres() throws Exception {
@@ -68,12 +59,8 @@ public class ClusterIT {
 
     @After
     public void tearDown() {
-        for (Node n : nodes) {
-            n.resume();
-            n.process.destroyForcibly();
-        }
-        if (wazzup != null) {
-            wazzup.close();
+        if (nodes != null) {
+            nodes.close();
         }
     }
 
@@ -84,176 +71,18 @@ public class ClusterIT {
 
     /** The same with the emulator listening on {@code host} ({@code 0.0.0.0}: each node may reach it by its own address). */
     private void cluster(String name, int contacts, String host) throws Exception {
-        jdbc = postgres.createDatabase(name + "_" + (++databases));
-        try (Connection c = DriverManager.getConnection(jdbc, PostgresServer.USER, "")) {
-            SharedCrm.create(c, contacts, USERS);
-        }
-        wazzup = WazzupEmulator.builder().host(host).options(new EmulatorOptions().journalCapacity(50_000)).start();
-        account = wazzup.createAccount(name);
-        work = Files.createTempDirectory(Path.of("target"), "cluster-" + name + "-");
-    }
-
-    /** One node of the cluster: its process, its HTTP port, its log. */
-    private final class Node {
-        final String name;
-        final int port;
-        Process process;
-        Path log;
-        int starts;
-
-        Node(String name) {
-            this.name = name;
-            this.port = WazzupTestSupport.freePort();
-        }
-
-        Node start(int contacts, int deals, boolean initialSync, Map<String, String> more) throws Exception {
-            String host = ChildFrameworks.hostBundle(work.resolve(name + "-host.jar"), "dev.crmbridge.wazzup.itests.clusterhost",
-                    ClusterNodeActivator.class, "dev.crmbridge.wazzup.api,dev.crmbridge.wazzup.api.model,"
-                            + "dev.crmbridge.wazzup.api.spi,dev.crmbridge.wazzup.api.event,dev.crmbridge.wazzup.api.sync,"
-                            + "org.osgi.framework,org.osgi.service.cm,org.osgi.service.event,org.osgi.util.tracker,"
-                            + "javax.sql,javax.servlet,javax.servlet.http,com.zaxxer.hikari,org.postgresql.ds"
-                            + "",
-                    ItDirectory.class, SharedCrm.class, ItSession.class, ClusterNodeActivator.CrmServlet.class);
-            List<String> bundles = new ArrayList<>(ChildFrameworks.bundles(ChildFrameworks.concat(ChildFrameworks.CORE,
-                    ChildFrameworks.EVENT_ADMIN, ChildFrameworks.HTTP, new String[][] {{"org.postgresql", "postgresql"},
-                            {"com.zaxxer", "HikariCP"}})));
-            bundles.addAll(ChildFrameworks.ours());
-            bundles.add(host);
-            Map<String, String> p = new HashMap<>(Map.of("wazzup.child.jdbc", jdbc, "wazzup.child.node", name,
-                    "wazzup.child.emulator", wazzup.baseUrl().toString(), "wazzup.child.apiKey", account.apiKey(),
-                    "wazzup.child.secret", SECRET, "wazzup.child.users", Integer.toString(USERS),
-                    "wazzup.child.contacts", Integer.toString(contacts), "wazzup.child.deals", Integer.toString(deals),
-                    "wazzup.child.initialSync", Boolean.toString(initialSync),
-                    "org.osgi.service.http.port", Integer.toString(port)));
-            p.put("org.apache.felix.http.host", "127.0.0.1");
-            p.putAll(more);
-            log = work.resolve(name + "-" + (++starts) + ".log");
-            process = ChildFrameworks.start(work.resolve(name + "-felix"), p, bundles, log);
-            return this;
-        }
-
-        /** The node's status line ({@code leader=… node=… nodes=[…] pending=…}), or null while it does not answer. */
-        String status() {
-            try {
-                HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/crm/status"))
-                        .timeout(Duration.ofSeconds(2)).GET().build(), HttpResponse.BodyHandlers.ofString());
-                return r.statusCode() == 200 ? r.body().strip() : null;
-            } catch (Exception e) {
-                return null;
-            }
-        }
-
-        String leader() {
-            String s = status();
-            if (s == null) {
-                return null;
-            }
-            Matcher m = Pattern.compile("leader=(\\S+)").matcher(s);
-            return m.find() && !m.group(1).equals("null") ? m.group(1) : null;
-        }
-
-        /** Changes contacts [from, to) on this node; answers the HTTP status. */
-        int change(int from, int to, String newName, String report) throws Exception {
-            HttpRequest r = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/crm/contacts?from=" + from + "&to="
-                    + to + "&name=" + newName + "&report=" + report)).timeout(Duration.ofSeconds(60))
-                    .POST(HttpRequest.BodyPublishers.noBody()).build();
-            return http.send(r, HttpResponse.BodyHandlers.ofString()).statusCode();
-        }
-
-        int webhook(String body) {
-            try {
-                HttpRequest r = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/wazzup/webhook/" + SECRET))
-                        .timeout(Duration.ofSeconds(10)).POST(HttpRequest.BodyPublishers.ofString(body)).build();
-                return http.send(r, HttpResponse.BodyHandlers.discarding()).statusCode();
-            } catch (Exception e) {
-                return -1;
-            }
-        }
-
-        long pid() {
-            return process.pid();
-        }
-
-        void kill() throws InterruptedException {
-            process.destroyForcibly().waitFor(); // SIGKILL
-        }
-
-        void pause() throws Exception {
-            signal("STOP");
-        }
-
-        void resume() {
-            try {
-                if (process != null && process.isAlive()) {
-                    signal("CONT");
-                }
-            } catch (Exception e) {
-                // gone
-            }
-        }
-
-        private void signal(String sig) throws Exception {
-            Process k = new ProcessBuilder("kill", "-" + sig, Long.toString(pid())).inheritIO().start();
-            assertEquals("kill -" + sig, 0, k.waitFor());
-        }
-
-        boolean alive() {
-            if (!process.isAlive()) {
-                throw new AssertionError("node " + name + " exited with " + process.exitValue() + ": see " + log);
-            }
-            return true;
-        }
-
-        String logText() throws Exception {
-            return Files.readString(log);
-        }
-    }
-
-    private Node node(String name) {
-        Node n = new Node(name);
-        nodes.add(n);
-        return n;
+        nodes = new ClusterNodes(postgres, name, contacts, host, new EmulatorOptions().journalCapacity(50_000));
+        wazzup = nodes.wazzup;
+        account = nodes.account;
+        jdbc = nodes.jdbc;
     }
 
     private static void await(String what, Duration timeout, java.util.concurrent.Callable<Boolean> condition) {
         WazzupTestSupport.await(what, timeout, condition);
     }
 
-    private long journal(String route) {
-        return wazzup.journal().entries(e -> route.equals(e.method() + " " + e.path()) && account.id().equals(e.accountId()))
-                .size();
-    }
 
-    private long tooMany() {
-        return wazzup.journal().entries(e -> e.status() == 429).size();
-    }
-
-    private String nameInDb(String id) throws SQLException {
-        try (Connection c = DriverManager.getConnection(jdbc, PostgresServer.USER, "");
-                Statement s = c.createStatement();
-                ResultSet rs = s.executeQuery("SELECT name FROM crm_contact WHERE id = '" + id + "'")) {
-            rs.next();
-            return rs.getString(1);
-        }
-    }
-
-    /** Every contact in Wazzup carries the name the CRM's table holds. */
-    private boolean allNamesArrived(int contacts) throws SQLException {
-        Map<String, String> db = new HashMap<>();
-        try (Connection c = DriverManager.getConnection(jdbc, PostgresServer.USER, "");
-                Statement s = c.createStatement();
-                ResultSet rs = s.executeQuery("SELECT id, name FROM crm_contact")) {
-            while (rs.next()) {
-                db.put(rs.getString(1), rs.getString(2));
-            }
-        }
-        if (account.contacts().size() != contacts) {
-            return false;
-        }
-        return account.contacts().stream().allMatch(ct -> ct.name().equals(db.get(ct.id())));
-    }
-
-    private static void noErrorIn(Node n) throws Exception {
+    private static void noErrorIn(ClusterNodes.Node n) throws Exception {
         for (String line : n.logText().split("\n")) {
             assertFalse("node " + n.name + " logged an error: " + line, line.contains("ERROR") || line.contains("Exception"));
         }
@@ -270,8 +99,8 @@ public class ClusterIT {
         int contacts = 2_000;
         int deals = 500;
         cluster("start", contacts);
-        Node a = node("node-a");
-        Node b = node("node-b");
+        ClusterNodes.Node a = nodes.node("node-a");
+        ClusterNodes.Node b = nodes.node("node-b");
         a.start(contacts, deals, true, Map.of());
         b.start(contacts, deals, true, Map.of()); // at once, on an empty database
 
@@ -279,12 +108,12 @@ public class ClusterIT {
                 && account.contacts().size() == contacts && account.deals().size() == deals);
         await("both nodes see one leader", Duration.ofSeconds(30), () -> a.leader() != null && a.leader().equals(b.leader()));
         String leader = a.leader();
-        print("leader %s; requests: users %d, pipelines %d, contacts %d, deals %d", leader, journal("POST /v3/users"),
-                journal("POST /v3/pipelines"), journal("POST /v3/contacts"), journal("POST /v3/deals"));
+        print("leader %s; requests: users %d, pipelines %d, contacts %d, deals %d", leader, nodes.journal("POST /v3/users"),
+                nodes.journal("POST /v3/pipelines"), nodes.journal("POST /v3/contacts"), nodes.journal("POST /v3/deals"));
         // one node's initial sync: batches of 100, each sent once
-        assertEquals(contacts / 100, journal("POST /v3/contacts"));
-        assertEquals(deals / 100, journal("POST /v3/deals"));
-        assertEquals(1, journal("POST /v3/users"));
+        assertEquals(contacts / 100, nodes.journal("POST /v3/contacts"));
+        assertEquals(deals / 100, nodes.journal("POST /v3/deals"));
+        assertEquals(1, nodes.journal("POST /v3/users"));
 
         // 5,000 changes, alternately on both nodes, 100 a request
         Instant t0 = Instant.now();
@@ -293,17 +122,17 @@ public class ClusterIT {
         while (changes < 5_000) {
             round++;
             for (int from = 0; from < contacts && changes < 5_000; from += 100) {
-                Node on = (from / 100) % 2 == 0 ? a : b;
+                ClusterNodes.Node on = (from / 100) % 2 == 0 ? a : b;
                 assertEquals(200, on.change(from, from + 100, "Round" + round, "event"));
                 changes += 100;
             }
         }
-        await("every change in Wazzup", Duration.ofSeconds(120), () -> a.alive() && b.alive() && allNamesArrived(contacts));
+        await("every change in Wazzup", Duration.ofSeconds(120), () -> a.alive() && b.alive() && nodes.allNamesArrived(contacts));
         print("5,000 changes on both nodes delivered in %d ms with %d contact requests in all, %d answered 429",
-                Duration.between(t0, Instant.now()).toMillis(), journal("POST /v3/contacts"), tooMany());
-        assertEquals("no 429", 0, tooMany());
-        assertEquals("Round3 999", nameInDb("c000999"));
-        assertEquals("Round2 1999", nameInDb("c001999"));
+                Duration.between(t0, Instant.now()).toMillis(), nodes.journal("POST /v3/contacts"), nodes.tooMany());
+        assertEquals("no 429", 0, nodes.tooMany());
+        assertEquals("Round3 999", nodes.nameInDb("c000999"));
+        assertEquals("Round2 1999", nodes.nameInDb("c001999"));
 
         // one schema, and no error in either log
         try (Connection c = DriverManager.getConnection(jdbc, PostgresServer.USER, "");
@@ -318,47 +147,35 @@ public class ClusterIT {
 
     // ---------------------------------------------------------------- 2
 
-    /** Both nodes up, the same leader seen by both; answers {leader, follower}. */
-    private Node[] twoNodes(int contacts, int deals, boolean initialSync, Map<String, String> more) throws Exception {
-        Node a = node("node-a").start(contacts, deals, initialSync, more);
-        Node b = node("node-b").start(contacts, deals, initialSync, more);
-        await("one leader seen by both nodes", Duration.ofSeconds(60), () -> a.alive() && b.alive() && a.leader() != null
-                && a.leader().equals(b.leader()) && a.status().contains("node-b") && b.status().contains("node-a"));
-        return a.leader().equals(a.name) ? new Node[] {a, b} : new Node[] {b, a};
-    }
-
-    private long namedInWazzup(String prefix) {
-        return account.contacts().stream().filter(c -> c.name().startsWith(prefix)).count();
-    }
 
     @Test
     public void aLeaderKilledInTheMiddleOfDispatchIsReplacedWithinTenSecondsAndEverythingIsDelivered() throws Exception {
         int contacts = 5_000;
         cluster("failover", contacts);
-        Node[] n = twoNodes(contacts, 0, false, Map.of());
-        Node leader = n[0];
-        Node follower = n[1];
+        ClusterNodes.Node[] n = nodes.twoNodes(contacts, 0, false, Map.of());
+        ClusterNodes.Node leader = n[0];
+        ClusterNodes.Node follower = n[1];
         // Wazzup slows down so that the kill lands in the middle of the 50 batches
         wazzup.faults().next("POST /v3/contacts", 1_000, Fault.delay(Duration.ofMillis(100)));
         for (int from = 0; from < contacts; from += 100) {
             assertEquals(200, (from / 100 % 2 == 0 ? leader : follower).change(from, from + 100, "Kill", "event"));
         }
-        await("some batches in Wazzup", Duration.ofSeconds(60), () -> leader.alive() && namedInWazzup("Kill") >= 1_000);
-        long requestsBefore = journal("POST /v3/contacts");
+        await("some batches in Wazzup", Duration.ofSeconds(60), () -> leader.alive() && nodes.namedInWazzup("Kill") >= 1_000);
+        long requestsBefore = nodes.journal("POST /v3/contacts");
         long t0 = System.nanoTime();
         leader.kill();
-        long deliveredAtKill = namedInWazzup("Kill");
+        long deliveredAtKill = nodes.namedInWazzup("Kill");
         await("the other node leads", Duration.ofSeconds(30), () -> follower.alive() && follower.name.equals(follower.leader()));
         long failoverMillis = (System.nanoTime() - t0) / 1_000_000;
-        await("everything in Wazzup", Duration.ofSeconds(120), () -> follower.alive() && allNamesArrived(contacts));
-        long requests = journal("POST /v3/contacts");
+        await("everything in Wazzup", Duration.ofSeconds(120), () -> follower.alive() && nodes.allNamesArrived(contacts));
+        long requests = nodes.journal("POST /v3/contacts");
         print("killed %s with %d of %d delivered (%d requests); %s led after %d ms; %d requests in all, %d more than 50",
                 leader.name, deliveredAtKill, contacts, requestsBefore, follower.name, failoverMillis, requests, requests - 50);
         assertTrue("led within 10 s: " + failoverMillis + " ms", failoverMillis <= 10_000);
         assertTrue("killed in the middle: " + deliveredAtKill, deliveredAtKill < contacts);
         // the batch in flight at the kill is sent again (and one Wazzup accepted but the leader had not recorded)
         assertTrue("only the batch in flight again: " + (requests - 50) + " batches", requests - 50 <= 2);
-        assertEquals("no 429", 0, tooMany());
+        assertEquals("no 429", 0, nodes.tooMany());
     }
 
     // ---------------------------------------------------------------- 3
@@ -375,12 +192,12 @@ public class ClusterIT {
         int contacts = 3_000;
         cluster("fencing", contacts, "0.0.0.0");
         int port = wazzup.baseUrl().getPort();
-        Node a = node("node-a").start(contacts, 0, false, Map.of("wazzup.child.emulator", "http://127.0.0.1:" + port));
-        Node b = node("node-b").start(contacts, 0, false, Map.of("wazzup.child.emulator", "http://127.0.0.2:" + port));
+        ClusterNodes.Node a = nodes.node("node-a").start(contacts, 0, false, Map.of("wazzup.child.emulator", "http://127.0.0.1:" + port));
+        ClusterNodes.Node b = nodes.node("node-b").start(contacts, 0, false, Map.of("wazzup.child.emulator", "http://127.0.0.2:" + port));
         await("one leader seen by both nodes", Duration.ofSeconds(60), () -> a.alive() && b.alive() && a.leader() != null
                 && a.leader().equals(b.leader()) && a.status().contains("node-b") && b.status().contains("node-a"));
-        Node leader = a.leader().equals(a.name) ? a : b;
-        Node follower = leader == a ? b : a;
+        ClusterNodes.Node leader = a.leader().equals(a.name) ? a : b;
+        ClusterNodes.Node follower = leader == a ? b : a;
         String leaderHost = (leader == a ? "127.0.0.1:" : "127.0.0.2:") + port;
         String followerHost = (leader == a ? "127.0.0.2:" : "127.0.0.1:") + port;
         try (Connection c = DriverManager.getConnection(jdbc, PostgresServer.USER, ""); Statement s = c.createStatement()) {
@@ -395,30 +212,30 @@ public class ClusterIT {
         for (int from = 0; from < contacts; from += 100) {
             assertEquals(200, follower.change(from, from + 100, "Pause", "event"));
         }
-        await("some batches in Wazzup", Duration.ofSeconds(60), () -> leader.alive() && namedInWazzup("Pause") >= 500);
+        await("some batches in Wazzup", Duration.ofSeconds(60), () -> leader.alive() && nodes.namedInWazzup("Pause") >= 500);
         leader.pause(); // SIGSTOP, past its lease
         long t0 = System.nanoTime();
         await("the other node leads", Duration.ofSeconds(30), () -> follower.name.equals(follower.leader()));
         long takeover = (System.nanoTime() - t0) / 1_000_000;
         await("the new leader sends", Duration.ofSeconds(30), () -> sentBy(followerHost, Instant.EPOCH) > 0);
         Instant woke = Instant.now();
-        long leftAtWake = contacts - namedInWazzup("Pause");
+        long leftAtWake = contacts - nodes.namedInWazzup("Pause");
         leader.resume(); // SIGCONT: it has an answer and a page of changes in hand, the outbox still holds work
-        await("everything in Wazzup", Duration.ofSeconds(120), () -> follower.alive() && allNamesArrived(contacts)
-                && count("SELECT COUNT(*) FROM wz_outbox") == 0);
+        await("everything in Wazzup", Duration.ofSeconds(120), () -> follower.alive() && nodes.allNamesArrived(contacts)
+                && nodes.count("SELECT COUNT(*) FROM wz_outbox") == 0);
         await("the old leader follows", Duration.ofSeconds(30), () -> leader.alive()
                 && follower.name.equals(leader.leader()));
         long sentAfter = sentBy(leaderHost, woke);
-        long commitsAfter = count("SELECT COUNT(*) FROM it_audit WHERE app = '" + leader.name + "' AND at > '" + woke + "'");
+        long commitsAfter = nodes.count("SELECT COUNT(*) FROM it_audit WHERE app = '" + leader.name + "' AND at > '" + woke + "'");
         print("%s paused; %s led after %d ms; %s woke with %d changes left, which %s sent (%d requests after); after it"
                 + " woke %s made %d requests and %d commits to the leader's tables (before: %d and %d)", leader.name,
                 follower.name, takeover, leader.name, leftAtWake, follower.name, sentBy(followerHost, woke), leader.name,
                 sentAfter, commitsAfter, sentBy(leaderHost, Instant.EPOCH),
-                count("SELECT COUNT(*) FROM it_audit WHERE app = '" + leader.name + "'"));
+                nodes.count("SELECT COUNT(*) FROM it_audit WHERE app = '" + leader.name + "'"));
         assertTrue("work was left when it woke: " + leftAtWake, leftAtWake > 0);
         assertEquals("the woken leader sent nothing", 0, sentAfter);
         assertEquals("the woken leader committed nothing", 0, commitsAfter);
-        assertTrue("it had committed before", count("SELECT COUNT(*) FROM it_audit WHERE app = '" + leader.name + "'") > 0);
+        assertTrue("it had committed before", nodes.count("SELECT COUNT(*) FROM it_audit WHERE app = '" + leader.name + "'") > 0);
     }
 
     /** Requests of the account that came through {@code host} after {@code since}. */
@@ -427,35 +244,27 @@ public class ClusterIT {
                 && e.time().isAfter(since)).size();
     }
 
-    private long count(String sql) throws SQLException {
-        try (Connection c = DriverManager.getConnection(jdbc, PostgresServer.USER, "");
-                Statement s = c.createStatement();
-                ResultSet rs = s.executeQuery(sql)) {
-            rs.next();
-            return rs.getLong(1);
-        }
-    }
 
     // ---------------------------------------------------------------- 4
 
     @Test
     public void messageWebhooksWithRepeatsOverBothNodesWithOneKilledHalfwayEachBecomeOneEvent() throws Exception {
         cluster("webhooks", 10);
-        Node[] n = twoNodes(10, 0, false, Map.of());
-        Node a = n[0];
-        Node b = n[1];
+        ClusterNodes.Node[] n = nodes.twoNodes(10, 0, false, Map.of());
+        ClusterNodes.Node a = n[0];
+        ClusterNodes.Node b = n[1];
         int messages = 1_000;
         int refused = 0;
         for (int i = 0; i < messages; i++) {
             String body = "{\"messages\":[{\"messageId\":\"m-" + i + "\",\"chatType\":\"whatsapp\",\"chatId\":\"7901"
                     + String.format("%07d", i) + "\",\"isEcho\":false,\"type\":\"text\",\"text\":\"hello " + i
                     + "\",\"status\":\"inbound\"}]}";
-            Node first = i % 2 == 0 ? a : b;
-            Node repeat = first == a ? b : a;
+            ClusterNodes.Node first = i % 2 == 0 ? a : b;
+            ClusterNodes.Node repeat = first == a ? b : a;
             if (i == messages / 2) {
                 b.kill(); // halfway
             }
-            for (Node to : List.of(first, repeat)) {
+            for (ClusterNodes.Node to : List.of(first, repeat)) {
                 // as Wazzup does: a delivery that fails is delivered again, here to the node that lives
                 if (to.webhook(body) != 200) {
                     refused++;
@@ -475,9 +284,9 @@ public class ClusterIT {
         assertTrue("the killed node had delivered some", events(b).size() > 0);
     }
 
-    private static Map<String, Integer> events(Node... of) throws Exception {
+    private static Map<String, Integer> events(ClusterNodes.Node... of) throws Exception {
         Map<String, Integer> out = new HashMap<>();
-        for (Node n : of) {
+        for (ClusterNodes.Node n : of) {
             for (String line : n.logText().split("\n")) {
                 if (line.startsWith("EVENT ")) {
                     out.merge(line.substring(6).strip(), 1, Integer::sum);
@@ -494,16 +303,16 @@ public class ClusterIT {
             throws Exception {
         int contacts = 100;
         cluster("transactional", contacts);
-        Node[] n = twoNodes(contacts, 0, false, Map.of());
-        Node leader = n[0];
-        Node follower = n[1];
+        ClusterNodes.Node[] n = nodes.twoNodes(contacts, 0, false, Map.of());
+        ClusterNodes.Node leader = n[0];
+        ClusterNodes.Node follower = n[1];
         assertEquals(200, follower.change(0, 10, "RolledBack", "rollback"));
         assertEquals(200, follower.change(10, 20, "Committed", "tx"));
-        await("the committed change in Wazzup", Duration.ofSeconds(30), () -> namedInWazzup("Committed") == 10);
-        assertEquals("the rolled back change is not", 0, namedInWazzup("RolledBack"));
-        assertEquals("nor in the CRM", "Client 5", nameInDb("c000005"));
+        await("the committed change in Wazzup", Duration.ofSeconds(30), () -> nodes.namedInWazzup("Committed") == 10);
+        assertEquals("the rolled back change is not", 0, nodes.namedInWazzup("RolledBack"));
+        assertEquals("nor in the CRM", "Client 5", nodes.nameInDb("c000005"));
         await("the outbox empty (what Wazzup accepted is recorded)", Duration.ofSeconds(30),
-                () -> count("SELECT COUNT(*) FROM wz_outbox") == 0);
+                () -> nodes.count("SELECT COUNT(*) FROM wz_outbox") == 0);
 
         // the only node dies right after the CRM's commit, before anything else could happen
         follower.kill();
@@ -513,13 +322,13 @@ public class ClusterIT {
             // the JVM ended during the request
         }
         leader.process.waitFor();
-        assertEquals("Halted 25", nameInDb("c000025"));
-        long before = namedInWazzup("Halted");
+        assertEquals("Halted 25", nodes.nameInDb("c000025"));
+        long before = nodes.namedInWazzup("Halted");
         leader.start(contacts, 0, false, Map.of());
         await("the committed change after the restart", Duration.ofSeconds(60), () -> leader.alive()
-                && namedInWazzup("Halted") == 10);
+                && nodes.namedInWazzup("Halted") == 10);
         print("rolled back: nothing sent; committed: sent; committed then the JVM halted: %d sent before, %d after the"
-                + " restart", before, namedInWazzup("Halted"));
+                + " restart", before, nodes.namedInWazzup("Halted"));
         assertEquals(0, before);
     }
 
@@ -532,8 +341,8 @@ public class ClusterIT {
         EmulatorControl control = new EmulatorControl(wazzup.baseUrl().toString());
         String crmCode = "it-cluster-" + Long.toString(System.nanoTime(), 36);
         String wauthSecret = "it-cluster-wauth-secret-0123456789";
-        Node a = node("node-a");
-        Node b = node("node-b");
+        ClusterNodes.Node a = nodes.node("node-a");
+        ClusterNodes.Node b = nodes.node("node-b");
         String[] partner = control.createAccount();
         control.send("POST", "/__emulator/marketplace/integrations", EmulatorControl.json(Map.of("ownerAccountId", partner[0],
                 "crmCode", crmCode, "secret", wauthSecret, "authRedirectUri", "http://127.0.0.1:" + a.port + "/wazzup/connect")));
@@ -544,7 +353,7 @@ public class ClusterIT {
         b.start(contacts, 5, true, wauth);
         await("both nodes up", Duration.ofSeconds(60), () -> a.alive() && b.alive() && a.leader() != null
                 && a.leader().equals(b.leader()));
-        URI hookB = URI.create("http://127.0.0.1:" + b.port + "/wazzup/webhook/" + SECRET);
+        URI hookB = URI.create("http://127.0.0.1:" + b.port + "/wazzup/webhook/" + ClusterNodes.SECRET);
 
         // connect by button on node a, as its administrator (u0)
         String state = control.send("POST", "/__emulator/marketplace/state", EmulatorControl.json(Map.of("crmCode", crmCode,
@@ -574,7 +383,7 @@ public class ClusterIT {
         a.kill();
         await("node b leads", Duration.ofSeconds(30), () -> b.name.equals(b.leader()));
         assertEquals(200, b.change(0, 20, "AfterConnect", "event"));
-        await("node b's changes in the connected account", Duration.ofSeconds(60), () -> namedInWazzup("AfterConnect") == 20);
+        await("node b's changes in the connected account", Duration.ofSeconds(60), () -> nodes.namedInWazzup("AfterConnect") == 20);
         print("connected by button on %s; %s took the key and the crmKey, accepted webhooks with the crmKey only, and"
                 + " synced 20 changes after %s was gone", a.name, b.name, a.name);
         assertEquals("no webhook without the crmKey", 401, post(hookB, null));

@@ -32,7 +32,8 @@ import org.osgi.util.tracker.ServiceTracker;
  * The host CRM of one node of {@link ClusterIT}'s cluster, in a child framework: a HikariCP pool on the
  * shared PostgreSQL registered as the connector's {@code DataSource}, the {@link SharedCrm} directory, the
  * connector's configuration (storage {@code DATA_SOURCE}, this node's name; once: a restart keeps it),
- * an event handler printing {@code EVENT <messageId>} for every message event, and a servlet at
+ * an event handler printing {@code EVENT <messageId>} for every message event (or counting them into
+ * {@code <wazzup.child.countDir>/<node>.count}), and a servlet at
  * {@code /crm/contacts} through which the test edits contacts on this node:
  * {@code from}, {@code to} (a range of contact numbers), {@code name}, and {@code report}: {@code event}
  * (the change reported by a synchronous event), {@code tx} (recorded in the CRM's own transaction),
@@ -71,8 +72,15 @@ public final class ClusterNodeActivator implements BundleActivator {
 
         Hashtable<String, Object> topics = new Hashtable<>();
         topics.put(EventConstants.EVENT_TOPIC, WazzupEvents.TOPIC_MESSAGE_ALL);
+        String countDir = context.getProperty("wazzup.child.countDir");
+        CountFile count = countDir == null ? null
+                : new CountFile(java.nio.file.Path.of(countDir, context.getProperty("wazzup.child.node") + ".count"));
         context.registerService(EventHandler.class, (EventHandler) e -> {
-            System.out.println("EVENT " + e.getProperty(WazzupEvents.PROPERTY_MESSAGE_ID));
+            if (count == null) {
+                System.out.println("EVENT " + e.getProperty(WazzupEvents.PROPERTY_MESSAGE_ID));
+            } else {
+                count.increment();
+            }
         }, topics);
 
         events = new ServiceTracker<>(context, EventAdmin.class, null);

@@ -53,7 +53,7 @@ public class InboxKillIT {
                 WebhookChildActivator.class, "dev.crmbridge.wazzup.api,dev.crmbridge.wazzup.api.model,"
                         + "dev.crmbridge.wazzup.api.spi,dev.crmbridge.wazzup.api.event,org.osgi.framework,"
                         + "org.osgi.service.cm,org.osgi.service.event,org.osgi.util.tracker",
-                ItDirectory.class);
+                ItDirectory.class, CountFile.class);
         int port = WazzupTestSupport.freePort();
         Map<String, String> props = new HashMap<>(Map.of("wazzup.child.emulator", wazzup.baseUrl().toString(),
                 "wazzup.child.secret", SECRET, "wazzup.child.slowMillis", "40"));

@@ -35,7 +35,7 @@ public final class WebhookBenchmark {
                     WebhookChildActivator.class, "dev.crmbridge.wazzup.api,dev.crmbridge.wazzup.api.model,"
                             + "dev.crmbridge.wazzup.api.spi,dev.crmbridge.wazzup.api.event,org.osgi.framework,"
                             + "org.osgi.service.cm,org.osgi.service.event,org.osgi.util.tracker",
-                    ItDirectory.class);
+                    ItDirectory.class, CountFile.class);
             int port = WazzupTestSupport.freePort();
             Process child = ChildFrameworks.startWithHttp(work, host, port, Map.of("wazzup.child.emulator",
                     wazzup.baseUrl().toString(), "wazzup.child.secret", SECRET, "wazzup.child.countFile", countFile.toString()));
@@ -45,35 +45,10 @@ public final class WebhookBenchmark {
                 WazzupTestSupport.await("the webhook servlet", Duration.ofSeconds(60), () -> http.send(
                         HttpRequest.newBuilder(hook).POST(HttpRequest.BodyPublishers.ofString("{\"test\":true}")).build(),
                         HttpResponse.BodyHandlers.discarding()).statusCode() == 200);
-                Path script = work.resolve("messages.lua");
-                Files.writeString(script, """
-                        local counter = 0
-                        local prefix = ""
-                        function setup(thread)
-                          thread:set("tid", tostring(math.random(1, 1000000000)))
-                        end
-                        function init(args)
-                          prefix = tid .. "-" .. tostring(os.time())
-                        end
-                        function request()
-                          counter = counter + 1
-                          local body = '{"messages":[{"messageId":"' .. prefix .. '-' .. counter .. '",'
-                            .. '"dateTime":"2025-05-06T14:16:00.002Z","channelId":"b96a353b-9999-4cac-8413-ba99999f981",'
-                            .. '"chatType":"whatsapp","chatId":"79999999999","type":"text","isEcho":false,'
-                            .. '"contact":{"name":"Client"},"text":"Hello, is the sofa still available?","status":"inbound"}]}'
-                          return wrk.format("POST", nil, {["Content-Type"] = "application/json; charset-utf-8"}, body)
-                        end
-                        done = function(summary, latency, requests)
-                          io.write(string.format("RESULT requests=%d non2xx=%d errors=%d p50ms=%.2f p90ms=%.2f p99ms=%.2f maxms=%.2f\\n",
-                            summary.requests, summary.errors.status, summary.errors.connect + summary.errors.read
-                            + summary.errors.write + summary.errors.timeout,
-                            latency:percentile(50) / 1000, latency:percentile(90) / 1000, latency:percentile(99) / 1000,
-                            latency.max / 1000))
-                        end
-                        """);
+                Path script = script(work);
                 // a short warm-up, then the measured run
                 run(List.of("wrk", "-t2", "-c" + connections, "-d5s", "-s", script.toString(), hook.toString()), false);
-                long before = count(countFile);
+                long before = CountFile.read(countFile);
                 List<String> out = run(List.of("wrk", "-t2", "-c" + connections, "-d" + seconds + "s", "--latency",
                         "-s", script.toString(), hook.toString()), true);
                 String result = out.stream().filter(l -> l.startsWith("RESULT")).findFirst().orElse("");
@@ -81,9 +56,9 @@ public final class WebhookBenchmark {
                 long non2xx = Long.parseLong(result.replaceAll(".*non2xx=(\\d+).*", "$1"));
                 long expected = requests - non2xx;
                 WazzupTestSupport.await("every accepted webhook's event", Duration.ofSeconds(120),
-                        () -> count(countFile) - before >= expected);
+                        () -> CountFile.read(countFile) - before >= expected);
                 System.out.printf("connections=%d seconds=%d: %d webhooks answered 200 (%.0f/s), %d not; events posted for "
-                        + "all %d%n", connections, seconds, expected, expected / (double) seconds, non2xx, count(countFile) - before);
+                        + "all %d%n", connections, seconds, expected, expected / (double) seconds, non2xx, CountFile.read(countFile) - before);
             } finally {
                 child.destroy();
                 child.waitFor();
@@ -91,15 +66,41 @@ public final class WebhookBenchmark {
         }
     }
 
-    private static long count(Path file) {
-        try {
-            return Files.exists(file) ? Long.parseLong(Files.readString(file).trim()) : 0;
-        } catch (Exception e) {
-            return 0;
-        }
+    /**
+     * A wrk script in {@code dir} posting {@code messages} webhooks, each with a message id of its own, and
+     * printing {@code RESULT requests=… non2xx=… errors=… p50ms=… p90ms=… p99ms=… maxms=…} at the end.
+     */
+    static Path script(Path dir) throws java.io.IOException {
+        Path script = dir.resolve("messages.lua");
+Files.writeString(script, """
+                local counter = 0
+                local prefix = ""
+                function setup(thread)
+                  thread:set("tid", tostring(math.random(1, 1000000000)))
+                end
+                function init(args)
+                  prefix = (args[1] or "") .. tid .. "-" .. tostring(os.time()) -- a wrk process of its own: its name first
+                end
+                function request()
+                  counter = counter + 1
+                  local body = '{"messages":[{"messageId":"' .. prefix .. '-' .. counter .. '",'
+                    .. '"dateTime":"2025-05-06T14:16:00.002Z","channelId":"b96a353b-9999-4cac-8413-ba99999f981",'
+                    .. '"chatType":"whatsapp","chatId":"79999999999","type":"text","isEcho":false,'
+                    .. '"contact":{"name":"Client"},"text":"Hello, is the sofa still available?","status":"inbound"}]}'
+                  return wrk.format("POST", nil, {["Content-Type"] = "application/json; charset-utf-8"}, body)
+                end
+                done = function(summary, latency, requests)
+                  io.write(string.format("RESULT requests=%d non2xx=%d errors=%d p50ms=%.2f p90ms=%.2f p99ms=%.2f maxms=%.2f\\n",
+                    summary.requests, summary.errors.status, summary.errors.connect + summary.errors.read
+                    + summary.errors.write + summary.errors.timeout,
+                    latency:percentile(50) / 1000, latency:percentile(90) / 1000, latency:percentile(99) / 1000,
+                    latency.max / 1000))
+                end
+                """);
+        return script;
     }
 
-    private static List<String> run(List<String> command, boolean print) throws Exception {
+    static List<String> run(List<String> command, boolean print) throws Exception {
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         List<String> lines = new String(p.getInputStream().readAllBytes()).lines().toList();
         p.waitFor();

@@ -28,7 +28,7 @@ public final class WebhookChildActivator implements BundleActivator {
         Hashtable<String, Object> topics = new Hashtable<>();
         topics.put(EventConstants.EVENT_TOPIC, WazzupEvents.TOPIC_MESSAGE_ALL);
         String countFile = context.getProperty("wazzup.child.countFile");
-        java.util.concurrent.atomic.AtomicLong count = new java.util.concurrent.atomic.AtomicLong();
+        CountFile count = countFile == null ? null : new CountFile(java.nio.file.Path.of(countFile));
         long slowMillis = Long.parseLong(String.valueOf(context.getProperty("wazzup.child.slowMillis") == null ? "0"
                 : context.getProperty("wazzup.child.slowMillis")));
         context.registerService(EventHandler.class, (EventHandler) e -> {
@@ -39,27 +39,13 @@ public final class WebhookChildActivator implements BundleActivator {
                     Thread.currentThread().interrupt();
                 }
             }
-            if (countFile == null) {
+            if (count == null) {
                 System.out.println("EVENT " + e.getProperty(WazzupEvents.PROPERTY_MESSAGE_ID));
                 System.out.flush();
             } else {
-                count.incrementAndGet();
+                count.increment();
             }
         }, topics);
-        if (countFile != null) {
-            Thread writer = new Thread(() -> {
-                while (true) {
-                    try {
-                        java.nio.file.Files.writeString(java.nio.file.Path.of(countFile), Long.toString(count.get()));
-                        Thread.sleep(1_000);
-                    } catch (Exception e) {
-                        return;
-                    }
-                }
-            }, "bench-event-count");
-            writer.setDaemon(true);
-            writer.start();
-        }
         tracker = new ServiceTracker<>(context, ConfigurationAdmin.class, null) {
             @Override
             public ConfigurationAdmin addingService(org.osgi.framework.ServiceReference<ConfigurationAdmin> ref) {

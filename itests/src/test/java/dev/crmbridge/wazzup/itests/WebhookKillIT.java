@@ -47,7 +47,7 @@ public class WebhookKillIT {
                 WebhookChildActivator.class, "dev.crmbridge.wazzup.api,dev.crmbridge.wazzup.api.model,"
                         + "dev.crmbridge.wazzup.api.spi,dev.crmbridge.wazzup.api.event,org.osgi.framework,"
                         + "org.osgi.service.cm,org.osgi.service.event,org.osgi.util.tracker",
-                ItDirectory.class);
+                ItDirectory.class, CountFile.class);
         int port = WazzupTestSupport.freePort();
         Map<String, String> props = Map.of("org.osgi.service.http.port", Integer.toString(port),
                 "org.apache.felix.http.host", "127.0.0.1", "wazzup.child.emulator", wazzup.baseUrl().toString(),
