@@ -18,15 +18,16 @@ import java.util.Map;
  * PostgreSQL with one emulator ({@link ClusterNodes}):
  *
  * <ul>
- *   <li>{@code webhooks [connections per node] [seconds]}: {@code messages} webhooks posted by two wrk
- *       processes at once, one per node; the rate in all, each node's latency percentiles, and that every
- *       webhook answered 200 became exactly one event in the cluster (counted on both nodes).</li>
+ *   <li>{@code webhooks [connections per node] [seconds] [rate]}: {@code messages} webhooks posted by two
+ *       wrk processes at once, one per node, as fast as they are answered or at {@code rate} per second in
+ *       all (an open load, half on each node); the rate reached, each node's latency percentiles, and that
+ *       every webhook stored became exactly one event in the cluster (counted on both nodes).</li>
  *   <li>{@code failover [kills] [changes per kill]}: the leader SIGKILLed while it dispatches, that many
  *       times (the killed node started again each time); how long until the other node leads, and that
  *       every change reached Wazzup in the end.</li>
  * </ul>
  *
- * <p>Run: {@code bin/bench-cluster webhooks 32 20}, {@code bin/bench-cluster failover 10}.
+ * <p>Run: {@code bin/bench-cluster webhooks 32 30 3000}, {@code bin/bench-cluster failover 10}.
  */
 public final class ClusterBenchmark {
 
@@ -41,12 +42,12 @@ public final class ClusterBenchmark {
                         args.length > 2 ? Integer.parseInt(args[2]) : 500);
             } else {
                 webhooks(postgres, args.length > 1 ? Integer.parseInt(args[1]) : 32,
-                        args.length > 2 ? Integer.parseInt(args[2]) : 20);
+                        args.length > 2 ? Integer.parseInt(args[2]) : 30, args.length > 3 ? Integer.parseInt(args[3]) : 0);
             }
         }
     }
 
-    private static void webhooks(PostgresServer postgres, int connections, int seconds) throws Exception {
+    private static void webhooks(PostgresServer postgres, int connections, int seconds, int rate) throws Exception {
         try (ClusterNodes cluster = new ClusterNodes(postgres, "bench_webhooks", 10, "127.0.0.1", new EmulatorOptions())) {
             Path counts = Files.createDirectories(cluster.work.resolve("counts"));
             ClusterNodes.Node[] n = cluster.twoNodes(10, 0, false, Map.of("wazzup.child.countDir", counts.toString()));
@@ -59,13 +60,13 @@ public final class ClusterBenchmark {
                 hooks.add(hook);
             }
             Path script = WebhookBenchmark.script(cluster.work);
-            wrk(hooks, script, connections, 15); // a warm-up: the nodes' JIT compilers settle
+            wrk(hooks, script, connections, 15, 0); // a warm-up: the nodes' JIT compilers settle
             WazzupTestSupport.await("the warm-up's events", Duration.ofSeconds(120), () -> events(counts, n) > 0
                     && pendingInbox(cluster) == 0);
             long before = stableEvents(counts, n);
             long seenBefore = cluster.count("SELECT COUNT(*) FROM wz_seen");
             long t0 = System.nanoTime();
-            List<List<String>> out = wrk(hooks, script, connections, seconds);
+            List<List<String>> out = wrk(hooks, script, connections, seconds, rate);
             long accepted = 0;
             long refused = 0;
             double worstP99 = 0;
@@ -86,9 +87,10 @@ public final class ClusterBenchmark {
             long events = stableEvents(counts, n) - before;
             // wrk counts the requests answered within the time; those in flight at its end were stored too
             long stored = cluster.count("SELECT COUNT(*) FROM wz_seen") - seenBefore;
-            System.out.printf("two nodes, %d connections each, %d s: %d webhooks answered 200 (%.0f/s in all), %d not;"
+            System.out.printf("two nodes, %d connections each, %d s, %s: %d webhooks answered 200 (%.0f/s in all), %d not;"
                     + " p99 %.2f ms at the slower node; %d notifications stored (%d in flight at wrk's end), %d events in"
-                    + " the cluster (%s), all posted %.1f s after the start%n", connections, seconds, accepted,
+                    + " the cluster (%s), all posted %.1f s after the start%n", connections, seconds,
+                    rate > 0 ? "offered " + rate + "/s" : "as fast as answered", accepted,
                     accepted / (double) seconds, refused, worstP99, stored, stored - accepted, events,
                     events == stored ? "one per notification" : "MISMATCH", drained);
         }
@@ -122,13 +124,18 @@ public final class ClusterBenchmark {
         return cluster.count("SELECT COUNT(*) FROM wz_inbox");
     }
 
-    /** One wrk process per address at once; their output lines, in the addresses' order. */
-    private static List<List<String>> wrk(List<URI> hooks, Path script, int connections, int seconds) throws Exception {
+    /**
+     * One wrk process per address at once, each at {@code rate / addresses} per second (0: as fast as
+     * answered); their output lines, in the addresses' order.
+     */
+    private static List<List<String>> wrk(List<URI> hooks, Path script, int connections, int seconds, int rate)
+            throws Exception {
         List<Process> running = new ArrayList<>();
         for (int i = 0; i < hooks.size(); i++) {
             // each process its own message ids (unseeded, both would draw the same; the cluster drops repeats)
             running.add(new ProcessBuilder("wrk", "-t1", "-c" + connections, "-d" + seconds + "s", "--latency", "-s",
-                    script.toString(), hooks.get(i).toString(), "--", "w" + i + "-" + System.nanoTime() + "-")
+                    script.toString(), hooks.get(i).toString(), "--", "w" + i + "-" + System.nanoTime() + "-",
+                    Double.toString(rate / (double) hooks.size()))
                     .redirectErrorStream(true).start());
         }
         List<List<String>> out = new ArrayList<>();

@@ -68,18 +68,50 @@ public final class WebhookBenchmark {
 
     /**
      * A wrk script in {@code dir} posting {@code messages} webhooks, each with a message id of its own, and
-     * printing {@code RESULT requests=… non2xx=… errors=… p50ms=… p90ms=… p99ms=… maxms=…} at the end.
+     * printing {@code RESULT requests=… non2xx=… errors=… p50ms=… p90ms=… p99ms=… maxms=…} at the end. Its
+     * arguments (after wrk's {@code --}): a prefix for the message ids, and optionally a rate in requests
+     * per second for each wrk thread: sends then keep to a schedule (an open load, as webhooks arrive)
+     * instead of following each answer at once.
      */
     static Path script(Path dir) throws java.io.IOException {
         Path script = dir.resolve("messages.lua");
-Files.writeString(script, """
+        Files.writeString(script, """
+                local ffi = require("ffi")
+                ffi.cdef[[
+                  typedef struct { long tv_sec; long tv_usec; } wz_timeval;
+                  int gettimeofday(wz_timeval *tv, void *tz);
+                ]]
+                local tv = ffi.new("wz_timeval")
+                local function nowms()
+                  ffi.C.gettimeofday(tv, nil)
+                  return tonumber(tv.tv_sec) * 1000 + tonumber(tv.tv_usec) / 1000
+                end
                 local counter = 0
                 local prefix = ""
+                local rate = 0
+                local start = 0
+                local slots = 0
                 function setup(thread)
                   thread:set("tid", tostring(math.random(1, 1000000000)))
                 end
                 function init(args)
                   prefix = (args[1] or "") .. tid .. "-" .. tostring(os.time()) -- a wrk process of its own: its name first
+                  rate = tonumber(args[2] or "0")
+                end
+                function delay()
+                  if rate <= 0 then
+                    return 0
+                  end
+                  local now = nowms()
+                  if start == 0 then
+                    start = now
+                  end
+                  slots = slots + 1
+                  local due = start + slots * 1000 / rate
+                  if due > now then
+                    return math.floor(due - now)
+                  end
+                  return 0
                 end
                 function request()
                   counter = counter + 1

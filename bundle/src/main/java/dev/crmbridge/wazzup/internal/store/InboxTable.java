@@ -34,21 +34,26 @@ public final class InboxTable {
      * were new. Keys are bounded to their column; a body too long for its column is set aside.
      */
     public int add(Connection c, List<InboxItem> items, long now) throws SQLException {
-        return addAll(c, List.of(items), now)[0];
+        return addAll(c, List.of(items), now, null)[0];
     }
 
     /**
      * Stores the notifications of several deliveries in one pass (one look-up of the keys, one batch per
      * table), skipping those whose key was seen, earlier in this call too; answers how many of each
-     * delivery were new.
+     * delivery were new. In a cluster the node that takes them in claims them at once ({@code claim}, its
+     * name; null alone): it delivers their events itself, and another node only once it is gone.
      */
-    public int[] addAll(Connection c, List<? extends Collection<InboxItem>> deliveries, long now) throws SQLException {
+    public int[] addAll(Connection c, List<? extends Collection<InboxItem>> deliveries, long now, String claim)
+            throws SQLException {
         int[] added = new int[deliveries.size()];
         Set<String> seen = new HashSet<>();
         List<String> keys = deliveries.stream().flatMap(Collection::stream)
                 .map(i -> Digests.bounded(i.key(), Schema.DEDUP)).distinct().toList();
         if (keys.isEmpty()) {
             return added;
+        }
+        if (jdbc.postgres()) {
+            return addAllPostgres(c, deliveries, seen, now, claim); // its insert of the keys tells which were seen
         }
         Jdbc.chunks(keys, chunk -> {
             try (PreparedStatement s = c.prepareStatement("SELECT dedup FROM wz_seen WHERE account = ? AND dedup IN ("
@@ -58,9 +63,6 @@ public final class InboxTable {
                 seen.addAll(Jdbc.strings(s));
             }
         });
-        if (jdbc.postgres()) {
-            return addAllPostgres(c, deliveries, seen, now);
-        }
         boolean any = false;
         try (PreparedStatement in = c.prepareStatement("INSERT INTO wz_inbox (account, dedup, kind, body, state,"
                 + " received_at, attempts, reason, next_at) VALUES (?, ?, ?, ?, ?, ?, 0, ?, 0)");
@@ -105,45 +107,26 @@ public final class InboxTable {
     }
 
     /**
-     * The same on PostgreSQL, where another node may store the same key at the same moment: each key goes
-     * into {@code wz_seen} with {@code ON CONFLICT DO NOTHING} first, and only the notifications whose key
-     * this transaction inserted go into the inbox (a repeat that met another node's insert waits for it
-     * and is dropped).
+     * The same on PostgreSQL, where another node may store the same key at the same moment, in one
+     * statement: each key goes into {@code wz_seen} with {@code ON CONFLICT DO NOTHING}, and only the
+     * notifications whose key this statement inserted go into the inbox (a repeat that met another node's
+     * insert waits for it and is dropped), in the order they came.
      */
-    private int[] addAllPostgres(Connection c, List<? extends Collection<InboxItem>> deliveries, Set<String> seen, long now)
-            throws SQLException {
+    private int[] addAllPostgres(Connection c, List<? extends Collection<InboxItem>> deliveries, Set<String> seen, long now,
+            String claim) throws SQLException {
         int[] added = new int[deliveries.size()];
-        java.util.Map<String, Integer> delivery = new java.util.LinkedHashMap<>();
-        java.util.Map<String, InboxItem> items = new java.util.HashMap<>();
+        Map<String, Integer> delivery = new java.util.HashMap<>();
+        List<String> keys = new ArrayList<>();
+        List<String> kinds = new ArrayList<>();
+        List<String> bodies = new ArrayList<>();
+        List<String> states = new ArrayList<>();
+        List<String> reasons = new ArrayList<>();
         for (int d = 0; d < added.length; d++) {
             for (InboxItem item : deliveries.get(d)) {
                 String k = Digests.bounded(item.key(), Schema.DEDUP);
-                if (seen.add(k)) {
-                    delivery.put(k, d);
-                    items.put(k, item);
+                if (!seen.add(k)) {
+                    continue;
                 }
-            }
-        }
-        if (delivery.isEmpty()) {
-            return added;
-        }
-        // one statement, whatever the driver does with batches: the keys this transaction inserted come back
-        Set<String> mine = new HashSet<>();
-        try (PreparedStatement key = c.prepareStatement("INSERT INTO wz_seen (account, dedup, seen_at)"
-                + " SELECT ?, k, ? FROM unnest(?) AS k ON CONFLICT DO NOTHING RETURNING dedup")) {
-            key.setString(1, account);
-            key.setLong(2, now);
-            key.setArray(3, c.createArrayOf("varchar", delivery.keySet().toArray()));
-            mine.addAll(Jdbc.strings(key));
-        }
-        boolean any = false;
-        try (PreparedStatement in = c.prepareStatement("INSERT INTO wz_inbox (account, dedup, kind, body, state,"
-                + " received_at, attempts, reason, next_at) VALUES (?, ?, ?, ?, ?, ?, 0, ?, 0) ON CONFLICT DO NOTHING")) {
-            for (Map.Entry<String, Integer> e : delivery.entrySet()) {
-                if (!mine.contains(e.getKey())) {
-                    continue; // seen before, or another node stored it first
-                }
-                InboxItem item = items.get(e.getKey());
                 String reason = item.reason();
                 String body = item.body();
                 if (body.length() > Schema.BODY) {
@@ -151,21 +134,40 @@ public final class InboxTable {
                             + " keeps (" + Schema.BODY + ")";
                     body = body.substring(0, 2_000) + "…";
                 }
-                in.setString(1, account);
-                in.setString(2, e.getKey());
-                in.setString(3, item.kind());
-                in.setString(4, body);
-                in.setString(5, reason == null ? "P" : "X");
-                in.setLong(6, now);
-                in.setString(7, Jdbc.cut(reason, 1000));
-                in.addBatch();
-                any = true;
-                if (reason == null) {
-                    added[e.getValue()]++;
-                }
+                delivery.put(k, reason == null ? d : -1);
+                keys.add(k);
+                kinds.add(item.kind());
+                bodies.add(body);
+                states.add(reason == null ? "P" : "X");
+                reasons.add(Jdbc.cut(reason, 1000));
             }
-            if (any) {
-                in.executeBatch();
+        }
+        if (keys.isEmpty()) {
+            return added;
+        }
+        try (PreparedStatement in = c.prepareStatement("WITH k AS (INSERT INTO wz_seen (account, dedup, seen_at)"
+                + " SELECT ?, d, ? FROM unnest(?::varchar[]) AS d ON CONFLICT DO NOTHING RETURNING dedup)"
+                + " INSERT INTO wz_inbox (account, dedup, kind, body, state, received_at, attempts, reason, next_at, claim)"
+                + " SELECT ?, x.dedup, x.kind, x.body, x.state, ?, 0, x.reason, 0, ?"
+                + " FROM unnest(?::varchar[], ?::varchar[], ?::text[], ?::varchar[], ?::varchar[]) WITH ORDINALITY"
+                + " AS x(dedup, kind, body, state, reason, n) WHERE x.dedup IN (SELECT dedup FROM k) ORDER BY x.n"
+                + " ON CONFLICT DO NOTHING RETURNING dedup")) {
+            in.setString(1, account);
+            in.setLong(2, now);
+            in.setArray(3, c.createArrayOf("varchar", keys.toArray()));
+            in.setString(4, account);
+            in.setLong(5, now);
+            in.setString(6, claim);
+            in.setArray(7, c.createArrayOf("varchar", keys.toArray()));
+            in.setArray(8, c.createArrayOf("varchar", kinds.toArray()));
+            in.setArray(9, c.createArrayOf("text", bodies.toArray()));
+            in.setArray(10, c.createArrayOf("varchar", states.toArray()));
+            in.setArray(11, c.createArrayOf("varchar", reasons.toArray()));
+            for (String k : Jdbc.strings(in)) {
+                int d = delivery.get(k);
+                if (d >= 0) {
+                    added[d]++;
+                }
             }
         }
         return added;
@@ -193,18 +195,48 @@ public final class InboxTable {
     }
 
     /**
-     * Claims pending notifications due at {@code now} for {@code node} to deliver, oldest first
-     * (PostgreSQL): those no node claimed, this node's own, and those of nodes not seen for
-     * {@code leaseMillis} (gone; they delivered nothing more). Rows another node is claiming at the same
-     * moment are skipped ({@code FOR UPDATE SKIP LOCKED}), so each is claimed by one node.
+     * The pending notifications due at {@code now} that {@code node} claimed (it took them in, or took
+     * them over), oldest first (PostgreSQL). No lock: no other node takes them while this one lives.
      */
-    public List<InboxRow> claim(String node, int limit, long now, long leaseMillis) {
-        return jdbc.tx("claim webhook notifications", c -> {
-            try (PreparedStatement s = c.prepareStatement("UPDATE wz_inbox SET claim = ? WHERE seq IN ("
-                    + "SELECT i.seq FROM wz_inbox i WHERE i.state = 'P' AND i.account = ? AND i.next_at <= ?"
-                    + " AND (i.claim IS NULL OR i.claim = ? OR NOT EXISTS (SELECT 1 FROM wz_node n"
-                    + " WHERE n.node = i.claim AND n.seen_at > " + ClusterTable.NOW + " - ?))"
-                    + " ORDER BY i.state, i.seq LIMIT ? FOR UPDATE SKIP LOCKED)"
+    public List<InboxRow> claimed(String node, int limit, long now) {
+        return jdbc.single("read this node's webhook notifications", c -> {
+            try (PreparedStatement s = c.prepareStatement("SELECT seq, dedup, kind, body, attempts FROM wz_inbox"
+                    + " WHERE claim = ? AND state = 'P' AND account = ? AND next_at <= ? ORDER BY claim, state, seq LIMIT ?")) {
+                s.setString(1, node);
+                s.setString(2, account);
+                s.setLong(3, now);
+                s.setInt(4, limit);
+                List<InboxRow> out = new ArrayList<>();
+                try (ResultSet rs = s.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(new InboxRow(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getInt(5)));
+                    }
+                }
+                return out;
+            }
+        });
+    }
+
+    /**
+     * Claims for {@code node} pending notifications due at {@code now} that no live node holds, oldest
+     * first (PostgreSQL): those nobody claimed, and those of nodes not seen for {@code leaseMillis} (gone;
+     * they deliver nothing more). Rows another node is claiming at the same moment are skipped
+     * ({@code FOR UPDATE SKIP LOCKED}), so each is claimed by one node. With {@code everyClaimer} false
+     * only the claims of nodes the cluster's table still lists are looked at (quick: by the claims'
+     * index); with true every claim is checked (a node forgotten long ago), passing every pending row.
+     */
+    public List<InboxRow> claim(String node, int limit, long now, long leaseMillis, boolean everyClaimer) {
+        String gone = everyClaimer
+                ? "i.claim <> ? AND NOT EXISTS (SELECT 1 FROM wz_node n WHERE n.node = i.claim AND n.seen_at > "
+                        + ClusterTable.NOW + " - ?)"
+                : "i.claim IN (SELECT n.node FROM wz_node n WHERE n.node <> ? AND n.seen_at <= " + ClusterTable.NOW
+                        + " - ?)";
+        // one statement, committed without waiting for the disk: a claim lost in a crash of the database
+        // leaves its rows to be claimed again
+        return jdbc.single("claim webhook notifications", c -> {
+            try (PreparedStatement s = c.prepareStatement(Jdbc.RELAXED + "UPDATE wz_inbox SET claim = ? FROM relaxed"
+                    + " WHERE seq IN (SELECT i.seq FROM wz_inbox i WHERE i.state = 'P' AND i.account = ? AND i.next_at <= ?"
+                    + " AND (i.claim IS NULL OR " + gone + ") ORDER BY i.state, i.seq LIMIT ? FOR UPDATE SKIP LOCKED)"
                     + " RETURNING seq, dedup, kind, body, attempts")) {
                 s.setString(1, node);
                 s.setString(2, account);
@@ -224,9 +256,26 @@ public final class InboxTable {
         });
     }
 
-    /** Removes notifications whose events were delivered; their keys stay in {@code wz_seen}. */
+    /**
+     * Removes notifications whose events were delivered; their keys stay in {@code wz_seen}. Lost in a crash
+     * of the database (PostgreSQL commits it without waiting for the disk), such a row's event is delivered
+     * again: at least once, as a crash of this node between the event and the mark would.
+     */
     public void done(Collection<Long> seqs) {
         if (seqs.isEmpty()) {
+            return;
+        }
+        if (jdbc.postgres()) {
+            // one statement, committed without waiting for the disk
+            jdbc.single("complete webhook notifications", c -> {
+                try (PreparedStatement d = c.prepareStatement(Jdbc.RELAXED + "DELETE FROM wz_inbox USING relaxed"
+                        + " WHERE account = ? AND seq = ANY (?)")) {
+                    d.setString(1, account);
+                    d.setArray(2, c.createArrayOf("bigint", seqs.toArray()));
+                    d.executeUpdate();
+                }
+                return null;
+            });
             return;
         }
         jdbc.tx("complete webhook notifications", c -> {

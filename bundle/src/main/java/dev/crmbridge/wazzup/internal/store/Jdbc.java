@@ -114,6 +114,31 @@ public final class Jdbc {
         }
     }
 
+    /**
+     * On PostgreSQL, a {@code WITH} clause that makes a statement run by {@link #single} commit without
+     * waiting for the disk ({@code synchronous_commit = off}: never torn, visible at once, at most the
+     * last moments lost in a crash of the server, nothing in a crash of this node); the statement joins {@code relaxed} (one row) so
+     * that it is evaluated ({@code DELETE … USING relaxed}, {@code UPDATE … FROM relaxed}).
+     */
+    public static final String RELAXED = "WITH relaxed AS (SELECT set_config('synchronous_commit', 'off', true) AS v) ";
+
+    /**
+     * Runs {@code work}, one statement, as a transaction of its own (autocommit): one round trip to the
+     * database instead of a statement and a commit.
+     *
+     * @throws StoreException naming {@code what} when the database failed
+     * @throws FencedException when the fence is closed (nothing ran)
+     */
+    public <T> T single(String what, Work<T> work) {
+        fence.check();
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(true);
+            return work.run(c);
+        } catch (SQLException e) {
+            throw new StoreException("cannot " + what, e);
+        }
+    }
+
     private static void rollback(Connection c) {
         try {
             c.rollback();

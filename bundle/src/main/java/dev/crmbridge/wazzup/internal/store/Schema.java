@@ -113,6 +113,8 @@ public final class Schema {
                     // leader last renewed (it reads the others' demands right after)
                     s.execute("ALTER TABLE wz_node ADD COLUMN chat_want INT");
                     s.execute("ALTER TABLE wz_lease ADD COLUMN renewed_at BIGINT");
+                    // a node reads the notifications it claimed (as it took them in) without passing the others'
+                    s.execute("CREATE INDEX wz_inbox_claim ON wz_inbox (claim, state, seq)");
                 }
                 if (version < VERSION) {
                     s.execute("UPDATE wz_meta SET val = '" + VERSION + "' WHERE name = 'schema.version'");

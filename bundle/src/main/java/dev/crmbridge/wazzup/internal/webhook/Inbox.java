@@ -50,10 +50,12 @@ final class Inbox implements AutoCloseable {
     static final int CLAIM = 50;
     /** How often a node of a cluster looks for notifications other nodes stored. */
     static final Duration CLUSTER_POLL = Duration.ofMillis(500);
+    /** How often a node of a cluster checks every claim of pending notifications (first at its start). */
+    static final Duration FULL_SWEEP = Duration.ofMinutes(1);
     /** Delivered rows are marked at least this often while a batch is delivered. */
     private static final long MARK_EVERY_NANOS = 50_000_000L;
 
-    private record Delivery(Store store, List<InboxItem> items, long now, AtomicLong added) {
+    private record Delivery(Store store, List<InboxItem> items, long now, AtomicLong added, String claim) {
     }
 
     private static final GroupWriter.Kind<Delivery> INBOX = new GroupWriter.Kind<>() {
@@ -73,7 +75,8 @@ final class Inbox implements AutoCloseable {
             }
             for (Map.Entry<Store, List<Delivery>> e : byStore.entrySet()) {
                 List<Delivery> ds = e.getValue();
-                int[] added = e.getKey().inbox().addAll(c, ds.stream().map(Delivery::items).toList(), now);
+                int[] added = e.getKey().inbox().addAll(c, ds.stream().map(Delivery::items).toList(), now,
+                        ds.get(0).claim());
                 for (int i = 0; i < added.length; i++) {
                     ds.get(i).added().set(added[i]);
                 }
@@ -95,6 +98,9 @@ final class Inbox implements AutoCloseable {
     private volatile String deliveryProblem;
     private int failures;
     private long nextPurge;
+    /** When this node next looks for notifications no live node holds (a cluster), and at every claim. */
+    private long nextSweep;
+    private long nextFullSweep;
 
     /**
      * @param store the account's store, fenced by {@code fence}
@@ -105,9 +111,10 @@ final class Inbox implements AutoCloseable {
     }
 
     /**
-     * @param cluster this node in the account's cluster: when clustered, the worker delivers only the
-     *     notifications it claimed ({@code FOR UPDATE SKIP LOCKED}), each marked delivered at once, and
-     *     none while its membership lapsed (another node may have taken them over)
+     * @param cluster this node in the account's cluster: when clustered, the node claims what it takes in
+     *     as it stores it, and the worker delivers only what this node claimed: that, and what no live node
+     *     holds ({@code FOR UPDATE SKIP LOCKED}, looked for every {@link #CLUSTER_POLL}); each marked
+     *     delivered at once, and none while its membership lapsed (another node may have taken them over)
      */
     Inbox(Store store, GroupWriter writer, Fence fence, Supplier<EventAdmin> events, Clock clock, List<Runnable> onMessage,
             Leadership cluster) {
@@ -146,7 +153,8 @@ final class Inbox implements AutoCloseable {
             return 0;
         }
         AtomicLong added = new AtomicLong();
-        CompletableFuture<Void> done = writer.submit(INBOX, new Delivery(store, items, clock.millis(), added), fence);
+        CompletableFuture<Void> done = writer.submit(INBOX, new Delivery(store, items, clock.millis(), added,
+                cluster.clustered() ? cluster.node() : null), fence);
         try {
             done.get(STORE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
@@ -184,12 +192,27 @@ final class Inbox implements AutoCloseable {
             worker.await(1_000);
             return;
         }
-        List<InboxRow> rows = clustered ? store.inbox().claim(cluster.node(), CLAIM, now, cluster.lease().toMillis())
-                : store.inbox().pending(BATCH, now);
+        List<InboxRow> rows;
+        if (clustered) {
+            // what this node took in, and now and then what no live node holds (a node that died)
+            rows = new ArrayList<>(store.inbox().claimed(cluster.node(), CLAIM, now));
+            if (now >= nextSweep) {
+                nextSweep = now + CLUSTER_POLL.toMillis();
+                // now and then every claim, for a node gone so long that the cluster's table forgot it
+                boolean everyClaimer = now >= nextFullSweep;
+                if (everyClaimer) {
+                    nextFullSweep = now + FULL_SWEEP.toMillis();
+                }
+                rows.addAll(store.inbox().claim(cluster.node(), CLAIM, now, cluster.lease().toMillis(), everyClaimer));
+                rows.sort(java.util.Comparator.comparingLong(InboxRow::seq));
+            }
+        } else {
+            rows = store.inbox().pending(BATCH, now);
+        }
         if (rows.isEmpty()) {
             deliveryProblem = null;
             long next = store.inbox().nextDueAfter(now);
-            // in a cluster, notifications other nodes stored (and those of a node that died) wake no one here
+            // in a cluster, notifications of a node that died wake no one here
             long idle = clustered ? CLUSTER_POLL.toMillis() : 5_000;
             worker.await(Math.min(idle, next == Long.MAX_VALUE ? idle : next - now));
             return;

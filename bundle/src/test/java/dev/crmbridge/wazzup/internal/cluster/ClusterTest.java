@@ -198,7 +198,7 @@ class ClusterTest {
             together.await();
             int n = 0;
             while (true) {
-                List<InboxRow> rows = s.inbox().claim(node, 50, 2_000, 10_000);
+                List<InboxRow> rows = s.inbox().claim(node, 50, 2_000, 10_000, false);
                 if (rows.isEmpty()) {
                     return n;
                 }
@@ -221,10 +221,10 @@ class ClusterTest {
         await().atMost(Duration.ofSeconds(5)).until(ca::member);
         a.jdbc().tx("store", c -> a.inbox().add(c, List.of(InboxItem.of("m:1", "message", "{}"),
                 InboxItem.of("m:2", "message", "{}")), 1_000));
-        assertThat(a.inbox().claim("node-a", 50, 2_000, 1_000)).hasSize(2);
-        assertThat(b.inbox().claim("node-b", 50, 2_000, 1_000)).as("node a lives: its claims hold").isEmpty();
+        assertThat(a.inbox().claim("node-a", 50, 2_000, 1_000, false)).hasSize(2);
+        assertThat(b.inbox().claim("node-b", 50, 2_000, 1_000, false)).as("node a lives: its claims hold").isEmpty();
         ca.pause();
-        await().atMost(Duration.ofSeconds(5)).until(() -> !b.inbox().claim("node-b", 50, 2_000, 1_000).isEmpty());
+        await().atMost(Duration.ofSeconds(5)).until(() -> !b.inbox().claim("node-b", 50, 2_000, 1_000, false).isEmpty());
     }
 
     @Test

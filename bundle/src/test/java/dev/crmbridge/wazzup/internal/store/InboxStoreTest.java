@@ -10,7 +10,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The webhook tables of the store: de-duplication within its window, and forgetting after it. */
+/**
+ * The webhook tables of the store: de-duplication within its window, and forgetting after it (on H2; the
+ * same tests on PostgreSQL in {@link InboxStorePostgresTest}).
+ */
 class InboxStoreTest {
 
     @TempDir
@@ -21,8 +24,17 @@ class InboxStoreTest {
 
     @BeforeEach
     void open() {
-        handle = StoreHandle.embedded(dir.toFile(), "default");
+        handle = openHandle();
         store = handle.store();
+    }
+
+    Store openedStore() {
+        return store;
+    }
+
+    /** The store the tests run on: embedded H2 here, PostgreSQL in {@link InboxStorePostgresTest}. */
+    StoreHandle openHandle() {
+        return StoreHandle.embedded(dir.toFile(), "default");
     }
 
     @AfterEach
@@ -67,7 +79,7 @@ class InboxStoreTest {
                 List.of(item("m:1:new"), item("m:2:new")),
                 List.of(item("m:2:new"), item("m:3:new")),
                 List.of(),
-                List.of(item("m:1:new"))), 1_000));
+                List.of(item("m:1:new"))), 1_000, null));
         assertThat(added).containsExactly(2, 1, 0, 0);
         assertThat(store.inbox().pending(10, 1_000)).extracting(InboxRow::body).containsExactly(
                 "{\"messageId\":\"m:1:new\"}", "{\"messageId\":\"m:2:new\"}", "{\"messageId\":\"m:3:new\"}");
