@@ -13,7 +13,9 @@ import org.slf4j.LoggerFactory;
  * Wazzup takes the crmKey at {@code POST /v3/connect}, so the URL secret is enough until Wazzup is seen
  * sending it: an {@code Authorization} header, when present, must carry {@code Bearer <crmKey>} (the
  * scheme in any case), and once one did, the header is required from then on. That fact is kept in the
- * store (a digest of the crmKey, so a new connection starts over) and survives restarts.
+ * store (a digest of the crmKey, so a new connection starts over) and survives restarts. In a cluster
+ * another node may be the one that saw it: while it is not required here, a request without the header
+ * looks at the store again (at most once a second).
  */
 final class CrmKeyGate {
 
@@ -26,6 +28,8 @@ final class CrmKeyGate {
     private final String digest;
     private final MetaTable meta;
     private volatile boolean required;
+    /** When the store was last asked whether another node saw the crmKey (monotonic nanos). */
+    private volatile long lookedAt = System.nanoTime() - 1_000_000_000L;
 
     /** @param crmKey the crmKey set by WAuth, or null/blank when none (then any header is ignored) */
     CrmKeyGate(String crmKey, MetaTable meta) {
@@ -52,13 +56,32 @@ final class CrmKeyGate {
         return required;
     }
 
+    /** Whether the store says (another node of a cluster saw) that Wazzup sends the crmKey; asked once a second. */
+    private boolean seenElsewhere() {
+        long now = System.nanoTime();
+        if (now - lookedAt < 1_000_000_000L) {
+            return false;
+        }
+        lookedAt = now;
+        try {
+            if (digest.equals(meta.get(SEEN))) {
+                required = true;
+                LOG.info("Wazzup webhooks: Wazzup sends the crmKey (seen by another node); it is required from now on");
+                return true;
+            }
+        } catch (RuntimeException e) {
+            // the store cannot say now: as before, until it can
+        }
+        return false;
+    }
+
     /** Whether a request with this {@code Authorization} header (or null) may pass. */
     boolean admits(String authorization) {
         if (key == null) {
             return true; // no crmKey configured: the URL secret decides
         }
         if (authorization == null || authorization.isBlank()) {
-            return !required;
+            return !required && !seenElsewhere();
         }
         String a = authorization.trim();
         int space = a.indexOf(' ');
