@@ -8,6 +8,7 @@ import dev.crmbridge.wazzup.internal.client.WebhookSettings;
 import dev.crmbridge.wazzup.internal.cluster.Leadership;
 import dev.crmbridge.wazzup.internal.store.Fence;
 import dev.crmbridge.wazzup.internal.store.FencedException;
+import dev.crmbridge.wazzup.internal.store.MetaTable;
 import dev.crmbridge.wazzup.internal.util.Worker;
 import java.time.Clock;
 import java.time.Duration;
@@ -38,6 +39,8 @@ final class Subscriber implements AutoCloseable {
     private final Worker worker;
     private final Duration verifyEvery;
     private final Leadership leadership;
+    /** In a cluster: where the leader keeps the subscription's state for the other nodes to show. */
+    private final MetaTable shared;
     private Fence.Term term;
     private final Runnable unlisten;
     private volatile WebhookState state;
@@ -48,13 +51,17 @@ final class Subscriber implements AutoCloseable {
 
     Subscriber(WazzupClient client, WebhookSettings wanted, String shownAddress, Clock clock, Fence fence,
             Duration verifyEvery) {
-        this(client, wanted, shownAddress, clock, fence, verifyEvery, Leadership.solo("this node"));
+        this(client, wanted, shownAddress, clock, fence, verifyEvery, Leadership.solo("this node"), null);
     }
 
-    /** A subscriber that acts only while this node leads the account (its requests too). */
+    /**
+     * A subscriber that acts only while this node leads the account (its requests too). The leader keeps
+     * the subscription's state in {@code shared} (the cluster's store), and the others show it from there.
+     */
     Subscriber(WazzupClient client, WebhookSettings wanted, String shownAddress, Clock clock, Fence fence,
-            Duration verifyEvery, Leadership leadership) {
+            Duration verifyEvery, Leadership leadership, MetaTable shared) {
         this.leadership = leadership;
+        this.shared = leadership.clustered() ? shared : null;
         this.verifyEvery = verifyEvery;
         this.client = !leadership.clustered() ? client : client.gated(() -> {
             Fence.Term t = leadership.term();
@@ -83,10 +90,11 @@ final class Subscriber implements AutoCloseable {
         }
         Fence.Term now0 = leadership.term();
         if (now0 == null || !now0.valid()) {
-            // the leader keeps the subscription; this node takes over should it lead
+            // the leader keeps the subscription (this node shows the leader's state); this node takes over
+            // should it lead
             term = null;
             subscribed = false;
-            state = new WebhookState(false, shownAddress, null, null, 0, 0, 0, lastVerified, repairs);
+            state = leadersState();
             worker.await(1_000);
             return;
         }
@@ -136,12 +144,56 @@ final class Subscriber implements AutoCloseable {
             repairs++;
         }
         lastVerified = now;
-        state = new WebhookState(true, shownAddress, null, now, 0, 0, 0, lastVerified, repairs);
+        share(new WebhookState(true, shownAddress, null, now, 0, 0, 0, lastVerified, repairs));
     }
 
     private void fail(String why, Instant now) {
-        state = new WebhookState(subscribed, shownAddress, why, now, 0, 0, 0, lastVerified, repairs);
+        share(new WebhookState(subscribed, shownAddress, why, now, 0, 0, 0, lastVerified, repairs));
         LOG.warn("Wazzup webhooks: {}; retrying in {} s", why, wait.toSeconds());
+    }
+
+    /** The meta fact where a cluster's leader keeps the subscription's state (no secret in it). */
+    static final String SHARED_STATE = "webhook.subscription";
+
+    private void share(WebhookState s) {
+        state = s;
+        if (shared == null) {
+            return;
+        }
+        try {
+            shared.put(SHARED_STATE, (s.subscribed() ? "1" : "0") + "|" + millis(s.lastAttempt()) + "|"
+                    + millis(s.lastVerified()) + "|" + s.repairs() + "|" + (s.problem() == null ? "" : s.problem()));
+        } catch (RuntimeException e) {
+            // only what the other nodes show: the next attempt shares it again
+        }
+    }
+
+    /** The state the leader shared (a follower's view), or "not subscribed" while none is known. */
+    private WebhookState leadersState() {
+        String v = null;
+        try {
+            v = shared == null ? null : shared.get(SHARED_STATE);
+        } catch (RuntimeException e) {
+            // the store cannot say now
+        }
+        String[] p = v == null ? new String[0] : v.split("\\|", 5);
+        if (p.length < 5) {
+            return new WebhookState(false, shownAddress, null, null, 0, 0, 0, lastVerified, repairs);
+        }
+        try {
+            return new WebhookState(p[0].equals("1"), shownAddress, p[4].isEmpty() ? null : p[4], instant(p[1]), 0, 0, 0,
+                    instant(p[2]), Long.parseLong(p[3]));
+        } catch (RuntimeException e) {
+            return new WebhookState(false, shownAddress, null, null, 0, 0, 0, lastVerified, repairs);
+        }
+    }
+
+    private static String millis(Instant i) {
+        return i == null ? "" : Long.toString(i.toEpochMilli());
+    }
+
+    private static Instant instant(String millis) {
+        return millis.isEmpty() ? null : Instant.ofEpochMilli(Long.parseLong(millis));
     }
 
     WebhookState state() {

@@ -96,7 +96,8 @@ public final class Webhooks implements AutoCloseable {
         if (base != null && client != null) {
             WebhookSettings wanted = new WebhookSettings(base + config.path() + "/" + config.secret(), true,
                     config.scheme().includesDeals(), true, true);
-            this.subscriber = new Subscriber(client, wanted, shown, clock, fence, config.verifyEvery(), leadership);
+            this.subscriber = new Subscriber(client, wanted, shown, clock, fence, config.verifyEvery(), leadership,
+                    store.meta());
         } else {
             this.subscriber = null;
         }

@@ -115,4 +115,82 @@ class SubscriptionTest {
         assertThat(webhooks.state().problem()).isNull();
         assertThat(webhooks.state().lastVerified()).isAfterOrEqualTo(first.lastVerified());
     }
+
+    /** A node of a cluster: it leads or it does not, for good. */
+    private static dev.crmbridge.wazzup.internal.cluster.Leadership node(String name, boolean leads) {
+        dev.crmbridge.wazzup.internal.cluster.Leadership solo = dev.crmbridge.wazzup.internal.cluster.Leadership.solo(name);
+        return new dev.crmbridge.wazzup.internal.cluster.Leadership() {
+            @Override
+            public Fence.Term term() {
+                return leads ? solo.term() : null;
+            }
+
+            @Override
+            public boolean clustered() {
+                return true;
+            }
+
+            @Override
+            public String node() {
+                return name;
+            }
+
+            @Override
+            public boolean member() {
+                return true;
+            }
+
+            @Override
+            public Duration lease() {
+                return Duration.ofSeconds(6);
+            }
+
+            @Override
+            public LeaderInfo leader() {
+                return null;
+            }
+
+            @Override
+            public Runnable onChange(Runnable r) {
+                return () -> { };
+            }
+        };
+    }
+
+    @Test
+    void aNodeThatDoesNotLeadShowsTheSubscriptionTheLeaderKeeps() {
+        wazzup = WazzupEmulator.builder().start();
+        Account account = wazzup.createAccount("acc");
+        client = WazzupClient.builder().baseUrl(wazzup.baseUrl()).apiKey(account.apiKey())
+                .rateLimiters(new RateLimiters(TimeSource.SYSTEM))
+                .retryPolicy(new RetryPolicy(2, Duration.ofMillis(10), Duration.ofMillis(50))).build();
+        whiteboard.register(new HttpServlet() {
+            private static final long serialVersionUID = 1L;
+
+            @Override
+            protected void doPost(HttpServletRequest req, HttpServletResponse resp) {
+                resp.setStatus(200); // the connector's webhook address answers Wazzup's test POST
+            }
+        }, PATH + "/*", "the webhook servlet");
+        storage = StoreHandle.embedded(dir.toFile(), "default"); // one store, as a cluster shares its database
+        String address = whiteboard.base() + PATH + "/" + SECRET;
+        WebhookSettings wanted = new WebhookSettings(address, true, true, true, true);
+        Subscriber follower = new Subscriber(client, wanted, whiteboard.base() + PATH + "/…", Clock.systemUTC(), Fence.NONE,
+                Duration.ofMillis(300), node("node-b", false), storage.store().meta());
+        Subscriber leader = new Subscriber(client, wanted, whiteboard.base() + PATH + "/…", Clock.systemUTC(), Fence.NONE,
+                Duration.ofMillis(300), node("node-a", true), storage.store().meta());
+        try {
+            follower.start();
+            assertThat(follower.state().subscribed()).as("nothing known yet").isFalse();
+            leader.start();
+            await().atMost(Duration.ofSeconds(15)).until(() -> follower.state().subscribed()
+                    && follower.state().lastVerified() != null);
+            assertThat(account.webhooks().uri()).isEqualTo(address);
+            assertThat(follower.state().problem()).isNull();
+            assertThat(follower.state().address()).doesNotContain(SECRET);
+        } finally {
+            leader.close();
+            follower.close();
+        }
+    }
 }
