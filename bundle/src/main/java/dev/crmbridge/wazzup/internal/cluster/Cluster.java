@@ -50,6 +50,8 @@ public final class Cluster implements AutoCloseable, BudgetShares.Membership {
     /** The want last written, and the database's time just after its commit (by then every reader sees it). */
     private volatile int announcedWant;
     private volatile long announcedAt = Long.MAX_VALUE;
+    /** A digest of the API key this node runs with, told the others at each renewal (null: none said). */
+    private volatile String keyDigest;
     private volatile String problem;
     /** Until when this node's membership holds by its own monotonic clock. */
     private volatile long memberUntil = System.nanoTime();
@@ -117,6 +119,20 @@ public final class Cluster implements AutoCloseable, BudgetShares.Membership {
         return announcedWant >= starts ? announcedAt : Long.MAX_VALUE;
     }
 
+    /** Tells the other nodes, from the next renewal on, a digest of the API key this node runs with. */
+    public void announceKey(String digest) {
+        keyDigest = digest;
+    }
+
+    /**
+     * The nodes alive at the last renewal that run with another API key than {@code digest} (those that
+     * have said which), by name.
+     */
+    public List<String> otherKeys(String digest) {
+        return lastNodes.stream().filter(n -> !n.node().equals(settings.node()) && n.keyDigest() != null
+                && !n.keyDigest().equals(digest)).map(ClusterTable.Node::node).toList();
+    }
+
     /** Runs {@code r} after every renewal (on the membership's thread); answers what stops it. */
     public Runnable onRenewal(Runnable r) {
         renewals.add(r);
@@ -155,7 +171,7 @@ public final class Cluster implements AutoCloseable, BudgetShares.Membership {
         long t0 = System.nanoTime();
         try {
             int want = chatWant;
-            long now = table.heartbeat(settings.node(), startedAt, settings.info(), want);
+            long now = table.heartbeat(settings.node(), startedAt, settings.info(), want, keyDigest);
             memberUntil = t0 + settings.lease().toNanos() / 10 * 8;
             if (want != announcedWant) {
                 announcedAt = want > announcedWant ? table.now() : announcedAt;

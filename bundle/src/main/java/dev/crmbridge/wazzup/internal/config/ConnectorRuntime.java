@@ -97,6 +97,9 @@ public final class ConnectorRuntime implements ChangeRecorder.Target {
         this.client = settings.hasApiKey() ? client(settings, options).redacting(secret, settings.crmKey())
                 .apiKey(settings.apiKey())
                 .rateBudget(settings.rateBudget(), RateLimiters.WAZZUP_WINDOW).build() : null;
+        if (storage.cluster() != null) {
+            storage.cluster().announceKey(settings.apiKeyDigest()); // the others notice a node with another key
+        }
         this.shares = client == null || storage.cluster() == null ? () -> { }
                 : BudgetShares.follow(storage.cluster(), storage.leadership(), client.rateLimiter(),
                         client.interactiveLimiter(), settings.rateBudget(),
@@ -246,6 +249,15 @@ public final class ConnectorRuntime implements ChangeRecorder.Target {
 
     /** What keeps this runtime from working, in words, or null. */
     public String problem() {
+        if (storage.cluster() != null) {
+            // first: a misconfigured cluster sends the CRM's data to whichever account its leader's key names
+            List<String> others = storage.cluster().otherKeys(settings.apiKeyDigest());
+            if (!others.isEmpty()) {
+                return "node" + (others.size() > 1 ? "s " : " ") + String.join(", ", others) + " of the cluster run"
+                        + (others.size() > 1 ? "" : "s") + " with another Wazzup API key than this node: every node must"
+                        + " use the same (the leader's decides which account gets the CRM's data)";
+            }
+        }
         String p = engine.problem();
         return p != null ? p : storage.writer().problem();
     }

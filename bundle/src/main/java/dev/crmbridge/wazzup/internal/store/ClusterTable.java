@@ -27,9 +27,14 @@ public final class ClusterTable {
 
     /**
      * A node as it last reported; {@code chatWant} is the share of the key's budget it asks for the chat
-     * endpoints (0 when it has not said).
+     * endpoints (0 when it has not said), {@code keyDigest} a digest of the API key it runs with (null when
+     * it has not said).
      */
-    public record Node(String node, long startedAt, long seenAt, String info, int chatWant) {
+    public record Node(String node, long startedAt, long seenAt, String info, int chatWant, String keyDigest) {
+
+        public Node(String node, long startedAt, long seenAt, String info, int chatWant) {
+            this(node, startedAt, seenAt, info, chatWant, null);
+        }
     }
 
     private final Jdbc jdbc;
@@ -40,14 +45,21 @@ public final class ClusterTable {
 
     /** Records that {@code node} lives and what it asks of the budget; answers the database's time. */
     public long heartbeat(String node, long startedAt, String info, int chatWant) {
+        return heartbeat(node, startedAt, info, chatWant, null);
+    }
+
+    /** The same, with a digest of the API key the node runs with (null: not said). */
+    public long heartbeat(String node, long startedAt, String info, int chatWant, String keyDigest) {
         return jdbc.tx("record this node's heartbeat", c -> {
-            try (PreparedStatement u = c.prepareStatement("INSERT INTO wz_node (node, started_at, seen_at, info, chat_want)"
-                    + " VALUES (?, ?, " + NOW + ", ?, ?) ON CONFLICT (node) DO UPDATE SET seen_at = EXCLUDED.seen_at,"
-                    + " info = EXCLUDED.info, chat_want = EXCLUDED.chat_want RETURNING seen_at")) {
+            try (PreparedStatement u = c.prepareStatement("INSERT INTO wz_node (node, started_at, seen_at, info, chat_want,"
+                    + " key_digest) VALUES (?, ?, " + NOW + ", ?, ?, ?) ON CONFLICT (node) DO UPDATE SET"
+                    + " seen_at = EXCLUDED.seen_at, info = EXCLUDED.info, chat_want = EXCLUDED.chat_want,"
+                    + " key_digest = EXCLUDED.key_digest RETURNING seen_at")) {
                 u.setString(1, node);
                 u.setLong(2, startedAt);
                 u.setString(3, Jdbc.cut(info, 400));
                 u.setInt(4, chatWant);
+                u.setString(5, keyDigest);
                 try (ResultSet rs = u.executeQuery()) {
                     rs.next();
                     return rs.getLong(1);
@@ -128,13 +140,14 @@ public final class ClusterTable {
     /** The nodes seen within the last {@code withinMillis} (database time), oldest first. */
     public List<Node> nodes(long withinMillis) {
         return jdbc.tx("read the cluster's nodes", c -> {
-            try (PreparedStatement s = c.prepareStatement("SELECT node, started_at, seen_at, info, chat_want FROM wz_node"
+            try (PreparedStatement s = c.prepareStatement("SELECT node, started_at, seen_at, info, chat_want, key_digest FROM wz_node"
                     + " WHERE seen_at >= " + NOW + " - ? ORDER BY started_at, node")) {
                 s.setLong(1, withinMillis);
                 List<Node> out = new ArrayList<>();
                 try (ResultSet rs = s.executeQuery()) {
                     while (rs.next()) {
-                        out.add(new Node(rs.getString(1), rs.getLong(2), rs.getLong(3), rs.getString(4), rs.getInt(5)));
+                        out.add(new Node(rs.getString(1), rs.getLong(2), rs.getLong(3), rs.getString(4), rs.getInt(5),
+                                rs.getString(6)));
                     }
                 }
                 return out;

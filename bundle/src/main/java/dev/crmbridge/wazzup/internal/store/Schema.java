@@ -112,6 +112,8 @@ public final class Schema {
                     // the key's budget by demand: what each node asks for the chat endpoints, and when the
                     // leader last renewed (it reads the others' demands right after)
                     s.execute("ALTER TABLE wz_node ADD COLUMN chat_want INT");
+                    // a digest of the API key each node runs with: every node must use the same
+                    s.execute("ALTER TABLE wz_node ADD COLUMN key_digest VARCHAR(64)");
                     s.execute("ALTER TABLE wz_lease ADD COLUMN renewed_at BIGINT");
                     // a node reads the notifications it claimed (as it took them in) without passing the others'
                     s.execute("CREATE INDEX wz_inbox_claim ON wz_inbox (claim, state, seq)");

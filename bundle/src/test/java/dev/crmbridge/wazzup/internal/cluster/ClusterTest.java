@@ -349,6 +349,25 @@ class ClusterTest {
                 .isGreaterThanOrEqualTo(keyB.window().toMillis());
     }
 
+    @Test
+    void aNodeRunningWithAnotherApiKeyIsNamedByTheOthers() {
+        String url = database("cluster_keys");
+        Store a = node(url);
+        a.migrate();
+        Cluster ca = join(a, "node-a", Duration.ofSeconds(3));
+        Cluster cb = join(node(url), "node-b", Duration.ofSeconds(3));
+        Cluster cc = join(node(url), "node-c", Duration.ofSeconds(3));
+        ca.announceKey("k1");
+        cb.announceKey("k1");
+        await().atMost(Duration.ofSeconds(5)).until(() -> ca.lastNodes().size() == 3 && ca.lastNodes().stream()
+                .filter(n -> "k1".equals(n.keyDigest())).count() == 2);
+        assertThat(ca.otherKeys("k1")).as("node c has not said which key").isEmpty();
+        cc.announceKey("k2");
+        await().atMost(Duration.ofSeconds(5)).until(() -> ca.otherKeys("k1").equals(List.of("node-c")));
+        await().atMost(Duration.ofSeconds(5)).until(() -> cc.otherKeys("k2").equals(List.of("node-a", "node-b")));
+        assertThat(cb.otherKeys("k1")).containsExactly("node-c");
+    }
+
     private static java.util.Map<String, Integer> wants(Cluster c) {
         java.util.Map<String, Integer> out = new java.util.HashMap<>();
         for (var n : c.nodes()) {
