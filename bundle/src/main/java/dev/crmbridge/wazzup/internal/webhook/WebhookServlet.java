@@ -125,8 +125,8 @@ final class WebhookServlet extends HttpServlet {
         private final HttpServletResponse resp;
         private final AsyncContext async;
         private final ServletInputStream in;
-        private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-        private final byte[] buf = new byte[8192];
+        private final ByteArrayOutputStream out;
+        private final byte[] buf;
         private final AtomicBoolean done = new AtomicBoolean();
         private long total;
 
@@ -134,6 +134,12 @@ final class WebhookServlet extends HttpServlet {
             this.resp = resp;
             this.async = req.startAsync(req, resp);
             this.in = req.getInputStream();
+            // sized by the announced length (most deliveries are well under a kilobyte): at thousands a
+            // second, fixed 8 KB buffers were a third of what the webhook path allocated
+            long announced = req.getContentLengthLong();
+            int expected = announced > 0 && announced <= maxBody ? (int) announced : 1_024;
+            this.buf = new byte[Math.max(256, Math.min(8_192, expected + 1))];
+            this.out = new ByteArrayOutputStream(Math.min(expected, 64 * 1_024));
         }
 
         void start() {
