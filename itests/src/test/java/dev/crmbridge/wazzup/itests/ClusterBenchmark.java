@@ -60,7 +60,8 @@ public final class ClusterBenchmark {
                 hooks.add(hook);
             }
             Path script = WebhookBenchmark.script(cluster.work);
-            wrk(hooks, script, connections, 15, 0); // a warm-up: the nodes' JIT compilers settle
+            // a warm-up, so that the nodes' JIT compilers settle: BENCH_WARMUP seconds (default 30)
+            wrk(hooks, script, connections, Integer.parseInt(System.getenv().getOrDefault("BENCH_WARMUP", "30")), 0);
             WazzupTestSupport.await("the warm-up's events", Duration.ofSeconds(120), () -> events(counts, n) > 0
                     && pendingInbox(cluster) == 0);
             long before = stableEvents(counts, n);
