@@ -7,6 +7,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Savepoint;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -102,6 +103,37 @@ public final class RefsTable {
     private void write(Connection c, EntityType type, Map<String, Refs> refs, Collection<String> stale) throws SQLException {
         boolean contact = type == EntityType.CONTACT;
         remove(c, type, stale);
+        if (jdbc.postgres()) {
+            // one statement for all of them: the database does one per batch instead of one per reference
+            List<String> keys = new ArrayList<>();
+            List<String> entities = new ArrayList<>();
+            for (Map.Entry<String, Refs> e : refs.entrySet()) {
+                Set<String> of = new LinkedHashSet<>();
+                if (contact) {
+                    e.getValue().chatKeys().forEach(k -> of.add(Digests.bounded(k, Schema.CHAT_KEY)));
+                } else {
+                    e.getValue().contactIds().forEach(k -> of.add(Digests.bounded(k, Schema.ID)));
+                }
+                for (String key : of) {
+                    keys.add(key);
+                    entities.add(e.getKey());
+                }
+            }
+            if (keys.isEmpty()) {
+                return;
+            }
+            try (PreparedStatement in = c.prepareStatement(contact
+                    ? "INSERT INTO wz_chat (account, chat_key, contact_id) SELECT ?, x.k, x.e"
+                            + " FROM unnest(?::varchar[], ?::varchar[]) AS x(k, e) ON CONFLICT DO NOTHING"
+                    : "INSERT INTO wz_link (account, contact_id, deal_id) SELECT ?, x.k, x.e"
+                            + " FROM unnest(?::varchar[], ?::varchar[]) AS x(k, e) ON CONFLICT DO NOTHING")) {
+                in.setString(1, account);
+                in.setArray(2, c.createArrayOf("varchar", keys.toArray()));
+                in.setArray(3, c.createArrayOf("varchar", entities.toArray()));
+                in.executeUpdate();
+            }
+            return;
+        }
         try (PreparedStatement in = c.prepareStatement(contact
                 ? "INSERT INTO wz_chat (account, chat_key, contact_id) VALUES (?, ?, ?)" + onConflict()
                 : "INSERT INTO wz_link (account, contact_id, deal_id) VALUES (?, ?, ?)" + onConflict())) {

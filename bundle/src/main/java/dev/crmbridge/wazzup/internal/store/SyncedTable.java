@@ -58,6 +58,10 @@ public final class SyncedTable {
      */
     void put(Connection c, EntityType type, Map<String, String> hashes, Collection<String> known,
             Map<String, Refs> refs, long now) throws SQLException {
+        if (jdbc.postgres()) {
+            upsertPostgres(c, type, hashes, refs, now);
+            return;
+        }
         List<Map.Entry<String, String>> entries = new ArrayList<>();
         List<Map.Entry<String, String>> missing = new ArrayList<>();
         for (Map.Entry<String, String> e : hashes.entrySet()) {
@@ -111,6 +115,34 @@ public final class SyncedTable {
             Map<String, String> again = new LinkedHashMap<>();
             missing.forEach(m -> again.put(m.getKey(), m.getValue()));
             put(c, type, again, null, refs, now);
+        }
+    }
+
+    /**
+     * PostgreSQL: every row in one statement (another node, a creation request, may write the same
+     * entity at once): the database does one statement per batch instead of one per entity.
+     */
+    private void upsertPostgres(Connection c, EntityType type, Map<String, String> hashes, Map<String, Refs> refs, long now)
+            throws SQLException {
+        if (hashes.isEmpty()) {
+            return;
+        }
+        List<String> ids = new ArrayList<>(hashes.keySet());
+        List<String> owners = new ArrayList<>();
+        for (String id : ids) {
+            owners.add(owner(refs, id));
+        }
+        try (PreparedStatement in = c.prepareStatement("INSERT INTO wz_synced (account, etype, eid, hash, synced_at, owner)"
+                + " SELECT ?, ?, x.e, x.h, ?, x.o FROM unnest(?::varchar[], ?::varchar[], ?::varchar[]) AS x(e, h, o)"
+                + " ON CONFLICT (eid, etype, account) DO UPDATE SET hash = EXCLUDED.hash, synced_at = EXCLUDED.synced_at,"
+                + " owner = EXCLUDED.owner")) {
+            in.setString(1, account);
+            in.setString(2, type.name());
+            in.setLong(3, now);
+            in.setArray(4, c.createArrayOf("varchar", ids.toArray()));
+            in.setArray(5, c.createArrayOf("varchar", ids.stream().map(hashes::get).toArray()));
+            in.setArray(6, c.createArrayOf("varchar", owners.toArray()));
+            in.executeUpdate();
         }
     }
 

@@ -22,7 +22,10 @@ import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** The engine against the emulator, with H2 on disk and a host in memory (no framework). */
+/**
+ * The engine against the emulator, with H2 on disk and a host in memory (no framework); the same tests on
+ * PostgreSQL, as a cluster of one, in {@link SyncEnginePostgresTest}.
+ */
 class SyncEngineTest {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
@@ -37,8 +40,13 @@ class SyncEngineTest {
     }
 
     private SyncHarness harness(TestDirectory crm) {
-        h = new SyncHarness(crm, new EmulatorOptions());
+        h = newHarness(crm);
         return h;
+    }
+
+    /** The harness the tests run on: H2 here. */
+    SyncHarness newHarness(TestDirectory crm) {
+        return new SyncHarness(crm, new EmulatorOptions());
     }
 
     /** What Wazzup must hold for a contact of {@link TestDirectory#generated}: written out independently. */

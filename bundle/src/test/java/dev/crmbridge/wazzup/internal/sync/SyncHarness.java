@@ -39,9 +39,17 @@ final class SyncHarness implements AutoCloseable {
     final WazzupClient client;
     TestRuntime runtime;
     SyncStatus status;
+    /** PostgreSQL instead of H2 (a cluster of one node), or null. */
+    private final javax.sql.DataSource db;
 
     SyncHarness(TestDirectory crm, EmulatorOptions options) {
+        this(crm, options, null);
+    }
+
+    /** The same on PostgreSQL ({@code db}), as one node of a cluster. */
+    SyncHarness(TestDirectory crm, EmulatorOptions options, javax.sql.DataSource db) {
         this.crm = crm;
+        this.db = db;
         this.wazzup = WazzupEmulator.builder().options(options).start();
         this.account = wazzup.createAccount("acc");
         this.client = WazzupClient.builder().baseUrl(wazzup.baseUrl()).apiKey(account.apiKey())
@@ -60,8 +68,9 @@ final class SyncHarness implements AutoCloseable {
     }
 
     SyncHarness start(SyncSettings settings) {
-        runtime = TestRuntime.builder().wazzup(wazzup.baseUrl(), account.apiKey()).sync(settings).directory(() -> crm)
-                .store(dir.toFile()).start();
+        TestRuntime.Builder b = TestRuntime.builder().wazzup(wazzup.baseUrl(), account.apiKey()).sync(settings)
+                .directory(() -> crm);
+        runtime = (db == null ? b.store(dir.toFile()) : b.store(db).node("node-a", Duration.ofSeconds(6))).start();
         status = runtime.status;
         return this;
     }

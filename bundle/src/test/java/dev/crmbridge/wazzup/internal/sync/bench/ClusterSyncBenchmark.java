@@ -121,7 +121,9 @@ final class ClusterSyncBenchmark {
                 st.execute("CREATE SCHEMA public");
             }
             List<TestRuntime> nodes = new ArrayList<>();
-            for (String node : List.of("n1", "n2")) {
+            // BENCH_PG_NODES=1: one node on PostgreSQL, to tell the database's cost from the cluster's
+            int count = Integer.parseInt(System.getenv().getOrDefault("BENCH_PG_NODES", "2"));
+            for (String node : List.of("n1", "n2").subList(0, count)) {
                 HikariConfig hc = new HikariConfig();
                 hc.setDataSource(Postgres.dataSource(Postgres.url(db)));
                 hc.setMaximumPoolSize(10);
