@@ -18,8 +18,8 @@ import java.util.function.LongSupplier;
  *       of {@code perNode}) while its chat traffic is light, {@code perNode} once callers use half its
  *       floor in a window or are turned away. It may start only what it asked for.</li>
  *   <li>The leader, which runs the sync, takes the rest: {@code B} less what the others ask, less one
- *       floor kept for a node that has just joined and not yet been read. An idle cluster therefore syncs
- *       almost as fast as a node alone.</li>
+ *       request kept for a node that has just joined and not yet been read (it starts with that one). An
+ *       idle cluster therefore syncs almost as fast as a node alone.</li>
  * </ul>
  *
  * <p>Lowering a limit is safe at once. Raising one is not: a follower that asks for more waits until the
@@ -49,6 +49,12 @@ public final class BudgetShares implements Runnable {
         /** The database's time by which every node can read a want of at least {@code starts}, or MAX_VALUE. */
         long announcedAt(int starts);
     }
+
+    /**
+     * What a node may start per window before the leader has read its demand, and what the leader keeps
+     * for such a node: one request, so that a quiet cluster costs the sync as little as it can.
+     */
+    static final int NEWCOMER = 1;
 
     /** Renewals without pressure after which a follower asks for its floor again. */
     static final int QUIET_RENEWALS = 6;
@@ -96,14 +102,14 @@ public final class BudgetShares implements Runnable {
 
     /**
      * The leader's limit: the budget less what the other nodes ask (an unknown demand counts as a full
-     * share) and less one floor for a node not yet seen; never below its own chat share.
+     * share) and less {@link #NEWCOMER} for a node not yet seen; never below its own chat share.
      */
     static int leaderLimit(int budget, int perNode, List<Integer> othersWants) {
         long others = 0;
         for (int w : othersWants) {
             others += w > 0 ? w : perNode;
         }
-        long left = budget - others - floor(perNode);
+        long left = budget - others - NEWCOMER;
         return (int) Math.max(Math.min(perNode, budget), Math.min(budget, left));
     }
 
@@ -138,7 +144,8 @@ public final class BudgetShares implements Runnable {
             target = Math.max(floor, Math.min(asked, perNode));
         }
         if (granted == 0 || granted > target) {
-            granted = granted == 0 ? Math.min(floor, target) : target; // lowering is safe at once
+            // a node starts with what the leader keeps for a node it has not seen yet; lowering is safe at once
+            granted = granted == 0 ? Math.min(NEWCOMER, target) : target;
         }
         if (target != asked) {
             raiseAt = 0;
