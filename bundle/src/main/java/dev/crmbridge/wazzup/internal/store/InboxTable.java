@@ -199,13 +199,23 @@ public final class InboxTable {
      * them over), oldest first (PostgreSQL). No lock: no other node takes them while this one lives.
      */
     public List<InboxRow> claimed(String node, int limit, long now) {
+        return claimed(node, 0, limit, now);
+    }
+
+    /**
+     * {@link #claimed(String, int, long)} after {@code afterSeq}: a node that delivered what it read up to there
+     * starts its next look past the index entries of the rows it removed (dead until PostgreSQL vacuums them).
+     */
+    public List<InboxRow> claimed(String node, long afterSeq, int limit, long now) {
         return jdbc.single("read this node's webhook notifications", c -> {
             try (PreparedStatement s = c.prepareStatement("SELECT seq, dedup, kind, body, attempts FROM wz_inbox"
-                    + " WHERE claim = ? AND state = 'P' AND account = ? AND next_at <= ? ORDER BY claim, state, seq LIMIT ?")) {
+                    + " WHERE claim = ? AND state = 'P' AND seq > ? AND account = ? AND next_at <= ?"
+                    + " ORDER BY claim, state, seq LIMIT ?")) {
                 s.setString(1, node);
-                s.setString(2, account);
-                s.setLong(3, now);
-                s.setInt(4, limit);
+                s.setLong(2, afterSeq);
+                s.setString(3, account);
+                s.setLong(4, now);
+                s.setInt(5, limit);
                 List<InboxRow> out = new ArrayList<>();
                 try (ResultSet rs = s.executeQuery()) {
                     while (rs.next()) {
@@ -222,28 +232,56 @@ public final class InboxTable {
      * first (PostgreSQL): those nobody claimed, and those of nodes not seen for {@code leaseMillis} (gone;
      * they deliver nothing more). Rows another node is claiming at the same moment are skipped
      * ({@code FOR UPDATE SKIP LOCKED}), so each is claimed by one node. With {@code everyClaimer} false
-     * only the claims of nodes the cluster's table still lists are looked at (quick: by the claims'
-     * index); with true every claim is checked (a node forgotten long ago), passing every pending row.
+     * only the unclaimed rows and the claims of gone nodes the cluster's table still lists are looked at
+     * (quick: by the claims' index, a claimer at a time); with true every claim is checked (a node forgotten
+     * long ago), passing every pending row.
      */
     public List<InboxRow> claim(String node, int limit, long now, long leaseMillis, boolean everyClaimer) {
-        String gone = everyClaimer
-                ? "i.claim <> ? AND NOT EXISTS (SELECT 1 FROM wz_node n WHERE n.node = i.claim AND n.seen_at > "
-                        + ClusterTable.NOW + " - ?)"
-                : "i.claim IN (SELECT n.node FROM wz_node n WHERE n.node <> ? AND n.seen_at <= " + ClusterTable.NOW
-                        + " - ?)";
+        if (everyClaimer) {
+            return claimWhere(node, limit, now, "(i.claim IS NULL OR i.claim <> ? AND NOT EXISTS (SELECT 1 FROM wz_node n"
+                    + " WHERE n.node = i.claim AND n.seen_at > " + ClusterTable.NOW + " - ?))", "i.state, i.seq", node, leaseMillis);
+        }
+        // the quick look goes by the claims' index, one claimer at a time: never past the rows live nodes hold
+        List<InboxRow> out = new ArrayList<>(claimWhere(node, limit, now, "i.claim IS NULL", "i.claim, i.state, i.seq"));
+        List<String> gone = jdbc.single("read the cluster's nodes", c -> {
+            try (PreparedStatement s = c.prepareStatement("SELECT node FROM wz_node WHERE node <> ? AND seen_at <= "
+                    + ClusterTable.NOW + " - ?")) {
+                s.setString(1, node);
+                s.setLong(2, leaseMillis);
+                List<String> nodes = new ArrayList<>();
+                try (ResultSet rs = s.executeQuery()) {
+                    while (rs.next()) {
+                        nodes.add(rs.getString(1));
+                    }
+                }
+                return nodes;
+            }
+        });
+        for (String g : gone) {
+            if (out.size() < limit) {
+                out.addAll(claimWhere(node, limit - out.size(), now, "i.claim = ?", "i.claim, i.state, i.seq", g));
+            }
+        }
+        out.sort(java.util.Comparator.comparingLong(InboxRow::seq));
+        return out;
+    }
+
+    private List<InboxRow> claimWhere(String node, int limit, long now, String which, String order, Object... params) {
         // one statement, committed without waiting for the disk: a claim lost in a crash of the database
         // leaves its rows to be claimed again
         return jdbc.single("claim webhook notifications", c -> {
             try (PreparedStatement s = c.prepareStatement(Jdbc.RELAXED + "UPDATE wz_inbox SET claim = ? FROM relaxed"
-                    + " WHERE seq IN (SELECT i.seq FROM wz_inbox i WHERE i.state = 'P' AND i.account = ? AND i.next_at <= ?"
-                    + " AND (i.claim IS NULL OR " + gone + ") ORDER BY i.state, i.seq LIMIT ? FOR UPDATE SKIP LOCKED)"
+                    + " WHERE seq IN (SELECT i.seq FROM wz_inbox i WHERE " + which + " AND i.state = 'P' AND i.account = ?"
+                    + " AND i.next_at <= ? ORDER BY " + order + " LIMIT ? FOR UPDATE SKIP LOCKED)"
                     + " RETURNING seq, dedup, kind, body, attempts")) {
-                s.setString(1, node);
-                s.setString(2, account);
-                s.setLong(3, now);
-                s.setString(4, node);
-                s.setLong(5, leaseMillis);
-                s.setInt(6, limit);
+                int p = 1;
+                s.setString(p++, node);
+                for (Object o : params) {
+                    s.setObject(p++, o);
+                }
+                s.setString(p++, account);
+                s.setLong(p++, now);
+                s.setInt(p, limit);
                 List<InboxRow> out = new ArrayList<>();
                 try (ResultSet rs = s.executeQuery()) {
                     while (rs.next()) {

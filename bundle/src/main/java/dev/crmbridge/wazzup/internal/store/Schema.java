@@ -14,7 +14,7 @@ import java.sql.Statement;
 public final class Schema {
 
     /** The schema version this code writes. */
-    public static final int VERSION = 5;
+    public static final int VERSION = 6;
 
     /** Entity ids: the outbox, what Wazzup holds, dead letters, references. */
     public static final int ID = 255;
@@ -117,6 +117,11 @@ public final class Schema {
                     s.execute("ALTER TABLE wz_lease ADD COLUMN renewed_at BIGINT");
                     // a node reads the notifications it claimed (as it took them in) without passing the others'
                     s.execute("CREATE INDEX wz_inbox_claim ON wz_inbox (claim, state, seq)");
+                }
+                if (version < 6) {
+                    // when the next postponed notification is due: a look at the few postponed rows, never a
+                    // walk past every pending one (and, on PostgreSQL, past the dead rows delivered ones leave)
+                    s.execute("CREATE INDEX wz_inbox_next ON wz_inbox (account, state, next_at)");
                 }
                 if (version < VERSION) {
                     s.execute("UPDATE wz_meta SET val = '" + VERSION + "' WHERE name = 'schema.version'");

@@ -101,6 +101,8 @@ final class Inbox implements AutoCloseable {
     /** When this node next looks for notifications no live node holds (a cluster), and at every claim. */
     private long nextSweep;
     private long nextFullSweep;
+    /** In a cluster, the seq up to which this node's own claimed rows were read and handled (event worker only). */
+    private long readUpTo;
 
     /**
      * @param store the account's store, fenced by {@code fence}
@@ -193,10 +195,15 @@ final class Inbox implements AutoCloseable {
             return;
         }
         List<InboxRow> rows;
+        long own = readUpTo;
         if (clustered) {
             // what this node took in, and now and then what no live node holds (a node that died)
-            rows = new ArrayList<>(store.inbox().claimed(cluster.node(), CLAIM, now));
-            if (now >= nextSweep) {
+            // between sweeps, past what an earlier pass delivered in full (this node's rows are committed in
+            // the order of their seq: it alone inserts what it claims, one transaction after another)
+            boolean sweep = now >= nextSweep;
+            rows = new ArrayList<>(store.inbox().claimed(cluster.node(), sweep ? 0 : readUpTo, CLAIM, now));
+            own = rows.isEmpty() ? readUpTo : rows.get(rows.size() - 1).seq();
+            if (sweep) {
                 nextSweep = now + CLUSTER_POLL.toMillis();
                 // now and then every claim, for a node gone so long that the cluster's table forgot it
                 boolean everyClaimer = now >= nextFullSweep;
@@ -263,6 +270,7 @@ final class Inbox implements AutoCloseable {
         } finally {
             store.inbox().done(done);
         }
+        readUpTo = Math.max(readUpTo, own); // every row read was delivered, set aside or postponed
         deliveryProblem = null;
         if (messages) {
             onMessage.forEach(Runnable::run);

@@ -55,4 +55,21 @@ class InboxStorePostgresTest extends InboxStoreTest {
         assertThat(s.inbox().claim("node-b", 10, 1_000, 60_000, true)).as("every claim checked")
                 .extracting(InboxRow::body).containsExactly("{\"n\":1}");
     }
+
+    @Test
+    void aNodeReadsItsClaimsPastWhatItHandledOrFromTheStart() {
+        Store s = openedStore();
+        s.cluster().heartbeat("node-a", 1, "test", 0);
+        s.jdbc().tx("store", c -> s.inbox().addAll(c, List.of(List.of(InboxItem.of("m:1", "message", "{\"n\":1}"),
+                InboxItem.of("m:2", "message", "{\"n\":2}"), InboxItem.of("m:3", "message", "{\"n\":3}"))), 1_000, "node-a"));
+        List<InboxRow> all = s.inbox().claimed("node-a", 10, 1_000);
+        assertThat(all).hasSize(3);
+        long second = all.get(1).seq();
+        assertThat(s.inbox().claimed("node-a", second, 10, 1_000)).extracting(InboxRow::body).containsExactly("{\"n\":3}");
+        // the second delivered: a look past it sees the third; one from the start the first too
+        s.inbox().done(List.of(second));
+        assertThat(s.inbox().claimed("node-a", second, 10, 1_000)).extracting(InboxRow::body).containsExactly("{\"n\":3}");
+        assertThat(s.inbox().claimed("node-a", 0, 10, 1_000)).extracting(InboxRow::body)
+                .containsExactly("{\"n\":1}", "{\"n\":3}");
+    }
 }
