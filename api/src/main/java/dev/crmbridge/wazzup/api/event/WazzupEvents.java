@@ -95,6 +95,19 @@ public final class WazzupEvents {
     public static final String PROPERTY_TEMPLATE_ID = "templateGuid";
     /** A template's name ({@code String}). */
     public static final String PROPERTY_TEMPLATE_NAME = "templateName";
+    /**
+     * On {@link #TOPIC_MESSAGE_STATUS_CHANGED} for a message the CRM sent through the connector's
+     * {@code Messages} service: the CRM's id of the message ({@code String}). Since 1.2.
+     */
+    public static final String PROPERTY_CRM_MESSAGE_ID = "crmMessageId";
+    /**
+     * With {@link #PROPERTY_CRM_MESSAGE_ID}: where the message stands ({@code String}, a
+     * {@code dev.crmbridge.wazzup.api.message.MessageStatus} name: {@code QUEUED}, {@code SENT},
+     * {@code DELIVERED}, {@code READ}, {@code ERROR}, {@code FAILED}, {@code UNKNOWN}). Since 1.2.
+     */
+    public static final String PROPERTY_OUTCOME = "outcome";
+    /** With {@link #PROPERTY_CRM_MESSAGE_ID}: the CRM contact the message went to ({@code String}), when sent to one. Since 1.2. */
+    public static final String PROPERTY_CONTACT_ID = "contactId";
 
     private WazzupEvents() {
         // constants only

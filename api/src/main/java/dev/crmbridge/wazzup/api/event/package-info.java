@@ -3,7 +3,7 @@
  * keys, as constants.
  */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package dev.crmbridge.wazzup.api.event;
 
 import org.osgi.annotation.bundle.Export;

@@ -29,7 +29,9 @@ final class Requester {
         /** {@code POST /v3/message}: repeated only with the same {@code crmMessageId}. */
         DUPLICATE_GUARDED,
         /** Repeated only when the request provably never left (connection refused). */
-        ONLY_IF_NOT_SENT
+        ONLY_IF_NOT_SENT,
+        /** Sent once whatever happens: the caller keeps its own record of attempts (the durable message sender). */
+        ONCE
     }
 
     /** One call: route name for logs and errors, path with query, optional JSON body. */
@@ -142,7 +144,7 @@ final class Requester {
             throw new IllegalStateException("no Wazzup API key is configured");
         }
         TransportRequest request = request(call);
-        int max = policy.maxAttempts();
+        int max = call.retry() == Retry.ONCE ? 1 : policy.maxAttempts();
         for (int attempt = 1; ; attempt++) {
             if (isClosed()) {
                 throw new UnavailableException(call.route(), 0, null, "the client is closed", null, null, null);

@@ -238,6 +238,10 @@ public final class WazzupClient implements AutoCloseable {
         return channels;
     }
 
+    public TemplatesApi templates() {
+        return new TemplatesApi(requester);
+    }
+
     public MessagesApi messages() {
         return messages;
     }

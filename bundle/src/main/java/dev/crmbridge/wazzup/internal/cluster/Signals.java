@@ -41,7 +41,9 @@ public final class Signals implements AutoCloseable {
         /** Webhook notifications were stored in the inbox. */
         INBOX,
         /** A customer wrote or a manager answered: cached counters are stale. */
-        COUNTERS
+        COUNTERS,
+        /** The CRM queued a message to send: the leader sends it. */
+        MESSAGES
     }
 
     private final DataSource dataSource;

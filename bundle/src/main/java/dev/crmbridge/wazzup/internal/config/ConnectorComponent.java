@@ -4,6 +4,9 @@ import dev.crmbridge.wazzup.api.WazzupConnector;
 import dev.crmbridge.wazzup.api.chat.ChatWindows;
 import dev.crmbridge.wazzup.api.chat.Unanswered;
 import dev.crmbridge.wazzup.api.chat.UnansweredCounters;
+import dev.crmbridge.wazzup.api.message.Channels;
+import dev.crmbridge.wazzup.api.message.Messages;
+import dev.crmbridge.wazzup.api.message.Templates;
 import dev.crmbridge.wazzup.api.event.CrmEvents;
 import dev.crmbridge.wazzup.api.spi.CrmDirectory;
 import dev.crmbridge.wazzup.api.spi.CrmEntityFactory;
@@ -145,9 +148,13 @@ public final class ConnectorComponent implements EventHandler, ChatWindows, Unan
                 props);
         ServiceRegistration<?> transactional = context.registerService(TransactionalChanges.class,
                 new HostTransactions(() -> runtime), props);
+        MessagingServices messaging = new MessagingServices(() -> runtime);
+        ServiceRegistration<?> messages = context.registerService(Messages.class, messaging, props);
+        ServiceRegistration<?> channels = context.registerService(Channels.class, messaging.channels(), props);
+        ServiceRegistration<?> templates = context.registerService(Templates.class, messaging.templates(), props);
         props.put(EventConstants.EVENT_TOPIC, CrmEvents.TOPIC_ALL);
-        return List.of(status, transactional, context.registerService(new String[] {EventHandler.class.getName(),
-                ChatWindows.class.getName(), UnansweredCounters.class.getName()}, this, props));
+        return List.of(status, transactional, messages, channels, templates, context.registerService(new String[] {
+                EventHandler.class.getName(), ChatWindows.class.getName(), UnansweredCounters.class.getName()}, this, props));
     }
 
     private StoreHandle open(ConnectorSettings settings) {

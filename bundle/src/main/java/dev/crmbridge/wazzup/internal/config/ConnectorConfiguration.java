@@ -215,6 +215,11 @@ public @interface ConnectorConfiguration {
             min = "1", max = "600")
     int chatWindowsPerMinute() default 30;
 
+    @AttributeDefinition(name = "Messages sent at once", description = "How many messages the CRM queued through"
+            + " the Messages service the leader sends at the same time (to different chats; one chat's messages go in"
+            + " order). All of them draw on the key's rate budget, shared with the sync: 1 to 32.")
+    int messageSenders() default 4;
+
     @AttributeDefinition(
             name = "Chat share of the request budget (%)",
             description = "The part of the request budget that chat windows and counters, which people wait for, may "

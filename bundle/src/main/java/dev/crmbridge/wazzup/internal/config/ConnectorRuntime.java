@@ -1,5 +1,13 @@
 package dev.crmbridge.wazzup.internal.config;
 
+import dev.crmbridge.wazzup.internal.message.ChannelRegistry;
+import dev.crmbridge.wazzup.internal.message.EventHook;
+import dev.crmbridge.wazzup.internal.message.MessageSender;
+import dev.crmbridge.wazzup.internal.message.MessageService;
+import dev.crmbridge.wazzup.internal.message.TemplateCatalog;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
 import dev.crmbridge.wazzup.api.spi.CrmDirectory;
 import dev.crmbridge.wazzup.api.spi.CrmEntityFactory;
 import dev.crmbridge.wazzup.api.spi.CrmSession;
@@ -76,6 +84,11 @@ public final class ConnectorRuntime implements ChangeRecorder.Target {
     private final Webhooks webhooks;
     private final Chats chats;
     private final WAuth wauth;
+    private final ChannelRegistry channels;
+    private final TemplateCatalog templates;
+    private final MessageService messages;
+    private final MessageSender sender;
+    private final ExecutorService messageCalls;
     /** Stops hearing the other nodes' signals; none when alone. */
     private final List<Runnable> hearing;
     /** Stops following the cluster's budget shares; nothing when alone. */
@@ -120,8 +133,32 @@ public final class ConnectorRuntime implements ChangeRecorder.Target {
                 store, storage.writer(), fence, client, payloads, clock, onMessage(chatService, storage.signals()),
                 storage.leadership());
         Signals signals = storage.signals();
+        this.channels = new ChannelRegistry(client, clock);
+        this.templates = new TemplateCatalog(client, clock);
+        this.sender = new MessageSender(storage.store(), fence, storage.leadership(), client == null ? null
+                : client.gated(() -> {
+                    Fence.Term t = storage.leadership().term();
+                    if (t == null || !t.valid()) {
+                        throw new dev.crmbridge.wazzup.internal.store.FencedException(
+                                "this node does not lead the account now: nothing may go to Wazzup");
+                    }
+                }), host.directory(), channels, host.events(), clock, settings.messageSenders());
+        this.messageCalls = Executors.newFixedThreadPool(2, r -> {
+            Thread t = new Thread(r, "Wazzup message edits");
+            t.setDaemon(true);
+            return t;
+        });
+        this.messages = new MessageService(store, () -> client == null ? null : client.messages(), host.events(),
+                () -> {
+                    sender.wake();
+                    if (signals != null && storage.leadership().term() == null) {
+                        signals.send(Signals.Kind.MESSAGES); // the leader sends it without waiting for its next look
+                    }
+                }, messageCalls, clock);
+        webhooks.enrich(new EventHook(store.sends(), channels, templates, clock));
         this.hearing = signals == null ? List.of() : List.of(signals.on(Signals.Kind.OUTBOX, engine::wake),
-                signals.on(Signals.Kind.COUNTERS, chatService::messagesArrived));
+                signals.on(Signals.Kind.COUNTERS, chatService::messagesArrived),
+                signals.on(Signals.Kind.MESSAGES, sender::wake));
         this.chats = new Chats(host.whiteboard(), settings.chatPath(), (int) settings.counterPoll().toSeconds(), chatService,
                 deals, host.session(), settings.chatDealEvents());
         this.wauth = new WAuth(host.whiteboard(), settings.connectPath(), settings.crmCode(), settings.wauthEnabled(),
@@ -188,6 +225,7 @@ public final class ConnectorRuntime implements ChangeRecorder.Target {
     public void start() {
         engine.start();
         webhooks.start();
+        sender.start();
     }
 
     /** Unregisters the servlets and chat buttons (a successor registers the same paths). */
@@ -201,6 +239,7 @@ public final class ConnectorRuntime implements ChangeRecorder.Target {
     public void retire() {
         fence.close();
         engine.stop();
+        sender.stop();
         webhooks.stopDelivering();
     }
 
@@ -222,6 +261,8 @@ public final class ConnectorRuntime implements ChangeRecorder.Target {
             client.close(); // a request still in flight ends now
         }
         stopped = stopped || engine.join(Duration.ofSeconds(5));
+        sender.join(Duration.ofSeconds(5));
+        messageCalls.shutdownNow();
         webhooks.close();
         chats.service().close();
         return stopped;
@@ -259,7 +300,28 @@ public final class ConnectorRuntime implements ChangeRecorder.Target {
             }
         }
         String p = engine.problem();
-        return p != null ? p : storage.writer().problem();
+        if (p == null) {
+            p = storage.writer().problem();
+        }
+        if (p == null) {
+            p = channels.problem();
+        }
+        return p != null ? p : sender.problem();
+    }
+
+    /** The {@code Messages} service of this configuration. */
+    public MessageService messages() {
+        return messages;
+    }
+
+    /** The account's channels. */
+    public ChannelRegistry channels() {
+        return channels;
+    }
+
+    /** The account's WhatsApp Business templates. */
+    public TemplateCatalog templates() {
+        return templates;
     }
 
     // ---------------------------------------------------------------- ChangeRecorder.Target

@@ -39,6 +39,7 @@ public final class ConnectorSettings {
     private final String chatPath;
     private final Duration counterTtl;
     private final int chatWindowsPerMinute;
+    private final int messageSenders;
     private final String clusterNode;
     private final Duration clusterLease;
     private final int chatBudgetShare;
@@ -82,6 +83,7 @@ public final class ConnectorSettings {
         this.chatPath = path("chatPath", c.chatPath(), "/wazzup/chat");
         this.counterTtl = Duration.ofSeconds(range("counterTtlSeconds", c.counterTtlSeconds(), 1, 3600));
         this.chatWindowsPerMinute = range("chatWindowsPerMinute", c.chatWindowsPerMinute(), 1, 600);
+        this.messageSenders = range("messageSenders", c.messageSenders(), 1, 32);
         this.chatBudgetShare = range("chatBudgetSharePercent", c.chatBudgetSharePercent(), 1, 100);
         String node = c.clusterNodeName() == null ? "" : c.clusterNodeName().trim();
         if (node.length() > 100) {
@@ -310,6 +312,11 @@ public final class ConnectorSettings {
 
     public int chatWindowsPerMinute() {
         return chatWindowsPerMinute;
+    }
+
+    /** How many queued messages the leader sends at once. */
+    public int messageSenders() {
+        return messageSenders;
     }
 
     /** The chat endpoints' share of the request budget, in percent. */

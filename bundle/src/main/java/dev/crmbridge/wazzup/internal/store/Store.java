@@ -25,6 +25,7 @@ public final class Store {
     private final RefsTable refs;
     private final DeadLetterTable dead;
     private final InboxTable inbox;
+    private final SendTable sends;
     private final CreationsTable creations;
     private final MetaTable meta;
     private final ClusterTable cluster;
@@ -41,6 +42,7 @@ public final class Store {
         this.refs = new RefsTable(jdbc, account);
         this.dead = new DeadLetterTable(jdbc, account);
         this.inbox = new InboxTable(jdbc, account);
+        this.sends = new SendTable(jdbc, account);
         this.creations = new CreationsTable(jdbc, account);
         this.meta = new MetaTable(jdbc, account);
         this.cluster = new ClusterTable(jdbc);
@@ -78,6 +80,10 @@ public final class Store {
 
     public DeadLetterTable deadLetters() {
         return dead;
+    }
+
+    public SendTable sends() {
+        return sends;
     }
 
     public InboxTable inbox() {

@@ -96,6 +96,8 @@ final class Inbox implements AutoCloseable {
     private final AtomicLong stored = new AtomicLong();
     private final AtomicLong delivered = new AtomicLong();
     private volatile String deliveryProblem;
+    /** Adds what the connector knows to an event before it goes (a status of a message the CRM sent). */
+    private volatile java.util.function.UnaryOperator<Event> enrich = e -> e;
     private int failures;
     private long nextPurge;
     /** When this node next looks for notifications no live node holds (a cluster), and at every claim. */
@@ -142,6 +144,14 @@ final class Inbox implements AutoCloseable {
     /** Stops delivering at once (a successor delivers what is left); {@link #close()} waits for the thread. */
     void stop() {
         worker.stop();
+    }
+
+    /**
+     * Sets what adds the connector's knowledge to each event before it goes; it runs on the delivering
+     * thread, and what it throws is the event's failure (tried again later).
+     */
+    public void enrich(java.util.function.UnaryOperator<Event> enrich) {
+        this.enrich = enrich == null ? e -> e : enrich;
     }
 
     /**
@@ -236,7 +246,7 @@ final class Inbox implements AutoCloseable {
                 }
                 Event event;
                 try {
-                    event = NotificationEvents.event(r.key(), r.kind(), r.body(), owners);
+                    event = enrich.apply(NotificationEvents.event(r.key(), r.kind(), r.body(), owners));
                 } catch (NotificationEvents.Undeliverable e) {
                     LOG.warn("Wazzup webhooks: a stored {} notification was set aside: {}", r.kind(), e.getMessage());
                     store.inbox().setAside(r.seq(), e.getMessage());

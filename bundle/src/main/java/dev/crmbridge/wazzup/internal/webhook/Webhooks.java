@@ -146,4 +146,9 @@ public final class Webhooks implements AutoCloseable {
         closeEndpoint();
         inbox.close();
     }
+
+    /** Sets what adds the connector's knowledge to each webhook event before it goes (see {@code Inbox.enrich}). */
+    public void enrich(java.util.function.UnaryOperator<org.osgi.service.event.Event> enrich) {
+        inbox.enrich(enrich);
+    }
 }

@@ -45,6 +45,7 @@ public final class TestRuntime implements AutoCloseable {
         private dev.crmbridge.wazzup.internal.cluster.Cluster.Settings node;
         private RetryPolicy retries = new RetryPolicy(2, Duration.ofMillis(10), Duration.ofMillis(50));
         private RateLimiters limiters = new RateLimiters(TimeSource.SYSTEM);
+        private Clock clock = Clock.systemUTC();
 
         /** The account: Wazzup's base URL (without /v3) and an API key. */
         public Builder wazzup(URI baseUrl, String apiKey) {
@@ -114,6 +115,12 @@ public final class TestRuntime implements AutoCloseable {
             return this;
         }
 
+        /** The runtime's clock (the recorder keeps the system's). */
+        public Builder clock(Clock c) {
+            this.clock = c;
+            return this;
+        }
+
         public Builder limiters(RateLimiters l) {
             this.limiters = l;
             return this;
@@ -162,7 +169,7 @@ public final class TestRuntime implements AutoCloseable {
         SyncSettings sync = b.sync != null ? b.sync : ConnectorRuntime.syncSettings(settings);
         this.runtime = new ConnectorRuntime(settings, sync, "test-webhook-secret-000000000000", storage,
                 new ConnectorRuntime.Host(b.directory, b.factory, b.events, b.session, b.whiteboard, (key, crmKey) -> { }),
-                recorder, new ConnectorRuntime.Options(Clock.systemUTC(), b.retries, b.limiters));
+                recorder, new ConnectorRuntime.Options(b.clock, b.retries, b.limiters));
         current[0] = runtime;
         this.status = new ConnectorStatus(() -> runtime, recorder);
         this.startedNanos = System.nanoTime();

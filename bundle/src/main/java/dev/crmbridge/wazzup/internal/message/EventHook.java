@@ -1,0 +1,85 @@
+package dev.crmbridge.wazzup.internal.message;
+
+import dev.crmbridge.wazzup.api.event.WazzupEvents;
+import dev.crmbridge.wazzup.internal.store.SendTable;
+import dev.crmbridge.wazzup.internal.store.SendTable.SendRow;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+import org.osgi.service.event.Event;
+
+/**
+ * What the message side learns from webhook events as they are delivered: a {@code statuses} item for a
+ * message the CRM sent moves its row on, and its event carries the CRM's id and outcome; a channel's new
+ * state reaches the {@link ChannelRegistry} at once; a template's status makes the {@link TemplateCatalog}
+ * read again.
+ */
+public final class EventHook implements UnaryOperator<Event> {
+
+    private final SendTable sends;
+    private final ChannelRegistry channels;
+    private final TemplateCatalog templates;
+    private final Clock clock;
+
+    public EventHook(SendTable sends, ChannelRegistry channels, TemplateCatalog templates, Clock clock) {
+        this.sends = sends;
+        this.channels = channels;
+        this.templates = templates;
+        this.clock = clock;
+    }
+
+    @Override
+    public Event apply(Event e) {
+        String topic = e.getTopic();
+        if (WazzupEvents.TOPIC_CHANNEL_STATE_CHANGED.equals(topic)) {
+            channels.update(string(e, WazzupEvents.PROPERTY_CHANNEL_ID), string(e, WazzupEvents.PROPERTY_STATE));
+            return e;
+        }
+        if (WazzupEvents.TOPIC_TEMPLATE_STATUS_CHANGED.equals(topic)) {
+            templates.stale();
+            return e;
+        }
+        if (!WazzupEvents.TOPIC_MESSAGE_STATUS_CHANGED.equals(topic)) {
+            return e;
+        }
+        String messageId = string(e, WazzupEvents.PROPERTY_MESSAGE_ID);
+        String status = string(e, WazzupEvents.PROPERTY_STATUS);
+        String outcome = outcome(status);
+        if (messageId == null || outcome == null) {
+            return e; // edited, or a status we do not track: the event as it came
+        }
+        SendRow row = sends.advance(messageId, outcome, string(e, WazzupEvents.PROPERTY_ERROR_CODE),
+                string(e, WazzupEvents.PROPERTY_ERROR_DESCRIPTION), clock.millis());
+        if (row == null) {
+            return e; // not sent through the connector (a manager in Wazzup's window, or a phone)
+        }
+        Map<String, Object> base = new HashMap<>();
+        for (String name : e.getPropertyNames()) {
+            if (!"event.topics".equals(name)) {
+                base.put(name, e.getProperty(name));
+            }
+        }
+        return new Event(topic, MessageService.properties(row, base));
+    }
+
+    /** Wazzup's status as our outcome, or null for one that does not move a message ({@code edited}, unknown ones). */
+    static String outcome(String status) {
+        if (status == null) {
+            return null;
+        }
+        return switch (status.toLowerCase(Locale.ROOT)) {
+            case "sent" -> "SENT";
+            case "delivered" -> "DELIVERED";
+            case "read" -> "READ";
+            case "error" -> "ERROR";
+            default -> null;
+        };
+    }
+
+    private static String string(Event e, String name) {
+        Object v = e.getProperty(name);
+        return v == null ? null : v.toString();
+    }
+}
