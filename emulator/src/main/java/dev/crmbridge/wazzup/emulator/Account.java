@@ -1,7 +1,5 @@
 package dev.crmbridge.wazzup.emulator;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.crmbridge.wazzup.emulator.model.Channel;
 import dev.crmbridge.wazzup.emulator.model.Chat;
@@ -11,6 +9,8 @@ import dev.crmbridge.wazzup.emulator.model.ContactData;
 import dev.crmbridge.wazzup.emulator.model.Deal;
 import dev.crmbridge.wazzup.emulator.model.Delivery;
 import dev.crmbridge.wazzup.emulator.model.Pipeline;
+import dev.crmbridge.wazzup.emulator.model.SendFailure;
+import dev.crmbridge.wazzup.emulator.model.Template;
 import dev.crmbridge.wazzup.emulator.model.User;
 import dev.crmbridge.wazzup.emulator.model.WebhookSettings;
 import java.time.Duration;
@@ -53,10 +53,11 @@ public final class Account {
     private final List<Pipeline> pipelines = new ArrayList<>();
     private final List<Channel> channels = new ArrayList<>();
     private WebhookSettings webhooks = WebhookSettings.NONE;
+    private final Templates templates;
+    private final Messaging messaging;
 
     private final Map<String, ChatState> chats = new LinkedHashMap<>();
     private final Map<String, ChatMessage> messagesById = new HashMap<>();
-    private final Map<String, Instant> crmMessageIds = new HashMap<>();
 
     /** Indexes: chat key → contact ids whose handles denote the chat; contact id → deal ids. */
     private final Map<String, Set<String>> contactsByChat = new HashMap<>();
@@ -92,13 +93,19 @@ public final class Account {
         this.emulator = emulator;
         this.id = id;
         this.apiKey = apiKey;
-        seedChannels();
+        this.templates = new Templates(id);
+        this.messaging = new Messaging(emulator, this);
+        seed();
     }
 
-    private void seedChannels() {
+    /** Every account's channels (the WABA one last, with the seeded templates). */
+    private void seed() {
         channels.add(new Channel(Ids.stableUuid(id + "/whatsapp"), "whatsapp", "79000000001", "active", "WhatsApp"));
         channels.add(new Channel(Ids.stableUuid(id + "/tgapi"), "tgapi", "wz_emulator", "active", "Telegram"));
         channels.add(new Channel(Ids.stableUuid(id + "/instagram"), "instagram", "wz.emulator", "active", "Instagram"));
+        Channel waba = new Channel(Ids.stableUuid(id + "/wapi"), "wapi", "79000000002", "active", "WhatsApp Business");
+        channels.add(waba);
+        templates.seed(List.of(waba.channelId()));
     }
 
     // ------------------------------------------------------------------ keys and settings
@@ -325,6 +332,101 @@ public final class Account {
         return out;
     }
 
+    // ------------------------------------------------------------------ messaging (Messaging, Templates)
+
+    /** The account's WABA templates (§10.5), in the order added. */
+    public List<Template> templates() {
+        return templates.all();
+    }
+
+    /** Adds a template, or replaces the one with its {@code templateGuid}. */
+    public Account putTemplate(Template template) {
+        templates.put(template);
+        return this;
+    }
+
+    /** Replaces every template. */
+    public Account replaceTemplates(List<Template> all) {
+        templates.replaceAll(all);
+        return this;
+    }
+
+    /**
+     * Whether API sends move on by themselves to {@code sent}, {@code delivered} and {@code read} (on by
+     * default; the delays are options). Planned failures are reported either way.
+     */
+    public Account statusProgression(boolean on) {
+        messaging.progression(on);
+        return this;
+    }
+
+    public boolean statusProgression() {
+        return messaging.progression();
+    }
+
+    /**
+     * The next {@code times} API sends (0: every one until cleared) to the chat (either handle null
+     * for any) are accepted, then reported with {@code status: "error"} and this error.
+     */
+    public Account failSends(String chatType, String chatId, int times, String error, String description) {
+        messaging.addFailure(new SendFailure(chatType, chatId, Math.max(0, times), Objects.requireNonNull(error),
+                description == null ? error : description));
+        return this;
+    }
+
+    /** Planned send failures not used up yet. */
+    public List<SendFailure> sendFailures() {
+        return messaging.failures();
+    }
+
+    public Account clearSendFailures() {
+        messaging.clearFailures();
+        return this;
+    }
+
+    /**
+     * Connects another channel (the seed has whatsapp, tgapi, instagram and wapi). Its id is stable
+     * per account, transport and plainId.
+     */
+    public synchronized Channel addChannel(String transport, String plainId, String state, String name) {
+        Channel c = new Channel(Ids.stableUuid(id + "/" + transport + "/" + plainId), Objects.requireNonNull(transport),
+                plainId, state == null ? "active" : state, name == null ? transport : name);
+        if (channels.stream().anyMatch(x -> x.channelId().equals(c.channelId()))) {
+            throw new IllegalArgumentException("channel exists: " + transport + " " + plainId);
+        }
+        channels.add(c);
+        return c;
+    }
+
+    Messaging messaging() {
+        return messaging;
+    }
+
+    Templates templateStore() {
+        return templates;
+    }
+
+    /** Stores an outgoing message in its chat (created when new). */
+    synchronized void addOutgoing(ChatMessage m) {
+        chatState(m.chatType(), m.chatId(), m.channelId(), null).messages.add(m);
+        messagesById.put(m.messageId(), m);
+    }
+
+    /** Replaces a stored message by id, in the index and in its chat. */
+    synchronized void replaceMessage(ChatMessage updated) {
+        messagesById.put(updated.messageId(), updated);
+        ChatState chat = chats.get(chatKey(updated.chatType(), updated.chatId()));
+        if (chat != null) {
+            chat.messages.replaceAll(x -> x.messageId().equals(updated.messageId()) ? updated : x);
+        }
+    }
+
+    /** The chat's customer name as Wazzup knows it (the chat id when it knows none). */
+    synchronized String chatName(String chatType, String chatId) {
+        ChatState chat = chats.get(chatKey(chatType, chatId));
+        return chat == null ? chatId : chat.name;
+    }
+
     // ------------------------------------------------------------------ REST mutations
 
     synchronized void upsertUsers(List<User> batch) {
@@ -512,77 +614,6 @@ public final class Account {
         });
     }
 
-    /** The outcome of an accepted {@code POST /v3/message}. */
-    record Sent(String messageId, String chatId, ChatMessage message) {
-    }
-
-    /** {@code POST /v3/message} after the field checks: the checks that need state (§10.2, §10.4). */
-    Sent sendMessage(JsonNode body, boolean sidecar) {
-        Sent sent;
-        WebhookSettings hooks;
-        synchronized (this) {
-            String channelId = body.path("channelId").asText();
-            String chatType = body.path("chatType").asText();
-            Channel channel = channels.stream().filter(c -> c.channelId().equals(channelId)).findFirst()
-                    .orElseThrow(() -> ApiError.message("CHANNEL_NOT_FOUND", "Channel not found",
-                            Map.of("channelId", channelId)));
-            if (!transportServes(channel.transport(), chatType)) {
-                Map<String, String> data = new LinkedHashMap<>();
-                data.put("channelId", channelId);
-                data.put("transport", channel.transport());
-                data.put("chatType", chatType);
-                throw ApiError.message("WRONG_TRANSPORT", "You can't send message to " + chatType + " chat from "
-                        + channel.transport() + " transport", data);
-            }
-            if (!channel.active()) {
-                throw ApiError.message("MESSAGE_CHANNEL_UNAVAILABLE", "Channel is not available: " + channel.state(),
-                        Map.of("channelId", channelId, "state", channel.state()));
-            }
-            Instant now = emulator.clock().instant();
-            String crmMessageId = textOrNull(body, "crmMessageId");
-            if (crmMessageId != null) {
-                crmMessageIds.values().removeIf(
-                        t -> Duration.between(t, now).toMillis() >= emulator.options().crmMessageIdWindowMillis);
-                if (crmMessageIds.containsKey(crmMessageId)) {
-                    throw ApiError.message("REPEATED_CRM_MESSAGE_ID",
-                            "You have already sent message with same crmMessageId",
-                            Map.of("crmMessageId", crmMessageId));
-                }
-            }
-            String ref = textOrNull(body, "refMessageId");
-            if (ref != null && !messagesById.containsKey(ref)) {
-                throw ApiError.message("REFERENCE_MESSAGE_NOT_FOUND", "Quoted message not found",
-                        Map.of("refMessageId", ref));
-            }
-            String chatId = textOrNull(body, "chatId");
-            if (chatId == null) {
-                // Telegram/MAX by phone or username: Wazzup answers with its chat GUID (§10.2)
-                String handle = textOrNull(body, "phone") != null ? textOrNull(body, "phone") : textOrNull(body, "username");
-                chatId = Ids.stableUuid(id + "/" + chatType + "/" + handle);
-            }
-            String authorId = sidecar ? null : textOrNull(body, "crmUserId");
-            User author = authorId == null ? null : users.get(authorId);
-            boolean clears = !body.has("clearUnanswered") || !"false".equals(body.get("clearUnanswered").asText());
-            String text = textOrNull(body, "text");
-            String content = textOrNull(body, "contentUri");
-            ChatMessage m = new ChatMessage(Ids.uuid(), channelId, chatType, chatId, now,
-                    text != null ? "text" : "document", text, content, true, "sent", authorId,
-                    author == null ? null : author.name(), crmMessageId, true, clears);
-            ChatState chat = chatState(chatType, chatId, channelId, null);
-            chat.messages.add(m);
-            messagesById.put(m.messageId(), m);
-            if (crmMessageId != null) {
-                crmMessageIds.put(crmMessageId, now);
-            }
-            sent = new Sent(m.messageId(), chatId, m);
-            hooks = webhooks;
-        }
-        if (emulator.options().echoApiMessages && hooks.messagesAndStatuses()) {
-            emulator.deliver(this, "messages", messagesBody(sent.message(), false));
-        }
-        return sent;
-    }
-
     // ------------------------------------------------------------------ simulation
 
     /**
@@ -626,7 +657,7 @@ public final class Account {
             out.addAll(create(creation));
         }
         if (hooks.messagesAndStatuses()) {
-            out.add(emulator.deliver(this, "messages", messagesBody(m, false)));
+            out.add(emulator.deliver(this, "messages", messaging.messagesBody(m, false)));
         }
         return new Simulation(m.messageId(), out.stream().filter(Objects::nonNull).toList());
     }
@@ -662,7 +693,7 @@ public final class Account {
             out.addAll(create(creation));
         }
         if (hooks.messagesAndStatuses()) {
-            out.add(emulator.deliver(this, "messages", messagesBody(m, true)));
+            out.add(emulator.deliver(this, "messages", messaging.messagesBody(m, true)));
         }
         return new Simulation(m.messageId(), out.stream().filter(Objects::nonNull).toList());
     }
@@ -696,47 +727,9 @@ public final class Account {
      * {@code statusesAsMessages}, the message itself again with the new status (§8.4).
      */
     public Simulation messageStatus(String messageId, String status, String errorCode, String errorDescription) {
-        ObjectNode item = Json.MAPPER.createObjectNode();
-        WebhookSettings hooks;
-        ChatMessage echo = null;
-        synchronized (this) {
-            ChatMessage m = messagesById.get(messageId);
-            if (m == null) {
-                throw new IllegalArgumentException("unknown message " + messageId);
-            }
-            ChatMessage updated = m.withStatus(status);
-            messagesById.put(messageId, updated);
-            ChatState chat = chats.get(chatKey(m.chatType(), m.chatId()));
-            if (chat != null) {
-                chat.messages.replaceAll(x -> x.messageId().equals(messageId) ? updated : x);
-            }
-            hooks = webhooks;
-            if (emulator.options().statusesAsMessages && updated.echo()) {
-                echo = updated;
-            }
-            item.put("messageId", messageId);
-            item.put("timestamp", Json.iso(emulator.clock().instant()));
-            item.put("status", status);
-            if (errorCode != null) {
-                ObjectNode error = item.putObject("error");
-                error.put("error", errorCode);
-                error.put("description", errorDescription == null ? errorCode : errorDescription);
-            }
-        }
-        List<Delivery> out = new ArrayList<>();
-        if (hooks.messagesAndStatuses() && echo != null) {
-            // §8.4: the message again, with its new status (and error{}), under "messages"
-            ObjectNode body = messagesBody(echo, false);
-            if (item.has("error")) {
-                ((ObjectNode) body.get("messages").get(0)).set("error", item.get("error"));
-            }
-            out.add(emulator.deliver(this, "messages", body));
-        } else if (hooks.messagesAndStatuses()) {
-            ObjectNode body = Json.MAPPER.createObjectNode();
-            body.putArray("statuses").add(item);
-            out.add(emulator.deliver(this, "statuses", body));
-        }
-        return new Simulation(messageId, out.stream().filter(Objects::nonNull).toList());
+        ChatMessage.MessageError error = errorCode == null ? null
+                : new ChatMessage.MessageError(errorCode, errorDescription == null ? errorCode : errorDescription);
+        return messaging.apply(List.of(new Messaging.Change(messageId, status, error, emulator.clock().instant())), false);
     }
 
     /** A channel changes state (§8.7): {@code channelsUpdates} webhook. */
@@ -774,8 +767,12 @@ public final class Account {
         return new Simulation(null, out.stream().filter(Objects::nonNull).toList());
     }
 
-    /** A WABA template's moderation status changes (§8.8): {@code templateStatus} webhook. */
+    /**
+     * A WABA template's moderation status changes (§8.8): the stored template takes it (when known),
+     * and the {@code templateStatus} webhook.
+     */
     public Simulation templateStatus(String templateGuid, String name, String status) {
+        templates.status(templateGuid, status);
         WebhookSettings hooks = webhooks();
         List<Delivery> out = new ArrayList<>();
         if (hooks.templateStatus()) {
@@ -882,50 +879,6 @@ public final class Account {
         return out;
     }
 
-    // ------------------------------------------------------------------ webhook bodies
-
-    /** The {@code messages} webhook body of one message (§8.4). */
-    private ObjectNode messagesBody(ChatMessage m, boolean fromApp) {
-        ObjectNode body = Json.MAPPER.createObjectNode();
-        ArrayNode list = body.putArray("messages");
-        ObjectNode item = list.addObject();
-        item.put("messageId", m.messageId());
-        item.put("dateTime", Json.iso(m.dateTime()));
-        item.put("channelId", m.channelId());
-        item.put("chatType", m.chatType());
-        item.put("chatId", m.chatId());
-        item.put("type", m.type());
-        item.put("isEcho", m.echo());
-        if (m.text() != null) {
-            item.put("text", m.text());
-        }
-        if (m.contentUri() != null) {
-            item.put("contentUri", m.contentUri());
-        }
-        item.put("status", m.status());
-        if (m.echo()) {
-            if (m.authorName() != null) {
-                item.put("authorName", m.authorName());
-            }
-            if (m.authorId() != null) {
-                item.put("authorId", m.authorId());
-            }
-            item.put("sentFromApp", fromApp);
-        }
-        String name;
-        synchronized (this) {
-            ChatState chat = chats.get(chatKey(m.chatType(), m.chatId()));
-            name = chat == null ? m.chatId() : chat.name;
-        }
-        ObjectNode contact = item.putObject("contact");
-        contact.put("name", name);
-        if (!m.echo()) {
-            contact.put("avatarUri", emulator.baseUrl() + WazzupEmulator.CONTROL_PREFIX + "/avatars/"
-                    + Ids.stableUuid(m.chatType() + "/" + m.chatId()) + ".svg");
-        }
-        return body;
-    }
-
     // ------------------------------------------------------------------ helpers
 
     synchronized void clear() {
@@ -934,11 +887,11 @@ public final class Account {
         deals.clear();
         pipelines.clear();
         channels.clear();
-        seedChannels();
+        seed();
+        messaging.clear();
         webhooks = WebhookSettings.NONE;
         chats.clear();
         messagesById.clear();
-        crmMessageIds.clear();
         contactsByChat.clear();
         dealsByContact.clear();
         roles.clear();
@@ -964,11 +917,6 @@ public final class Account {
                 index.remove(key);
             }
         }
-    }
-
-    private static String textOrNull(JsonNode body, String field) {
-        JsonNode n = body.get(field);
-        return n == null || n.isNull() || n.asText().isEmpty() ? null : n.asText();
     }
 
     /** Which chat types a channel transport serves (§10.1). */

@@ -166,6 +166,9 @@ final class ControlApi {
             account.newClients(NewClientMode.valueOf(nc.path("mode").asText("IN_TURN")), receivers);
         }
         b.path("roles").fields().forEachRemaining(e -> account.role(e.getKey(), Role.valueOf(e.getValue().asText())));
+        if (b.has("statusProgression")) {
+            account.statusProgression(b.get("statusProgression").asBoolean(true));
+        }
         if (b.has("crmKey")) {
             account.crmKey(b.get("crmKey").isNull() ? null : b.get("crmKey").asText());
         }
@@ -204,6 +207,9 @@ final class ControlApi {
         m.put("webhooks", a.webhooks());
         m.put("newClientMode", a.newClientMode());
         m.put("chats", a.chats());
+        m.put("templates", a.templates().stream().map(Templates::json).toList());
+        m.put("statusProgression", a.statusProgression());
+        m.put("sendFailures", a.sendFailures());
         return m;
     }
 
@@ -215,11 +221,11 @@ final class ControlApi {
         return emulator.account(req.param("acc")).orElseThrow(() -> ApiError.notFound("Account"));
     }
 
-    private static JsonNode body(Req req) {
+    static JsonNode body(Req req) {
         return req.json(ApiError.of(400, "BAD_REQUEST", "Body must be a JSON object"));
     }
 
-    private static String required(JsonNode b, String field) {
+    static String required(JsonNode b, String field) {
         String v = optional(b, field);
         if (v == null) {
             throw ApiError.of(400, "BAD_REQUEST", "Field '" + field + "' is required");
@@ -227,7 +233,7 @@ final class ControlApi {
         return v;
     }
 
-    private static String optional(JsonNode b, String field) {
+    static String optional(JsonNode b, String field) {
         JsonNode n = b.get(field);
         return n == null || n.isNull() || n.asText().isEmpty() ? null : n.asText();
     }

@@ -5,6 +5,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -15,6 +17,8 @@ public final class EmulatorClock extends Clock {
 
     private final Clock base;
     private final AtomicLong offsetMillis = new AtomicLong();
+    /** Told after every advance: work planned on this clock (statuses) may have come due. */
+    private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
 
     public EmulatorClock(Clock base) {
         this.base = base;
@@ -35,6 +39,15 @@ public final class EmulatorClock extends Clock {
             throw new IllegalArgumentException("time only moves forward");
         }
         offsetMillis.addAndGet(by.toMillis());
+        listeners.forEach(Runnable::run);
+    }
+
+    void onAdvance(Runnable listener) {
+        listeners.add(listener);
+    }
+
+    void removeListener(Runnable listener) {
+        listeners.remove(listener);
     }
 
     @Override

@@ -96,6 +96,30 @@ public final class EmulatorOptions {
      */
     @JsonProperty volatile boolean oddWriteAnswers = false;
 
+    /**
+     * §8.5: when an API send reports {@code sent}, {@code delivered} and {@code read}, in milliseconds
+     * of the emulator's clock after the send; a negative delay leaves that step out. A planned failure
+     * reports {@code error} after the {@code sent} delay instead. Per account the progression can be
+     * switched off ({@code PUT /__emulator/accounts/{id}/settings {"statusProgression": false}}).
+     */
+    @JsonProperty volatile long statusSentDelayMillis = 200;
+    @JsonProperty volatile long statusDeliveredDelayMillis = 1_000;
+    @JsonProperty volatile long statusReadDelayMillis = 2_000;
+
+    /**
+     * §10.3: how long after sending a message may be edited or deleted. Wazzup does not publish the
+     * windows (only their error codes); 15 minutes is WhatsApp's own edit window, 48 hours Telegram's
+     * limit on deleting in groups. 0 or less: no limit.
+     */
+    @JsonProperty volatile long messageEditWindowMillis = 15 * 60_000;
+    @JsonProperty volatile long messageDeleteWindowMillis = 48 * 3_600_000L;
+
+    /**
+     * §10.2 / §10.4: the longest WABA template text (the body filled in) before
+     * MESSAGES_TOO_LONG_WABA_TEMPLATE. The newest send page says 550; the error table names 1,024.
+     */
+    @JsonProperty volatile int wabaTemplateTextLimit = 550;
+
     /** §8.3: how long a webhook POST may take before the emulator gives up (30 s). */
     @JsonProperty volatile long deliveryTimeoutMillis = 30_000;
 
@@ -207,6 +231,26 @@ public final class EmulatorOptions {
 
     public EmulatorOptions oddWriteAnswers(boolean odd) {
         this.oddWriteAnswers = odd;
+        return this;
+    }
+
+    /** The status delays after a send (§8.5); a negative one leaves its step out. */
+    public EmulatorOptions statusDelays(Duration sent, Duration delivered, Duration read) {
+        this.statusSentDelayMillis = sent == null ? -1 : sent.toMillis();
+        this.statusDeliveredDelayMillis = delivered == null ? -1 : delivered.toMillis();
+        this.statusReadDelayMillis = read == null ? -1 : read.toMillis();
+        return this;
+    }
+
+    /** The edit and delete windows (§10.3). */
+    public EmulatorOptions messageWindows(Duration edit, Duration delete) {
+        this.messageEditWindowMillis = edit.toMillis();
+        this.messageDeleteWindowMillis = delete.toMillis();
+        return this;
+    }
+
+    public EmulatorOptions wabaTemplateTextLimit(int limit) {
+        this.wabaTemplateTextLimit = limit;
         return this;
     }
 

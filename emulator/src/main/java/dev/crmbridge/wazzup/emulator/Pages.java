@@ -36,6 +36,10 @@ final class Pages {
             .msgs{flex:1;overflow:auto;padding:12px}
             .msg{max-width:60%;margin:6px 0;padding:8px 10px;border-radius:8px;background:#fff}
             .msg.out{margin-left:auto;background:#d8f3dc}
+            .msg.deleted .wz-text{text-decoration:line-through;color:#889}
+            .quote{border-left:3px solid #2a9d8f;padding-left:6px;color:#556;font-size:12px}
+            .wz-template{font-size:12px;color:#2a6f67}
+            .wz-error{color:#e63946}
             .meta{font-size:11px;color:#667}
             form.reply{display:flex;gap:8px;padding:10px;background:#fff;border-top:1px solid #dde}
             form.reply input[type=text]{flex:1;padding:8px}
@@ -168,25 +172,74 @@ final class Pages {
                 .append(esc(String.valueOf(chat.channelId()))).append("\">+ New deal</button></form></li>");
         h.append("</ul></details></div><div class=\"msgs\" id=\"wz-messages\">");
         for (ChatMessage m : chat.messages()) {
-            h.append("<div class=\"msg").append(m.echo() ? " out" : "").append("\" data-message-id=\"")
-                    .append(esc(m.messageId())).append("\">");
-            if (m.text() != null) {
-                h.append(esc(m.text()));
-            }
-            if (m.contentUri() != null) {
-                h.append("<a href=\"").append(esc(m.contentUri())).append("\">[").append(esc(m.type())).append("]</a>");
-            }
-            h.append("<div class=\"meta\">").append(esc(TIME.format(m.dateTime()))).append(" · ").append(esc(m.status()));
-            if (m.authorName() != null) {
-                h.append(" · ").append(esc(m.authorName()));
-            }
-            h.append("</div></div>");
+            h.append(message(account, m));
         }
         h.append("</div><form class=\"reply\" method=\"post\" action=\"").append(P).append("/chat/")
                 .append(esc(s.token())).append("/reply\"><input type=\"hidden\" name=\"chat\" value=\"")
                 .append(esc(key(chat))).append("\"><input type=\"text\" name=\"text\" id=\"wz-text\" "
                         + "placeholder=\"Reply\" required><button type=\"submit\" id=\"wz-send\">Send</button></form>");
         return h.toString();
+    }
+
+    /**
+     * One message: its text or file, for a WABA template the template's name and values, a quote, the
+     * time, status (with the error), author, "API" for sends through {@code POST /v3/message}, and the
+     * marks of an edit or a delete.
+     */
+    private static String message(Account account, ChatMessage m) {
+        StringBuilder h = new StringBuilder();
+        h.append("<div class=\"msg").append(m.echo() ? " out" : "").append(m.deleted() ? " deleted" : "")
+                .append("\" data-message-id=\"").append(esc(m.messageId())).append("\" data-status=\"")
+                .append(esc(m.status())).append("\"");
+        if (m.crmMessageId() != null) {
+            h.append(" data-crm-message-id=\"").append(esc(m.crmMessageId())).append("\"");
+        }
+        h.append(">");
+        if (m.refMessageId() != null) {
+            String quoted = account.message(m.refMessageId()).map(q -> q.text() != null ? q.text() : "[" + q.type() + "]")
+                    .orElse("");
+            h.append("<div class=\"quote\">").append(esc(quoted)).append("</div>");
+        }
+        if (m.deleted()) {
+            h.append("<span class=\"wz-deleted\">Message deleted</span> ");
+        }
+        if (m.templateId() != null) {
+            String name = account.templates().stream().filter(t -> t.templateGuid().equals(m.templateId()))
+                    .map(t -> t.name()).findFirst().orElse(m.templateId());
+            h.append("<div class=\"wz-template\" data-template-id=\"").append(esc(m.templateId())).append("\">template <b>")
+                    .append(esc(name)).append("</b>");
+            if (m.templateValues() != null && !m.templateValues().isEmpty()) {
+                h.append(" · ").append(esc(String.join("; ", m.templateValues())));
+            }
+            h.append("</div>");
+        }
+        if (m.text() != null) {
+            h.append("<span class=\"wz-text\">").append(esc(m.text())).append("</span>");
+        }
+        if (m.contentUri() != null) {
+            h.append(" <a class=\"wz-file\" href=\"").append(esc(m.contentUri())).append("\">[").append(esc(m.type()))
+                    .append("]</a>");
+        }
+        if (m.buttons()) {
+            h.append(" <span class=\"wz-buttons\">[buttons]</span>");
+        }
+        h.append("<div class=\"meta\">").append(esc(TIME.format(m.dateTime()))).append(" · <span class=\"wz-status\">")
+                .append(esc(m.status())).append("</span>");
+        if (m.error() != null) {
+            h.append(" <span class=\"wz-error\">").append(esc(m.error().error())).append(": ")
+                    .append(esc(m.error().description())).append("</span>");
+        }
+        String author = m.authorName() != null ? m.authorName() : m.authorId();
+        if (author != null) {
+            h.append(" · <span class=\"wz-author\">").append(esc(author)).append("</span>");
+        }
+        if (m.viaApi()) {
+            h.append(" · API");
+        }
+        if (m.edited()) {
+            h.append(" · <span class=\"wz-edited\">edited</span>");
+        }
+        return h.append("</div></div>").toString();
     }
 
     /** With {@code useDealsEvents}, "+" and deal clicks post to the parent window instead (§6.3). */

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.crmbridge.wazzup.emulator.model.Channel;
 import dev.crmbridge.wazzup.emulator.model.ContactData;
+import dev.crmbridge.wazzup.emulator.model.Template;
 import dev.crmbridge.wazzup.emulator.model.Delivery;
 import dev.crmbridge.wazzup.emulator.model.User;
 import dev.crmbridge.wazzup.emulator.model.WebhookSettings;
@@ -22,24 +23,14 @@ import java.util.Set;
 /** The REST routes of API v3 (§2–§10 of the reference). */
 final class RestApi {
 
-    /** Routes a sidecar key may use (§1.2); others answer 403. */
+    /**
+     * Routes a sidecar key may use (§1.2); others answer 403. Editing and deleting messages are not in
+     * the documented list, so a sidecar key may not.
+     */
     static final Set<String> SIDECAR_ROUTES = Set.of("GET /v3/channels", "POST /v3/message", "GET /v3/webhooks",
-            "PATCH /v3/webhooks");
+            "PATCH /v3/webhooks", "GET /v3/templates/whatsapp");
 
     private static final int PAGE = 100;
-
-    /** Text limits per chat type and the code a longer text gets (§10.2, §10.4). */
-    private static final Map<String, Object[]> TEXT_LIMITS = Map.of(
-            "whatsapp", new Object[] {10_000, "MESSAGE_TEXT_TOO_LONG"},
-            "whatsgroup", new Object[] {10_000, "MESSAGE_TEXT_TOO_LONG"},
-            "instagram", new Object[] {1_000, "MESSAGES_TOO_LONG_INSTAGRAM"},
-            "telegram", new Object[] {4_096, "MESSAGES_TOO_LONG_TELEGRAM"},
-            "telegroup", new Object[] {4_096, "MESSAGES_TOO_LONG_TELEGRAM"},
-            "max", new Object[] {4_096, "MESSAGE_TEXT_TOO_LONG"},
-            "maxgroup", new Object[] {4_096, "MESSAGE_TEXT_TOO_LONG"},
-            "vk", new Object[] {4_096, "MESSAGES_TOO_LONG_VK"},
-            "avito", new Object[] {1_000, "MESSAGES_TOO_LONG_AVITO"},
-            "viber", new Object[] {6_999, "MESSAGES_TOO_LONG_VIBER"});
 
     private final WazzupEmulator emulator;
 
@@ -87,6 +78,15 @@ final class RestApi {
 
         r.api("GET", "/v3/channels", this::channels);
         r.api("POST", "/v3/message", this::sendMessage);
+        r.api("PATCH", "/v3/message/{messageId}", req -> {
+            req.account.messaging().edit(req.param("messageId"), messageBody(req), req.sidecar);
+            return written();
+        });
+        r.api("DELETE", "/v3/message/{messageId}", req -> {
+            req.account.messaging().delete(req.param("messageId"));
+            return written();
+        });
+        r.api("GET", "/v3/templates/whatsapp", this::templates);
 
         r.api("POST", "/v3/marketplace", this::registerMarketplace);
         r.api("POST", "/v3/connect", this::connect);
@@ -172,20 +172,7 @@ final class RestApi {
     }
 
     private static int requestedOffset(Req req) {
-        String text = req.queryParam("offset");
-        if (text == null || text.isEmpty()) {
-            return 0;
-        }
-        try {
-            int offset = Integer.parseInt(text);
-            if (offset < 0) {
-                throw new NumberFormatException();
-            }
-            return offset;
-        } catch (NumberFormatException e) {
-            throw ApiError.withData(400, "VALIDATION_ERROR", "offset must be a non-negative integer",
-                    Map.of("fields", List.of("offset")));
-        }
+        return nonNegative(req, "offset", 0);
     }
 
     // ---- chat window (§6)
@@ -365,52 +352,46 @@ final class RestApi {
     }
 
     private Resp sendMessage(Req req) {
-        JsonNode body = req.json(ApiError.message("INVALID_MESSAGE_DATA", "Message data is invalid", null));
-        if (!body.isObject()) {
-            throw ApiError.message("INVALID_MESSAGE_DATA", "Message data is invalid", null);
-        }
-        List<String> fields = new ArrayList<>();
-        String chatType = text(body, "chatType");
-        if (text(body, "channelId") == null) {
-            fields.add("channelId");
-        }
-        if (chatType == null) {
-            fields.add("chatType");
-        }
-        boolean byHandle = ("telegram".equals(chatType) && (text(body, "phone") != null || text(body, "username") != null))
-                || ("max".equals(chatType) && text(body, "phone") != null);
-        if (text(body, "chatId") == null && !byHandle) {
-            fields.add("chatId");
-        }
-        if (!fields.isEmpty()) {
-            throw ApiError.message("INVALID_MESSAGE_DATA", "Message data is invalid", Map.of("fields", fields));
-        }
-        boolean hasText = body.has("text") && !body.get("text").isNull();
-        boolean hasContent = body.has("contentUri") && !body.get("contentUri").isNull();
-        if (hasText && hasContent) {
-            throw ApiError.message("MESSAGE_ONLY_TEXT_OR_CONTENT", "Send either text or contentUri, not both", null);
-        }
-        if (!hasText && !hasContent) {
-            throw ApiError.message("MESSAGE_NOTHING_TO_SEND", "Nothing to send: text or contentUri is required", null);
-        }
-        if (hasText) {
-            String text = body.get("text").asText();
-            if (text.isBlank()) {
-                throw ApiError.message("MESSAGES_TEXT_CAN_NOT_BE_BLANK", "Text can not be blank", null);
-            }
-            Object[] limit = TEXT_LIMITS.get(chatType);
-            if (limit != null && text.length() > (int) limit[0]) {
-                throw ApiError.message((String) limit[1], "Text is too long: at most " + limit[0] + " characters",
-                        Map.of("maxLength", limit[0]));
-            }
-        } else if (!body.get("contentUri").asText().matches("https?://.+")) {
-            throw ApiError.message("MESSAGES_CONTENT_CAN_NOT_BE_BLANK", "contentUri must be a public http(s) URL", null);
-        }
-        Account.Sent sent = req.account.sendMessage(body, req.sidecar);
+        Messaging.Sent sent = req.account.messaging().send(messageBody(req), req.sidecar);
         Map<String, String> out = new LinkedHashMap<>();
         out.put("messageId", sent.messageId());
         out.put("chatId", sent.chatId());
         return Resp.json(201, out);
+    }
+
+    private static JsonNode messageBody(Req req) {
+        return req.json(ApiError.message("INVALID_MESSAGE_DATA", "Message data is invalid", null));
+    }
+
+    /**
+     * §10.5: a page of the account's templates, as a plain array (the reference lists the items and
+     * no envelope).
+     */
+    private Resp templates(Req req) {
+        int limit = nonNegative(req, "limit", 100);
+        int offset = nonNegative(req, "offset", 0);
+        List<Template> all = req.account.templates();
+        ArrayNode out = Json.MAPPER.createArrayNode();
+        all.subList(Math.min(offset, all.size()), (int) Math.min((long) offset + limit, all.size()))
+                .forEach(t -> out.add(Templates.json(t)));
+        return Resp.json(200, out);
+    }
+
+    private static int nonNegative(Req req, String name, int fallback) {
+        String text = req.queryParam(name);
+        if (text == null || text.isEmpty()) {
+            return fallback;
+        }
+        try {
+            int value = Integer.parseInt(text);
+            if (value < 0) {
+                throw new NumberFormatException();
+            }
+            return value;
+        } catch (NumberFormatException e) {
+            throw ApiError.withData(400, "VALIDATION_ERROR", name + " must be a non-negative integer",
+                    Map.of("fields", List.of(name)));
+        }
     }
 
     private static String text(JsonNode body, String field) {

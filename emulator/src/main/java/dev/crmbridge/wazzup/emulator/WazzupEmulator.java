@@ -74,6 +74,7 @@ public final class WazzupEmulator implements AutoCloseable {
     private final Faults faults = new Faults();
     private final RateLimiter limiter;
     private final Marketplace marketplace;
+    private final StatusProgression statuses;
     private final Router router = new Router();
     private final HttpServer server;
     private final ExecutorService executor;
@@ -96,6 +97,7 @@ public final class WazzupEmulator implements AutoCloseable {
         this.journal = new Journal(options);
         this.limiter = new RateLimiter(options, clock);
         this.marketplace = new Marketplace(clock, options);
+        this.statuses = new StatusProgression(clock);
         this.webhookClient = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(10))
@@ -103,6 +105,7 @@ public final class WazzupEmulator implements AutoCloseable {
                 .build();
         new RestApi(this).register(router);
         new ControlApi(this).register(router);
+        new MessagesControl(this).register(router);
         new Pages(this).register(router);
 
         this.server = HttpServer.create(new InetSocketAddress(b.host, b.port), 512);
@@ -205,6 +208,10 @@ public final class WazzupEmulator implements AutoCloseable {
         return marketplace;
     }
 
+    StatusProgression statuses() {
+        return statuses;
+    }
+
     /** A new account with a generated id and API key. */
     public Account createAccount() {
         return createAccount("acc-" + accountSeq.incrementAndGet(), Ids.hex32());
@@ -266,6 +273,7 @@ public final class WazzupEmulator implements AutoCloseable {
      */
     public void reset() {
         accountsById.values().forEach(Account::clear);
+        statuses.clear();
         journal.clear();
         clearDeliveries();
         faults.clear();
@@ -276,6 +284,7 @@ public final class WazzupEmulator implements AutoCloseable {
 
     @Override
     public void close() {
+        statuses.close();
         server.stop(0);
         executor.shutdownNow();
         try {
@@ -539,7 +548,17 @@ public final class WazzupEmulator implements AutoCloseable {
             int status, String accountId, String route, int concurrent) {
         journal.add(new JournalEntry(journal.nextSeq(), clock.instant(), method, path, query,
                 Journal.maskHeaders(headers), journal.maskBody(new String(body, StandardCharsets.UTF_8)), status,
-                accountId, route, concurrent));
+                accountId, route, concurrent, "POST /v3/message".equals(route) ? crmMessageId(body) : null));
+    }
+
+    /** A send's {@code crmMessageId}, kept whole however the journal cuts the body. */
+    private static String crmMessageId(byte[] body) {
+        try {
+            JsonNode id = Json.parse(body).get("crmMessageId");
+            return id == null || id.isNull() || !id.isValueNode() ? null : id.asText();
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
     }
 
     private static Map<String, String> headers(Headers headers) {

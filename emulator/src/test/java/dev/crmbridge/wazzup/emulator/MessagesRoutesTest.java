@@ -23,7 +23,7 @@ class MessagesRoutesTest extends EmulatorTestSupport {
     void listsChannels() {
         Http.Answer r = api.get("/v3/channels");
         assertThat(Samples.shapeDifferences(Samples.json("response-channels.json").get(0), r.json().get(0))).isEmpty();
-        assertThat(r.json().findValuesAsText("transport")).containsExactly("whatsapp", "tgapi", "instagram");
+        assertThat(r.json().findValuesAsText("transport")).containsExactly("whatsapp", "tgapi", "instagram", "wapi");
     }
 
     @Test
