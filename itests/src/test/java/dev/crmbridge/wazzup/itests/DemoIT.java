@@ -108,12 +108,34 @@ public class DemoIT {
         });
         chromium.screenshot("contact-edited");
 
+        // the card's "Send a message" form: the message reaches the chat, and its status shows on the card
+        String sentText = "Your order ships today " + System.nanoTime();
+        browser.findElement(By.id("send-text")).sendKeys(sentText);
+        browser.findElement(By.id("send")).click();
+        chromium.until("queued", () -> browser.getCurrentUrl().contains("sent="));
+        WazzupTestSupport.await("the sent message in Wazzup's chat", Duration.ofSeconds(30), () -> {
+            for (JsonNode m : wazzup.send("GET", "/__emulator/accounts/demo/messages?chatType=whatsapp&chatId=79123456789", null)) {
+                if (sentText.equals(m.path("text").asText()) && m.path("viaApi").asBoolean()) {
+                    return true;
+                }
+            }
+            return false;
+        });
+        chromium.until("its status on the card", Duration.ofSeconds(30), () -> {
+            browser.navigate().refresh();
+            return browser.findElements(By.cssSelector("#contact-outbox tr.sent-message")).stream()
+                    .anyMatch(r -> List.of("SENT", "DELIVERED", "READ").contains(r.getAttribute("data-status")));
+        });
+        chromium.screenshot("message-sent");
+
         // the card's chat window: only this contact's chat
         chromium.click(browser.findElement(By.cssSelector(".bar wazzup-chat-button")));
         chromium.inChatWindow(() -> {
             assertEquals("u-anna", browser.findElement(By.id("wz-user")).getAttribute("data-user-id"));
             assertEquals("card", browser.findElement(By.id("wz-scope")).getText());
             assertTrue(chromium.chats().contains("whatsapp:79123456789"));
+            chromium.until("the message sent from the card in the chat window",
+                    () -> browser.getPageSource().contains(sentText));
             chromium.screenshot("card-chat");
         });
         chromium.closeChatWindow();

@@ -142,7 +142,8 @@ public final class ConnectorRuntime implements ChangeRecorder.Target {
                         throw new dev.crmbridge.wazzup.internal.store.FencedException(
                                 "this node does not lead the account now: nothing may go to Wazzup");
                     }
-                }), host.directory(), channels, host.events(), clock, settings.messageSenders());
+                }), host.directory(), channels, new Payloads(settings.phoneRules()), host.events(), clock,
+                settings.messageSenders());
         this.messageCalls = Executors.newFixedThreadPool(2, r -> {
             Thread t = new Thread(r, "Wazzup message edits");
             t.setDaemon(true);

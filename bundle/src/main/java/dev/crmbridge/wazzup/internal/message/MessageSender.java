@@ -10,6 +10,8 @@ import dev.crmbridge.wazzup.internal.client.MessagesApi;
 import dev.crmbridge.wazzup.internal.client.MessagesApi.Attempt;
 import dev.crmbridge.wazzup.internal.client.SendMessage;
 import dev.crmbridge.wazzup.internal.client.WazzupClient;
+import dev.crmbridge.wazzup.internal.client.WzChatHandle;
+import dev.crmbridge.wazzup.internal.sync.Payloads;
 import dev.crmbridge.wazzup.internal.cluster.Leadership;
 import dev.crmbridge.wazzup.internal.store.Fence;
 import dev.crmbridge.wazzup.internal.store.FencedException;
@@ -64,6 +66,7 @@ public final class MessageSender {
     private final WazzupClient client;
     private final Supplier<CrmDirectory> directory;
     private final ChannelRegistry channels;
+    private final Payloads payloads;
     private final Supplier<EventAdmin> events;
     private final Clock clock;
     private final int parallel;
@@ -74,8 +77,9 @@ public final class MessageSender {
     private volatile String problem;
 
     public MessageSender(Store store, Fence fence, Leadership leadership, WazzupClient client,
-            Supplier<CrmDirectory> directory, ChannelRegistry channels, Supplier<EventAdmin> events, Clock clock,
-            int parallel) {
+            Supplier<CrmDirectory> directory, ChannelRegistry channels, Payloads payloads, Supplier<EventAdmin> events,
+            Clock clock, int parallel) {
+        this.payloads = payloads;
         this.store = store;
         this.fence = fence;
         this.leadership = leadership;
@@ -173,7 +177,8 @@ public final class MessageSender {
         }
         if (outage) {
             outages++;
-            long pause = Math.min(MAX_PAUSE, 1_000L << Math.min(outages, 5));
+            // growing by a second a time: a long outage costs a probe now and then, and its end is noticed soon
+            long pause = Math.min(MAX_PAUSE, 1_000L * outages);
             worker.await(pause);
         } else {
             outages = 0;
@@ -285,11 +290,13 @@ public final class MessageSender {
             throw new Unsendable(null, "the account's channels could not be read from Wazzup yet", true, true);
         }
         if (m.contactId() == null) {
-            if (m.channelId() != null) {
-                return new Target(m.channelId(), m.chatType(), m.chatId(), m.phone(), m.username());
+            // a raw chat, in Wazzup's form as the sync would send it (a phone's digits, no @)
+            WzChatHandle w = payloads.handle(new ChatHandle(m.chatType(), m.chatId(), m.username(), m.phone()));
+            if (w == null) {
+                throw new Unsendable(NO_CHAT, "the message names no usable " + m.chatType() + " chat", false);
             }
-            return new Target(channel(m.chatType(), null, m.templateId() != null).id(), m.chatType(), m.chatId(), m.phone(),
-                    m.username());
+            String channel = m.channelId() != null ? m.channelId() : channel(w.chatType(), null, m.templateId() != null).id();
+            return new Target(channel, w.chatType(), w.chatId(), w.phone(), w.username());
         }
         CrmDirectory dir = directory.get();
         if (dir == null) {
@@ -299,13 +306,19 @@ public final class MessageSender {
         if (found.isEmpty()) {
             throw new Unsendable(NO_CONTACT, "the CRM has no contact " + m.contactId(), false);
         }
-        List<ChatHandle> handles = found.get(0).chats();
+        List<WzChatHandle> handles = new ArrayList<>();
+        for (ChatHandle h : found.get(0).chats() == null ? List.<ChatHandle>of() : found.get(0).chats()) {
+            WzChatHandle w = h == null ? null : payloads.handle(h);
+            if (w != null) {
+                handles.add(w);
+            }
+        }
         Set<String> types = new HashSet<>();
         Channel named = null;
         if (m.channelId() != null) {
             named = channels.list().stream().filter(c -> c.id().equals(m.channelId())).findFirst().orElse(null);
         }
-        for (ChatHandle h : handles) {
+        for (WzChatHandle h : handles) {
             if (m.chatType() != null && !m.chatType().equalsIgnoreCase(h.chatType())) {
                 continue;
             }
@@ -327,7 +340,7 @@ public final class MessageSender {
         }
         if (m.channelId() != null) {
             // the named channel does not fit any handle: Wazzup says so with its own code
-            ChatHandle h = handles.stream().filter(x -> types.contains(x.chatType())).findFirst().orElseThrow();
+            WzChatHandle h = handles.stream().filter(x -> types.contains(x.chatType())).findFirst().orElseThrow();
             return new Target(m.channelId(), h.chatType(), h.chatId(), h.phone(), h.username());
         }
         channel(types.iterator().next(), types, m.templateId() != null); // none is active: says why

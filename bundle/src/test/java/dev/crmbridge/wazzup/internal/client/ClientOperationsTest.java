@@ -237,7 +237,7 @@ class ClientOperationsTest extends EmulatorClientSupport {
     @Test
     void channelsAndMessages() {
         List<WzChannel> channels = client.channels().list();
-        assertThat(channels).extracting(WzChannel::transport).containsExactly("whatsapp", "tgapi", "instagram");
+        assertThat(channels).extracting(WzChannel::transport).containsExactly("whatsapp", "tgapi", "instagram", "wapi");
         assertThat(channels).allMatch(WzChannel::active);
         SentMessage sent = client.messages().send(SendMessage.text(channels.get(0).channelId(), "whatsapp", "79011112233", "Hello"));
         assertThat(sent.messageId()).isNotBlank();

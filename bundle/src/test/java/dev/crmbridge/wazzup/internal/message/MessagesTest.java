@@ -104,6 +104,25 @@ class MessagesTest {
     }
 
     @Test
+    void aFileAndATemplateReachTheContactsChatTheTemplateThroughWhatsAppBusiness() {
+        dev.crmbridge.wazzup.api.message.Template t = runtime.runtime.templates().list().stream()
+                .filter(x -> x.approved() && x.variables() > 0).findFirst().orElseThrow();
+        List<String> values = java.util.stream.IntStream.rangeClosed(1, t.variables()).mapToObj(n -> "value " + n).toList();
+        String file = messages().send(OutgoingMessage.toContact("c1").file("https://files.example.com/invoice-1042.pdf").build());
+        String template = messages().send(OutgoingMessage.toContact("c1").template(t.id(), values).build());
+
+        await("both sent", () -> status(file) == MessageStatus.SENT && status(template) == MessageStatus.SENT);
+        List<ChatMessage> sent = apiMessages("whatsapp", PHONE);
+        assertThat(sent).extracting(ChatMessage::crmMessageId).containsExactly(file, template);
+        assertThat(sent.get(0).contentUri()).isEqualTo("https://files.example.com/invoice-1042.pdf");
+        assertThat(sent.get(1).templateId()).isEqualTo(t.id());
+        assertThat(sent.get(1).templateValues()).isEqualTo(values);
+        String wapi = account.channels().stream().filter(c -> c.transport().equals("wapi")).findFirst().orElseThrow().channelId();
+        assertThat(sent.get(1).channelId()).isEqualTo(wapi);
+        assertThat(messages().state(template).orElseThrow().channelId()).isEqualTo(wapi);
+    }
+
+    @Test
     void aSendRepeatedWithItsIdIsRecordedOnce() {
         String a = messages().send(OutgoingMessage.toContact("c1").id("order-1042-shipped").text("Shipped").build());
         String b = messages().send(OutgoingMessage.toContact("c1").id("order-1042-shipped").text("Shipped").build());
@@ -175,6 +194,63 @@ class MessagesTest {
         assertThat(attempts(id)).as("not sent again").isEqualTo(1);
         assertThat(apiMessages("whatsapp", PHONE)).as("Wazzup has the one whose answer was lost").hasSize(1);
         await("an UNKNOWN event", () -> outcomes(id).contains("UNKNOWN"));
+    }
+
+    @Test
+    void wazzupsStatusesMoveASentMessageOnAndNeverBackAndTheirEventsCarryTheCrmId() {
+        String id = messages().send(OutgoingMessage.toContact("c1").text("Status, please").build());
+        await("sent", () -> status(id) == MessageStatus.SENT);
+        String messageId = messages().state(id).orElseThrow().messageId();
+        EventHook hook = new EventHook(runtime.storage.store().sends(), runtime.runtime.channels(),
+                runtime.runtime.templates(), Clock.systemUTC());
+
+        Event delivered = hook.apply(status(messageId, "delivered"));
+        assertThat(delivered.getProperty(WazzupEvents.PROPERTY_CRM_MESSAGE_ID)).isEqualTo(id);
+        assertThat(delivered.getProperty(WazzupEvents.PROPERTY_OUTCOME)).isEqualTo("DELIVERED");
+        assertThat(delivered.getProperty(WazzupEvents.PROPERTY_STATUS)).as("Wazzup's own word stays").isEqualTo("delivered");
+        assertThat(status(id)).isEqualTo(MessageStatus.DELIVERED);
+        hook.apply(status(messageId, "read"));
+        Event late = hook.apply(status(messageId, "delivered")); // out of order
+        assertThat(status(id)).isEqualTo(MessageStatus.READ);
+        assertThat(late.getProperty(WazzupEvents.PROPERTY_OUTCOME)).isEqualTo("READ");
+
+        Event foreign = status("not-ours", "read");
+        assertThat(hook.apply(foreign)).as("a message sent elsewhere: the event as it came").isSameAs(foreign);
+    }
+
+    @Test
+    void aChannelThatNeedsItsQrCodeScannedIsAProblemUntilItIsActiveAgain() {
+        String id = messages().send(OutgoingMessage.toContact("c1").text("Reads the channels").build());
+        await("sent", () -> status(id) == MessageStatus.SENT);
+        String whatsapp = account.channels().stream().filter(c -> c.transport().equals("whatsapp")).findFirst().orElseThrow()
+                .channelId();
+        EventHook hook = new EventHook(runtime.storage.store().sends(), runtime.runtime.channels(),
+                runtime.runtime.templates(), Clock.systemUTC());
+
+        hook.apply(new Event(WazzupEvents.TOPIC_CHANNEL_STATE_CHANGED, Map.of(WazzupEvents.PROPERTY_CHANNEL_ID, whatsapp,
+                WazzupEvents.PROPERTY_STATE, "qr")));
+        assertThat(runtime.status.problem()).contains("QR code");
+        assertThat(runtime.runtime.channels().problems()).extracting(c -> c.id()).containsExactly(whatsapp);
+
+        hook.apply(new Event(WazzupEvents.TOPIC_CHANNEL_STATE_CHANGED, Map.of(WazzupEvents.PROPERTY_CHANNEL_ID, whatsapp,
+                WazzupEvents.PROPERTY_STATE, "active")));
+        assertThat(runtime.status.problem()).isNull();
+    }
+
+    @Test
+    void templatesAreReadWithTheirVariables() {
+        List<dev.crmbridge.wazzup.api.message.Template> all = runtime.runtime.templates().list();
+        assertThat(all).isNotEmpty().allSatisfy(t -> assertThat(t.id()).isNotBlank());
+        assertThat(all).anySatisfy(t -> {
+            assertThat(t.variables()).isPositive();
+            assertThat(t.text()).contains("{{1}}");
+            assertThat(t.approved()).isTrue();
+        });
+    }
+
+    private static Event status(String messageId, String status) {
+        return new Event(WazzupEvents.TOPIC_MESSAGE_STATUS_CHANGED, Map.of(WazzupEvents.PROPERTY_MESSAGE_ID, messageId,
+                WazzupEvents.PROPERTY_STATUS, status));
     }
 
     // ---------------------------------------------------------------- helpers

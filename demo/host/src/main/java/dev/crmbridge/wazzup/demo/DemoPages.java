@@ -52,6 +52,7 @@ public final class DemoPages extends HttpServlet {
     private final transient DemoStore store;
     private final transient DemoSession session;
     private final transient DemoNotifications notifications;
+    private final transient DemoOutbox outbox;
     private final String emulatorUrl;
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
@@ -62,8 +63,9 @@ public final class DemoPages extends HttpServlet {
 
     @Activate
     public DemoPages(@Reference DemoCrm crm, @Reference DemoSession session, @Reference DemoNotifications notifications,
-            BundleContext context) {
+            @Reference DemoOutbox outbox, BundleContext context) {
         this.notifications = notifications;
+        this.outbox = outbox;
         this.crm = crm;
         this.store = crm.store();
         this.session = session;
@@ -321,6 +323,7 @@ public final class DemoPages extends HttpServlet {
                     .append("<form method=\"post\" action=\"/contacts/").append(esc(c.id())).append("/delete\" class=\"inline\" ")
                     .append("onsubmit=\"return confirm('Delete this contact?')\"><button type=\"submit\" class=\"danger\" ")
                     .append("id=\"delete\">Delete contact</button></form>");
+            h.append(outbox.form(c.id()));
         }
         return h.toString();
     }
@@ -384,7 +387,7 @@ public final class DemoPages extends HttpServlet {
             }
             h.append("</td></tr>");
         }
-        return h.append("</table>").toString();
+        return h.append("</table>").append(outbox.all()).toString();
     }
 
     private String admin() {
