@@ -220,6 +220,12 @@ public @interface ConnectorConfiguration {
             + " order). All of them draw on the key's rate budget, shared with the sync: 1 to 32.")
     int messageSenders() default 4;
 
+    @AttributeDefinition(name = "Repeat window of a doubtful send (s)", description = "After an attempt whose answer was"
+            + " lost, how long the connector may still send the message again: Wazzup refuses a repeat of the same"
+            + " crmMessageId for 60 s, so a repeat within that is safe. Past this window the message ends UNKNOWN and is"
+            + " not sent again. Lower is more careful (more UNKNOWN); 1 to 55.")
+    int messageRepeatWindowSeconds() default 50;
+
     @AttributeDefinition(
             name = "Chat share of the request budget (%)",
             description = "The part of the request budget that chat windows and counters, which people wait for, may "

@@ -143,7 +143,7 @@ public final class ConnectorRuntime implements ChangeRecorder.Target {
                                 "this node does not lead the account now: nothing may go to Wazzup");
                     }
                 }), host.directory(), channels, new Payloads(settings.phoneRules()), host.events(), clock,
-                settings.messageSenders());
+                settings.messageSenders(), settings.messageRepeatWindow());
         this.messageCalls = Executors.newFixedThreadPool(2, r -> {
             Thread t = new Thread(r, "Wazzup message edits");
             t.setDaemon(true);

@@ -40,6 +40,7 @@ public final class ConnectorSettings {
     private final Duration counterTtl;
     private final int chatWindowsPerMinute;
     private final int messageSenders;
+    private final int messageRepeatWindowSeconds;
     private final String clusterNode;
     private final Duration clusterLease;
     private final int chatBudgetShare;
@@ -84,6 +85,7 @@ public final class ConnectorSettings {
         this.counterTtl = Duration.ofSeconds(range("counterTtlSeconds", c.counterTtlSeconds(), 1, 3600));
         this.chatWindowsPerMinute = range("chatWindowsPerMinute", c.chatWindowsPerMinute(), 1, 600);
         this.messageSenders = range("messageSenders", c.messageSenders(), 1, 32);
+        this.messageRepeatWindowSeconds = range("messageRepeatWindowSeconds", c.messageRepeatWindowSeconds(), 1, 55);
         this.chatBudgetShare = range("chatBudgetSharePercent", c.chatBudgetSharePercent(), 1, 100);
         String node = c.clusterNodeName() == null ? "" : c.clusterNodeName().trim();
         if (node.length() > 100) {
@@ -312,6 +314,11 @@ public final class ConnectorSettings {
 
     public int chatWindowsPerMinute() {
         return chatWindowsPerMinute;
+    }
+
+    /** How long after a doubtful attempt a message may still be sent again (under Wazzup's 60-second guard). */
+    public Duration messageRepeatWindow() {
+        return Duration.ofSeconds(messageRepeatWindowSeconds);
     }
 
     /** How many queued messages the leader sends at once. */

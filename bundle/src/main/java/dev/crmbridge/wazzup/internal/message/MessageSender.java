@@ -50,6 +50,8 @@ public final class MessageSender {
     private static final Logger LOG = LoggerFactory.getLogger(MessageSender.class);
     /** How long after a first unanswered attempt a repeat is still caught by Wazzup's 60-second guard, with room for clocks. */
     public static final Duration GUARD = Duration.ofSeconds(50);
+    /** {@link #GUARD}, or a shorter window from the configuration. */
+    private final long guard;
     /** The longest pause after an outage or a refused key. */
     static final long MAX_PAUSE = 30_000;
     /** How often a follower (or an idle leader in a cluster) looks at the queue. */
@@ -78,7 +80,8 @@ public final class MessageSender {
 
     public MessageSender(Store store, Fence fence, Leadership leadership, WazzupClient client,
             Supplier<CrmDirectory> directory, ChannelRegistry channels, Payloads payloads, Supplier<EventAdmin> events,
-            Clock clock, int parallel) {
+            Clock clock, int parallel, Duration guard) {
+        this.guard = Math.min(GUARD.toMillis(), guard.toMillis());
         this.payloads = payloads;
         this.store = store;
         this.fence = fence;
@@ -190,7 +193,7 @@ public final class MessageSender {
     private boolean one(Store mine, SendRow row) {
         SendTable table = mine.sends();
         long now = clock.millis();
-        if (row.doubtSince() != null && now - row.doubtSince() >= GUARD.toMillis()) {
+        if (row.doubtSince() != null && now - row.doubtSince() >= guard) {
             // an attempt may have reached Wazzup, and its guard is over: a repeat could be a second message
             settle(table, row, "UNKNOWN", null, "an attempt's answer was lost " + (now - row.doubtSince()) / 1000
                     + " s ago, past Wazzup's duplicate guard: not sent again", now);
@@ -239,11 +242,11 @@ public final class MessageSender {
             return !n.why().contains("429");
         } else if (outcome instanceof Attempt.InDoubt d) {
             long since = row.doubtSince() != null ? row.doubtSince() : now;
-            if (after - since >= GUARD.toMillis()) {
+            if (after - since >= guard) {
                 settle(table, row, "UNKNOWN", null, d.why() + ", and Wazzup's duplicate guard is over: not sent again", after);
             } else {
                 // again soon, while the guard still catches a repeat
-                long next = Math.min(after + 2_000L * Math.max(1, row.attempts() + 1), since + GUARD.toMillis() - 1_000);
+                long next = Math.min(after + 2_000L * Math.max(1, row.attempts() + 1), since + guard - 1_000);
                 table.inDoubt(row.crmId(), Math.max(after, next), d.why(), after);
                 problem = "messages wait: " + d.why();
                 return true;
