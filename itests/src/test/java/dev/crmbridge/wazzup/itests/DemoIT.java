@@ -128,6 +128,23 @@ public class DemoIT {
         });
         chromium.screenshot("message-sent");
 
+        // the demo's automation: a deal of this contact closed as won sends the contact a thank-you on WhatsApp
+        browser.findElement(By.id("new-deal")).click();
+        chromium.until("the new deal", () -> !browser.findElements(By.id("close-deal")).isEmpty());
+        String dealId = browser.getCurrentUrl().replaceAll(".*/deals/([^/?#]+).*", "$1");
+        browser.findElement(By.id("close-deal")).click();
+        chromium.until("closed", () -> browser.getCurrentUrl().contains("saved=1"));
+        WazzupTestSupport.await("the thank-you in Wazzup's chat", Duration.ofSeconds(30), () -> {
+            for (JsonNode m : wazzup.send("GET", "/__emulator/accounts/demo/messages?chatType=whatsapp&chatId=79123456789", null)) {
+                if (("thanks-" + dealId + "-" + contactId).equals(m.path("crmMessageId").asText())) {
+                    return true;
+                }
+            }
+            return false;
+        });
+        browser.get(base + "/contacts/" + contactId);
+        chromium.until("the contact card again", () -> !browser.findElements(By.id("contact-form")).isEmpty());
+
         // the card's chat window: only this contact's chat
         chromium.click(browser.findElement(By.cssSelector(".bar wazzup-chat-button")));
         chromium.inChatWindow(() -> {

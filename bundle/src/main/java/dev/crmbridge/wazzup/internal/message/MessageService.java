@@ -178,7 +178,7 @@ public final class MessageService implements Messages {
     }
 
     /** The table, for the sender and the status hook. */
-    SendTable table() {
+    public SendTable table() {
         return store.sends();
     }
 }

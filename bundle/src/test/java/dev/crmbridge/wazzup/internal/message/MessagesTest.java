@@ -123,6 +123,33 @@ class MessagesTest {
     }
 
     @Test
+    void aSentMessageIsEditedAndDeletedAndWazzupsRefusalComesBackWithItsCode() throws Exception {
+        String id = messages().send(OutgoingMessage.toContact("c1").text("Meet at 5").build());
+        await("sent", () -> status(id) == MessageStatus.SENT);
+        messages().edit(id, "Meet at 6", "u1").toCompletableFuture().get(10, java.util.concurrent.TimeUnit.SECONDS);
+        ChatMessage edited = apiMessages("whatsapp", PHONE).get(0);
+        assertThat(edited.text()).isEqualTo("Meet at 6");
+        assertThat(edited.edited()).isTrue();
+        messages().delete(id).toCompletableFuture().get(10, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(apiMessages("whatsapp", PHONE).get(0).deleted()).isTrue();
+
+        // a template went through WhatsApp Business, where Wazzup allows no delete
+        dev.crmbridge.wazzup.api.message.Template t = runtime.runtime.templates().list().stream()
+                .filter(x -> x.approved() && x.variables() == 0).findFirst().orElseThrow();
+        String template = messages().send(OutgoingMessage.toContact("c1").template(t.id(), List.of()).build());
+        await("sent", () -> status(template) == MessageStatus.SENT);
+        assertThat(messages().delete(template).toCompletableFuture()).failsWithin(Duration.ofSeconds(10))
+                .withThrowableOfType(java.util.concurrent.ExecutionException.class)
+                .havingCause().isInstanceOf(dev.crmbridge.wazzup.api.message.MessageException.class)
+                .satisfies(e -> assertThat(((dev.crmbridge.wazzup.api.message.MessageException) e).code())
+                        .isEqualTo("CHANNEL_INVALID_TRANSPORT_FOR_DELETION"));
+        String queuedOnly = messages().send(OutgoingMessage.toContact("nobody").text("never sent").build());
+        assertThat(messages().edit(queuedOnly, "x", null).toCompletableFuture()).failsWithin(Duration.ofSeconds(10))
+                .withThrowableOfType(java.util.concurrent.ExecutionException.class)
+                .havingCause().isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
     void aSendRepeatedWithItsIdIsRecordedOnce() {
         String a = messages().send(OutgoingMessage.toContact("c1").id("order-1042-shipped").text("Shipped").build());
         String b = messages().send(OutgoingMessage.toContact("c1").id("order-1042-shipped").text("Shipped").build());

@@ -1,5 +1,7 @@
 package dev.crmbridge.wazzup.demo;
 
+import dev.crmbridge.wazzup.api.message.Channel;
+import dev.crmbridge.wazzup.api.message.Channels;
 import dev.crmbridge.wazzup.api.message.MessageState;
 import dev.crmbridge.wazzup.api.message.Messages;
 import dev.crmbridge.wazzup.api.message.OutgoingMessage;
@@ -40,6 +42,9 @@ public final class DemoOutbox extends HttpServlet {
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     private volatile Templates templates;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile Channels channelService;
 
     @Activate
     public DemoOutbox(@Reference DemoSession session) {
@@ -93,14 +98,14 @@ public final class DemoOutbox extends HttpServlet {
             return h.append("<p>The Wazzup connector is not running.</p>").toString();
         }
         h.append("<form method=\"post\" action=\"/outbox/send\" class=\"card\" id=\"send-form\">")
-                .append("<input type=\"hidden\" name=\"contactId\" value=\"").append(DemoPages.esc(contactId)).append("\">")
+                .append("<input type=\"hidden\" name=\"contactId\" value=\"").append(e(contactId)).append("\">")
                 .append("<label>Text <textarea name=\"text\" id=\"send-text\" rows=\"3\"></textarea></label>");
         List<Template> approved = approvedTemplates();
         if (!approved.isEmpty()) {
             h.append("<label>or a WhatsApp Business template <select name=\"templateId\" id=\"send-template\">")
                     .append("<option value=\"\">(none: send the text)</option>");
             for (Template t : approved) {
-                h.append("<option value=\"").append(DemoPages.esc(t.id())).append("\">").append(DemoPages.esc(t.name()))
+                h.append("<option value=\"").append(e(t.id())).append("\">").append(e(t.name()))
                         .append(" (").append(t.variables()).append(t.variables() == 1 ? " value" : " values").append(")</option>");
             }
             h.append("</select></label><label>Values, separated by ; <input name=\"values\" id=\"send-values\"></label>");
@@ -115,6 +120,30 @@ public final class DemoOutbox extends HttpServlet {
     String all() {
         Messages m = messages;
         return m == null ? "" : "<h2>Messages the CRM sent</h2>" + table(m.recent(100), "outbox-all");
+    }
+
+    /** The account's channels with their states and problems, for the Wazzup page. */
+    String channels() {
+        Channels c = channelService;
+        List<Channel> list;
+        try {
+            list = c == null ? List.of() : c.list();
+        } catch (RuntimeException e) {
+            list = List.of();
+        }
+        if (list.isEmpty()) {
+            return "<p id=\"channels-empty\">No channel known yet.</p>";
+        }
+        StringBuilder h = new StringBuilder("<h2>Channels</h2><table id=\"channels\"><tr><th>Channel</th><th>Transport</th>"
+                + "<th>State</th><th>Problem</th></tr>");
+        for (Channel ch : list) {
+            h.append("<tr data-state=\"").append(e(ch.state())).append("\"><td>")
+                    .append(e(ch.name() != null ? ch.name() : ch.plainId())).append("</td><td>")
+                    .append(e(ch.transport())).append("</td><td>").append(e(ch.state()))
+                    .append("</td><td class=\"problem\">").append(ch.problem() == null ? "" : e(ch.problem()))
+                    .append("</td></tr>");
+        }
+        return h.append("</table>").toString();
     }
 
     private List<Template> approvedTemplates() {
@@ -133,13 +162,17 @@ public final class DemoOutbox extends HttpServlet {
         StringBuilder h = new StringBuilder("<table id=\"").append(id).append("\"><tr><th>Queued</th><th>To</th><th>Status</th>"
                 + "<th>Details</th></tr>");
         for (MessageState s : list) {
-            h.append("<tr class=\"sent-message\" data-id=\"").append(DemoPages.esc(s.id())).append("\" data-status=\"")
-                    .append(s.status()).append("\"><td>").append(DemoPages.esc(s.queuedAt().toString().substring(0, 19).replace('T', ' ')))
-                    .append("</td><td>").append(DemoPages.esc(s.contactId() != null ? s.contactId()
+            h.append("<tr class=\"sent-message\" data-id=\"").append(e(s.id())).append("\" data-status=\"")
+                    .append(s.status()).append("\"><td>").append(e(s.queuedAt().toString().substring(0, 19).replace('T', ' ')))
+                    .append("</td><td>").append(e(s.contactId() != null ? s.contactId()
                             : s.chatType() + " " + s.chatId())).append("</td><td class=\"status\">").append(s.status())
-                    .append("</td><td>").append(DemoPages.esc(s.errorCode() == null ? "" : s.errorCode()))
-                    .append(s.errorDescription() == null ? "" : " " + DemoPages.esc(s.errorDescription())).append("</td></tr>");
+                    .append("</td><td>").append(e(s.errorCode() == null ? "" : s.errorCode()))
+                    .append(s.errorDescription() == null ? "" : " " + e(s.errorDescription())).append("</td></tr>");
         }
         return h.append("</table>").toString();
+    }
+
+    private static String e(String s) {
+        return s == null ? "" : DemoPages.esc(s);
     }
 }

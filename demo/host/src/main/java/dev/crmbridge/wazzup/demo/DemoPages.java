@@ -412,6 +412,7 @@ public final class DemoPages extends HttpServlet {
                     .append(w.lastVerified() == null ? "" : "; verified at Wazzup " + esc(w.lastVerified().toString()))
                     .append(w.repairs() == 0 ? "" : "; repaired " + w.repairs() + " time(s) after another system changed it")
                     .append("</p>");
+            h.append(outbox.channels());
         }
         h.append("<p><a href=\"/system/console/configMgr/dev.crmbridge.wazzup\" id=\"console-config\">Configuration</a> and ")
                 .append("<a href=\"/system/console/status-wazzup\">status</a> in the Felix Web Console (user admin, password ")
