@@ -74,11 +74,12 @@ public final class MessagesApi {
                     }, null);
         } catch (UnavailableException e) {
             Throwable cause = e.getCause();
-            if (e.status() == 0 && (cause instanceof java.net.ConnectException || cause instanceof java.net.UnknownHostException)) {
+            if (e.status() == 0 && neverConnected(cause)) {
                 return new Attempt.NotSent("Wazzup could not be reached (" + cause.getClass().getSimpleName() + ")", false);
             }
-            if (e.status() == 502 || e.status() == 503 || e.status() == 504) {
-                return new Attempt.NotSent("Wazzup is unavailable (" + e.status() + ")", false);
+            if (e.status() == 503) {
+                // refused before any work; a 502 or 504 may follow a request Wazzup did process: in doubt
+                return new Attempt.NotSent("Wazzup is unavailable (503)", false);
             }
             if (e.status() == 0 && e.getMessage() != null && e.getMessage().contains("the client is closed")) {
                 return new Attempt.NotSent("the connector is stopping", false);
@@ -127,5 +128,16 @@ public final class MessagesApi {
 
     private static String encode(String value) {
         return java.net.URLEncoder.encode(value, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
+    /** No connection was made, so nothing was sent: refused, no route, no such host, or the connect timed out. */
+    static boolean neverConnected(Throwable cause) {
+        for (Throwable t = cause; t != null; t = t.getCause()) {
+            if (t instanceof java.net.ConnectException || t instanceof java.net.UnknownHostException
+                    || t instanceof java.net.NoRouteToHostException || t.getClass().getSimpleName().equals("ConnectTimeoutException")) {
+                return true;
+            }
+        }
+        return false;
     }
 }

@@ -135,15 +135,9 @@ public final class ConnectorRuntime implements ChangeRecorder.Target {
         Signals signals = storage.signals();
         this.channels = new ChannelRegistry(client, clock);
         this.templates = new TemplateCatalog(client, clock);
-        this.sender = new MessageSender(storage.store(), fence, storage.leadership(), client == null ? null
-                : client.gated(() -> {
-                    Fence.Term t = storage.leadership().term();
-                    if (t == null || !t.valid()) {
-                        throw new dev.crmbridge.wazzup.internal.store.FencedException(
-                                "this node does not lead the account now: nothing may go to Wazzup");
-                    }
-                }), host.directory(), channels, new Payloads(settings.phoneRules()), host.events(), clock,
-                settings.messageSenders(), settings.messageRepeatWindow());
+        this.sender = new MessageSender(storage.store(), fence, storage.leadership(), client, host.directory(), channels,
+                new Payloads(settings.phoneRules()), host.events(), clock, settings.messageSenders(),
+                settings.messageRepeatWindow());
         this.messageCalls = Executors.newFixedThreadPool(2, r -> {
             Thread t = new Thread(r, "Wazzup message edits");
             t.setDaemon(true);

@@ -50,7 +50,7 @@ public final class MessageSender {
     private static final Logger LOG = LoggerFactory.getLogger(MessageSender.class);
     /** How long after a first unanswered attempt a repeat is still caught by Wazzup's 60-second guard, with room for clocks. */
     public static final Duration GUARD = Duration.ofSeconds(50);
-    /** {@link #GUARD}, or a shorter window from the configuration. */
+    /** The configured window ({@link #GUARD} by default). */
     private final long guard;
     /** The longest pause after an outage or a refused key. */
     static final long MAX_PAUSE = 30_000;
@@ -74,6 +74,10 @@ public final class MessageSender {
     private final int parallel;
     private final Worker worker;
     private final ExecutorService pool;
+    /** How long settled messages are kept (their text and file links leave the store after). */
+    static final Duration KEEP = Duration.ofDays(30);
+    /** When the next purge of settled messages is due. */
+    private long nextPurge;
     /** Consecutive outage answers: the pause grows with them. */
     private int outages;
     private volatile String problem;
@@ -81,7 +85,7 @@ public final class MessageSender {
     public MessageSender(Store store, Fence fence, Leadership leadership, WazzupClient client,
             Supplier<CrmDirectory> directory, ChannelRegistry channels, Payloads payloads, Supplier<EventAdmin> events,
             Clock clock, int parallel, Duration guard) {
-        this.guard = Math.min(GUARD.toMillis(), guard.toMillis());
+        this.guard = guard.toMillis();
         this.payloads = payloads;
         this.store = store;
         this.fence = fence;
@@ -111,7 +115,7 @@ public final class MessageSender {
 
     public void stop() {
         worker.stop();
-        pool.shutdownNow();
+        pool.shutdown(); // not interrupted: a thread in the embedded database's code would close its file
     }
 
     public boolean join(Duration timeout) {
@@ -146,25 +150,22 @@ public final class MessageSender {
             worker.await(Math.max(1, Math.min(idle, next == Long.MAX_VALUE ? idle : next - now)));
             return;
         }
-        // the oldest of each chat: sends to one chat keep their order
-        Map<String, SendRow> first = new LinkedHashMap<>();
-        Set<String> waiting = table.waitingRoutes(now); // an earlier message of the chat waits: the later ones too
-        for (SendRow r : due) {
-            if (!waiting.contains(r.route())) {
-                first.putIfAbsent(r.route(), r);
-            }
+        if (now >= nextPurge) {
+            nextPurge = now + 3_600_000L;
+            table.purge(now - KEEP.toMillis());
         }
-        if (first.isEmpty()) {
-            long next = table.nextDueAfter(now);
-            worker.await(Math.max(1, Math.min(POLL * 5, next == Long.MAX_VALUE ? POLL : next - now)));
-            return;
+        // the oldest of each chat (the table answers only those): sends to one chat keep their order
+        Map<String, SendRow> first = new LinkedHashMap<>();
+        for (SendRow r : due) {
+            first.putIfAbsent(r.route(), r);
         }
         List<SendRow> round = new ArrayList<>(first.values());
         boolean outage = false;
+        boolean failed = false;
         for (int i = 0; i < round.size() && !outage && worker.running(); i += parallel * 4) {
             List<Future<Boolean>> inFlight = new ArrayList<>();
             for (SendRow r : round.subList(i, Math.min(round.size(), i + parallel * 4))) {
-                inFlight.add(pool.submit(() -> one(mine, r)));
+                inFlight.add(pool.submit(() -> one(mine, r, term)));
             }
             for (Future<Boolean> f : inFlight) {
                 try {
@@ -174,7 +175,8 @@ public final class MessageSender {
                     if (c instanceof FencedException) {
                         return; // the term ended: the new leader goes on from the store
                     }
-                    LOG.warn("Wazzup messages: a send failed unexpectedly: {}", c.toString());
+                    LOG.warn("Wazzup messages: a send failed unexpectedly: {}", c.getClass().getName());
+                    failed = true;
                 }
             }
         }
@@ -183,14 +185,15 @@ public final class MessageSender {
             // growing by a second a time: a long outage costs a probe now and then, and its end is noticed soon
             long pause = Math.min(MAX_PAUSE, 1_000L * outages);
             worker.await(pause);
+        } else if (failed) {
+            worker.await(POLL); // the store or the directory failed: not again at once
         } else {
             outages = 0;
-            problem = null;
         }
     }
 
     /** Sends one message; answers true when Wazzup could not be reached (the queue pauses). */
-    private boolean one(Store mine, SendRow row) {
+    private boolean one(Store mine, SendRow row, Fence.Term term) {
         SendTable table = mine.sends();
         long now = clock.millis();
         if (row.doubtSince() != null && now - row.doubtSince() >= guard) {
@@ -224,7 +227,25 @@ public final class MessageSender {
         }
         SendMessage request = request(m, row.crmId(), target);
         table.attempt(row.crmId(), target.channelId, target.chatType, target.chatId, now);
-        Attempt outcome = client.messages().attempt(request);
+        long since = row.doubtSince() != null ? row.doubtSince() : Long.MAX_VALUE;
+        Attempt outcome;
+        try {
+            // checked right before the request leaves, after the wait for the budget: this node still leads in
+            // the term the message was picked under, and a repeat is still inside Wazzup's duplicate guard
+            outcome = client.gated(() -> {
+                if (!term.valid() || leadership.term() != term) {
+                    throw new FencedException("this node does not lead the account now: nothing may go to Wazzup");
+                }
+                if (since != Long.MAX_VALUE && clock.millis() - since >= guard) {
+                    throw new GuardOver();
+                }
+            }).messages().attempt(request);
+        } catch (GuardOver over) {
+            long late = clock.millis();
+            settle(table, row, "UNKNOWN", null, "an attempt's answer was lost " + (late - since) / 1000
+                    + " s ago, past Wazzup's duplicate guard: not sent again", late);
+            return false;
+        }
         long after = clock.millis();
         if (outcome instanceof Attempt.Accepted a) {
             table.sent(row.crmId(), a.messageId(), a.chatId(), after);
@@ -234,6 +255,9 @@ public final class MessageSender {
             table.sent(row.crmId(), null, null, after);
             MessageService.post(events, table.get(row.crmId()));
         } else if (outcome instanceof Attempt.Refused r) {
+            if (r.code() != null && (r.code().startsWith("CHANNEL_") || r.code().equals("MESSAGE_CHANNEL_UNAVAILABLE"))) {
+                channels.stale(); // what this node knows of the channels is old: read them before the next send
+            }
             settle(table, row, "FAILED", r.code(), r.description(), after);
         } else if (outcome instanceof Attempt.NotSent n) {
             long pause = n.keyRefused() ? MAX_PAUSE : 1_000;
@@ -241,12 +265,12 @@ public final class MessageSender {
             problem = "messages wait: " + n.why();
             return !n.why().contains("429");
         } else if (outcome instanceof Attempt.InDoubt d) {
-            long since = row.doubtSince() != null ? row.doubtSince() : now;
-            if (after - since >= guard) {
+            long first = row.doubtSince() != null ? row.doubtSince() : now;
+            if (after - first >= guard) {
                 settle(table, row, "UNKNOWN", null, d.why() + ", and Wazzup's duplicate guard is over: not sent again", after);
             } else {
                 // again soon, while the guard still catches a repeat
-                long next = Math.min(after + 2_000L * Math.max(1, row.attempts() + 1), since + guard - 1_000);
+                long next = Math.min(after + 2_000L * Math.max(1, row.attempts() + 1), first + guard - 1_000);
                 table.inDoubt(row.crmId(), Math.max(after, next), d.why(), after);
                 problem = "messages wait: " + d.why();
                 return true;
@@ -263,6 +287,15 @@ public final class MessageSender {
             LOG.info("Wazzup messages: message {} {}: {} {}", row.crmId(), status, code, text == null ? "" : text);
         }
         MessageService.post(events, table.get(row.crmId()));
+    }
+
+    /** The repeat window closed while the attempt waited for the budget: it must not leave. */
+    private static final class GuardOver extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        GuardOver() {
+            super("past the repeat window", null, false, false);
+        }
     }
 
     /** Where a message goes. */

@@ -60,8 +60,15 @@ public final class MessageService implements Messages {
         }
         String id = message.id() != null ? message.id() : UUID.randomUUID().toString();
         String route = route(message);
-        boolean added = store.sends().add(id, route, MessageCodec.write(message, id), message.contactId(),
-                message.chatType(), message.chatId(), message.channelId(), clock.millis());
+        boolean added;
+        try {
+            added = store.sends().add(id, route, MessageCodec.write(message, id), message.contactId(),
+                    message.chatType(), message.chatId(), message.channelId(), clock.millis());
+        } catch (RuntimeException e) {
+            // not chained: a database's message may quote the row, and with it the message's text
+            throw new IllegalStateException("the connector's store could not record the message now ("
+                    + e.getClass().getSimpleName() + "); nothing was recorded");
+        }
         if (added) {
             post(events, store.sends().get(id));
             queued.run();

@@ -69,11 +69,14 @@ public final class SendTable {
         }
     }
 
-    /** The queued messages due at {@code now}, oldest first. */
+    /**
+     * The oldest queued message of each chat ({@code route}), when it is due at {@code now}, oldest first: a
+     * chat's later messages wait behind its first, and one busy chat holds back no other.
+     */
     public List<SendRow> due(long now, int limit) {
         return jdbc.tx("read the messages to send", c -> {
-            try (PreparedStatement s = c.prepareStatement("SELECT " + COLUMNS + " FROM wz_send WHERE account = ?"
-                    + " AND status = 'QUEUED' AND next_at <= ? ORDER BY seq")) {
+            try (PreparedStatement s = c.prepareStatement("SELECT " + COLUMNS + " FROM wz_send WHERE seq IN (SELECT MIN(seq)"
+                    + " FROM wz_send WHERE account = ? AND status = 'QUEUED' GROUP BY route) AND next_at <= ? ORDER BY seq")) {
                 s.setString(1, account);
                 s.setLong(2, now);
                 s.setMaxRows(limit);
@@ -82,20 +85,14 @@ public final class SendTable {
         });
     }
 
-    /** The chats ({@code route}) whose oldest queued message is not due yet: their later messages wait behind it. */
-    public java.util.Set<String> waitingRoutes(long now) {
-        return jdbc.tx("read the messages to send", c -> {
-            try (PreparedStatement s = c.prepareStatement("SELECT DISTINCT route FROM wz_send WHERE account = ?"
-                    + " AND status = 'QUEUED' AND next_at > ?")) {
-                s.setString(1, account);
-                s.setLong(2, now);
-                java.util.Set<String> out = new java.util.HashSet<>();
-                try (ResultSet rs = s.executeQuery()) {
-                    while (rs.next()) {
-                        out.add(rs.getString(1));
-                    }
-                }
-                return out;
+    /** Forgets settled messages last changed before {@code before} (their text stays no longer than needed). */
+    public int purge(long before) {
+        return jdbc.tx("purge sent messages", c -> {
+            try (PreparedStatement d = c.prepareStatement("DELETE FROM wz_send WHERE account = ? AND status <> 'QUEUED'"
+                    + " AND updated_at < ?")) {
+                d.setString(1, account);
+                d.setLong(2, before);
+                return d.executeUpdate();
             }
         });
     }
@@ -179,13 +176,16 @@ public final class SendTable {
                 return row;
             }
             try (PreparedStatement u = c.prepareStatement("UPDATE wz_send SET status = ?, error_code = ?, error_text = ?,"
-                    + " updated_at = ? WHERE seq = ?")) {
+                    + " updated_at = ? WHERE seq = ? AND status = ?")) {
                 u.setString(1, status);
                 u.setString(2, code);
                 u.setString(3, cut(text));
                 u.setLong(4, now);
                 u.setLong(5, row.seq());
-                u.executeUpdate();
+                u.setString(6, row.status()); // another node moved it meanwhile: its status stands
+                if (u.executeUpdate() == 0) {
+                    return get(row.crmId());
+                }
             }
             return new SendRow(row.seq(), row.crmId(), row.route(), row.body(), status, row.attempts(), row.nextAt(),
                     row.doubtSince(), row.messageId(), row.contactId(), row.channelId(), row.chatType(), row.chatId(), code,

@@ -19,7 +19,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The demo's automation: when a deal is closed (won), each of its contacts with WhatsApp gets a thank-you,
+ * The demo's automation: when a deal is closed (the demo's deals close as won), each of its contacts with WhatsApp gets a thank-you,
  * the approved {@code thank_you} template when the account has one, else a text. The message's id is made
  * of the deal and the contact, so saving the closed deal again sends nothing more.
  */
@@ -48,7 +48,12 @@ public final class DemoAutomation implements EventHandler {
         if (m == null || id == null) {
             return;
         }
-        store.deal(id.toString()).filter(DemoStore.Deal::closed).ifPresent(deal -> {
+        // not on EventAdmin's thread: reading the templates may ask Wazzup
+        java.util.concurrent.CompletableFuture.runAsync(() -> thank(m, id.toString()));
+    }
+
+    private void thank(Messages m, String dealId) {
+        store.deal(dealId).filter(DemoStore.Deal::closed).ifPresent(deal -> {
             for (String contactId : deal.contactIds()) {
                 store.contact(contactId).filter(c -> c.chats().stream()
                         .anyMatch(h -> ChatHandle.TYPE_WHATSAPP.equals(h.chatType()))).ifPresent(c -> {
