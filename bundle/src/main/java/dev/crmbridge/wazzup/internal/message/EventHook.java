@@ -53,7 +53,11 @@ public final class EventHook implements UnaryOperator<Event> {
         SendRow row = sends.advance(messageId, outcome, string(e, WazzupEvents.PROPERTY_ERROR_CODE),
                 string(e, WazzupEvents.PROPERTY_ERROR_DESCRIPTION), clock.millis());
         if (row == null) {
-            return e; // not sent through the connector (a manager in Wazzup's window, or a phone)
+            // not sent through the connector (a manager in Wazzup's window, a phone), or sent so recently that
+            // the 201 is not recorded yet: then the status is kept and applied when it is
+            sends.keepEarly(messageId, outcome, string(e, WazzupEvents.PROPERTY_ERROR_CODE),
+                    string(e, WazzupEvents.PROPERTY_ERROR_DESCRIPTION), clock.millis());
+            return e;
         }
         Map<String, Object> base = new HashMap<>();
         for (String name : e.getPropertyNames()) {

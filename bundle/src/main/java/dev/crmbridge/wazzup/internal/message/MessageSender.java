@@ -151,8 +151,8 @@ public final class MessageSender {
             return;
         }
         if (now >= nextPurge) {
-            nextPurge = now + 3_600_000L;
-            table.purge(now - KEEP.toMillis());
+            nextPurge = now + 600_000L;
+            table.purge(now - KEEP.toMillis(), now - 600_000L);
         }
         // the oldest of each chat (the table answers only those): sends to one chat keep their order
         Map<String, SendRow> first = new LinkedHashMap<>();
@@ -250,6 +250,10 @@ public final class MessageSender {
         if (outcome instanceof Attempt.Accepted a) {
             table.sent(row.crmId(), a.messageId(), a.chatId(), after);
             MessageService.post(events, table.get(row.crmId()));
+            if (a.messageId() != null) {
+                // statuses Wazzup sent before this 201 was recorded
+                table.early(a.messageId(), after).forEach(moved -> MessageService.post(events, moved));
+            }
         } else if (outcome instanceof Attempt.Repeated) {
             LOG.info("Wazzup messages: message {} met the duplicate guard: an earlier attempt was accepted", row.crmId());
             table.sent(row.crmId(), null, null, after);

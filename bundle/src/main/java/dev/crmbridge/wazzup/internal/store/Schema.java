@@ -135,6 +135,10 @@ public final class Schema {
                             + " updated_at BIGINT NOT NULL, UNIQUE (crm_id, account))");
                     s.execute("CREATE INDEX wz_send_due ON wz_send (account, status, next_at, seq)");
                     s.execute("CREATE INDEX wz_send_message ON wz_send (message_id)");
+                    // a status Wazzup sent before the sender recorded the message's id: applied when it does
+                    s.execute("CREATE TABLE wz_send_early (account VARCHAR(64) NOT NULL, message_id VARCHAR(100) NOT NULL,"
+                            + " status VARCHAR(12) NOT NULL, error_code VARCHAR(100), error_text VARCHAR(1000),"
+                            + " at BIGINT NOT NULL, PRIMARY KEY (message_id, status, account))");
                 }
                 if (version < VERSION) {
                     s.execute("UPDATE wz_meta SET val = '" + VERSION + "' WHERE name = 'schema.version'");

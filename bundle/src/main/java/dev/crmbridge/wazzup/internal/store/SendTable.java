@@ -85,9 +85,17 @@ public final class SendTable {
         });
     }
 
-    /** Forgets settled messages last changed before {@code before} (their text stays no longer than needed). */
-    public int purge(long before) {
+    /**
+     * Forgets settled messages last changed before {@code before} (their text stays no longer than needed), and
+     * early statuses kept before {@code earlyBefore} (no message of the CRM claimed them).
+     */
+    public int purge(long before, long earlyBefore) {
         return jdbc.tx("purge sent messages", c -> {
+            try (PreparedStatement d = c.prepareStatement("DELETE FROM wz_send_early WHERE account = ? AND at < ?")) {
+                d.setString(1, account);
+                d.setLong(2, earlyBefore);
+                d.executeUpdate();
+            }
             try (PreparedStatement d = c.prepareStatement("DELETE FROM wz_send WHERE account = ? AND status <> 'QUEUED'"
                     + " AND updated_at < ?")) {
                 d.setString(1, account);
@@ -190,6 +198,91 @@ public final class SendTable {
             return new SendRow(row.seq(), row.crmId(), row.route(), row.body(), status, row.attempts(), row.nextAt(),
                     row.doubtSince(), row.messageId(), row.contactId(), row.channelId(), row.chatType(), row.chatId(), code,
                     cut(text), row.queuedAt(), now);
+        });
+    }
+
+    /**
+     * A status for a message id no row has yet: kept when an attempt is in flight (its 201 may not be recorded
+     * yet), for {@link #early} to apply. Answers whether it was kept.
+     */
+    public boolean keepEarly(String messageId, String status, String code, String text, long now) {
+        return jdbc.tx("keep an early message status", c -> {
+            try (PreparedStatement s = c.prepareStatement("SELECT COUNT(*) FROM wz_send WHERE account = ? AND status = 'QUEUED'"
+                    + " AND doubt_since IS NOT NULL")) {
+                s.setString(1, account);
+                try (ResultSet rs = s.executeQuery()) {
+                    rs.next();
+                    if (rs.getInt(1) == 0) {
+                        return false; // nothing in flight: a message sent elsewhere (Wazzup's window, a phone)
+                    }
+                }
+            }
+            try (PreparedStatement d = c.prepareStatement("DELETE FROM wz_send_early WHERE account = ? AND message_id = ?"
+                    + " AND status = ?")) {
+                d.setString(1, account);
+                d.setString(2, messageId);
+                d.setString(3, status);
+                d.executeUpdate();
+            }
+            try (PreparedStatement in = c.prepareStatement("INSERT INTO wz_send_early (account, message_id, status, error_code,"
+                    + " error_text, at) VALUES (?, ?, ?, ?, ?, ?)")) {
+                in.setString(1, account);
+                in.setString(2, messageId);
+                in.setString(3, status);
+                in.setString(4, code);
+                in.setString(5, cut(text));
+                in.setLong(6, now);
+                in.executeUpdate();
+            }
+            return true;
+        });
+    }
+
+    /**
+     * Applies the statuses kept for {@code messageId} before its row knew it (in Wazzup's order: sent,
+     * delivered, read, error) and forgets them; answers the row after each one that moved it.
+     */
+    public List<SendRow> early(String messageId, long now) {
+        List<String[]> kept = jdbc.tx("read early message statuses", c -> {
+            List<String[]> out = new ArrayList<>();
+            try (PreparedStatement s = c.prepareStatement("SELECT status, error_code, error_text FROM wz_send_early"
+                    + " WHERE account = ? AND message_id = ?")) {
+                s.setString(1, account);
+                s.setString(2, messageId);
+                try (ResultSet rs = s.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(new String[] {rs.getString(1), rs.getString(2), rs.getString(3)});
+                    }
+                }
+            }
+            try (PreparedStatement d = c.prepareStatement("DELETE FROM wz_send_early WHERE account = ? AND message_id = ?")) {
+                d.setString(1, account);
+                d.setString(2, messageId);
+                d.executeUpdate();
+            }
+            return out;
+        });
+        kept.sort(java.util.Comparator.comparingInt(k -> "ERROR".equals(k[0]) ? 99 : ORDER.indexOf(k[0])));
+        List<SendRow> moved = new ArrayList<>();
+        for (String[] k : kept) {
+            SendRow before = get(messageIdOwner(messageId));
+            SendRow after = advance(messageId, k[0], k[1], k[2], now);
+            if (after != null && before != null && !after.status().equals(before.status())) {
+                moved.add(after);
+            }
+        }
+        return moved;
+    }
+
+    private String messageIdOwner(String messageId) {
+        return jdbc.tx("read a message", c -> {
+            try (PreparedStatement s = c.prepareStatement("SELECT crm_id FROM wz_send WHERE message_id = ? AND account = ?")) {
+                s.setString(1, messageId);
+                s.setString(2, account);
+                try (ResultSet rs = s.executeQuery()) {
+                    return rs.next() ? rs.getString(1) : "";
+                }
+            }
         });
     }
 

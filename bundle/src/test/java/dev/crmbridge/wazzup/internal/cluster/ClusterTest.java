@@ -88,7 +88,7 @@ class ClusterTest {
             try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(
                     "SELECT COUNT(*) FROM information_schema.tables WHERE table_name LIKE 'wz\\_%'")) {
                 rs.next();
-                assertThat(rs.getInt(1)).as("tables").isEqualTo(12);
+                assertThat(rs.getInt(1)).as("tables").isEqualTo(13);
             }
             return null;
         });

@@ -246,6 +246,29 @@ class MessagesTest {
     }
 
     @Test
+    void aStatusThatComesBeforeTheSendIsRecordedIsAppliedWhenItIs() {
+        dev.crmbridge.wazzup.internal.store.SendTable table = runtime.storage.store().sends();
+        long now = System.currentTimeMillis();
+        EventHook hook = new EventHook(table, runtime.runtime.channels(), runtime.runtime.templates(), Clock.systemUTC());
+        Event foreign = status("sent-in-wazzups-window", "read");
+        assertThat(hook.apply(foreign)).as("nothing in flight: a status of a message sent elsewhere").isSameAs(foreign);
+        assertThat(table.early("sent-in-wazzups-window", now)).isEmpty();
+
+        // a message whose attempt is in flight: Wazzup's error arrives before the sender recorded its 201
+        // (recorded as due in an hour, so that the running sender leaves it to the test)
+        table.add("early-1", "chat:whatsapp:79000000001", "{}", null, "whatsapp", "79000000001", null, now + 3_600_000);
+        table.attempt("early-1", "ch", "whatsapp", "79000000001", now);
+        hook.apply(new Event(WazzupEvents.TOPIC_MESSAGE_STATUS_CHANGED, Map.of(WazzupEvents.PROPERTY_MESSAGE_ID, "wz-early-1",
+                WazzupEvents.PROPERTY_STATUS, "error", WazzupEvents.PROPERTY_ERROR_CODE, "BAD_CONTACT")));
+        table.sent("early-1", "wz-early-1", null, now);
+        List<dev.crmbridge.wazzup.internal.store.SendTable.SendRow> moved = table.early("wz-early-1", now);
+        assertThat(moved).extracting(r -> r.status()).containsExactly("ERROR");
+        assertThat(table.get("early-1").status()).isEqualTo("ERROR");
+        assertThat(table.get("early-1").errorCode()).isEqualTo("BAD_CONTACT");
+        assertThat(table.early("wz-early-1", now)).as("applied once").isEmpty();
+    }
+
+    @Test
     void aChannelThatNeedsItsQrCodeScannedIsAProblemUntilItIsActiveAgain() {
         String id = messages().send(OutgoingMessage.toContact("c1").text("Reads the channels").build());
         await("sent", () -> status(id) == MessageStatus.SENT);
