@@ -38,6 +38,8 @@ public final class PostgresServer implements AutoCloseable {
     private final Path bin;
     private final int port;
     private final boolean asPostgres;
+    /** Stops the server when the JVM exits, unless the owner stops it itself ({@link #stoppedByOwner()}). */
+    private Thread hook;
     private volatile boolean stopped;
 
     private PostgresServer(Path data, Path bin, int port, boolean asPostgres) {
@@ -67,7 +69,8 @@ public final class PostgresServer implements AutoCloseable {
         run(root, List.of(bin.resolve("pg_ctl").toString(), "-D", data.toString(), "-l", log.toString(), "-w", "-t", "60",
                 "-o", "-p " + port + " -c listen_addresses=127.0.0.1 -c unix_socket_directories= -c max_connections=300"
                         + " -c fsync=on", "start"), home, 90);
-        Runtime.getRuntime().addShutdownHook(new Thread(server::close, "stop PostgreSQL"));
+        server.hook = new Thread(server::close, "stop PostgreSQL");
+        Runtime.getRuntime().addShutdownHook(server.hook);
         return server;
     }
 
@@ -203,5 +206,18 @@ public final class PostgresServer implements AutoCloseable {
                 // until the standard input ends
             }
         }
+    }
+
+    /**
+     * The owner stops the server itself, in its own shutdown hook, after what uses it: the JVM's exit no longer
+     * stops it at the same time (shutdown hooks run concurrently).
+     */
+    public PostgresServer stoppedByOwner() {
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException alreadyExiting) {
+            // the JVM is exiting: the hook runs
+        }
+        return this;
     }
 }

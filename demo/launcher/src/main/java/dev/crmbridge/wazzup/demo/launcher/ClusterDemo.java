@@ -87,7 +87,8 @@ public final class ClusterDemo {
         Files.createDirectories(dir.resolve("crm"));
         long start = System.nanoTime();
 
-        PostgresServer pg = PostgresServer.start(dir.resolve("pg"));
+        // stopped by this demo's own hook, after the nodes (not at the same time by its own)
+        PostgresServer pg = PostgresServer.start(dir.resolve("pg")).stoppedByOwner();
         Class.forName("org.postgresql.Driver");
         String jdbc = pg.createDatabase("wazzup") + "?user=" + PostgresServer.USER;
         WazzupEmulator emulator = WazzupEmulator.builder().host("127.0.0.1").port(emulatorPort).start();
