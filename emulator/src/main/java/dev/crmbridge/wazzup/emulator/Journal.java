@@ -76,4 +76,17 @@ public final class Journal {
         int limit = options.journalBodyLimit;
         return masked.length() > limit ? masked.substring(0, limit) + "…" : masked;
     }
+
+    /** A send's {@code crmMessageId} ({@code POST /v3/message} only), kept whole however the journal cuts the body. */
+    static String crmMessageId(String route, byte[] body) {
+        if (!"POST /v3/message".equals(route)) {
+            return null;
+        }
+        try {
+            com.fasterxml.jackson.databind.JsonNode id = Json.parse(body).get("crmMessageId");
+            return id == null || id.isNull() || !id.isValueNode() ? null : id.asText();
+        } catch (java.io.IOException | RuntimeException e) {
+            return null;
+        }
+    }
 }

@@ -548,17 +548,7 @@ public final class WazzupEmulator implements AutoCloseable {
             int status, String accountId, String route, int concurrent) {
         journal.add(new JournalEntry(journal.nextSeq(), clock.instant(), method, path, query,
                 Journal.maskHeaders(headers), journal.maskBody(new String(body, StandardCharsets.UTF_8)), status,
-                accountId, route, concurrent, "POST /v3/message".equals(route) ? crmMessageId(body) : null));
-    }
-
-    /** A send's {@code crmMessageId}, kept whole however the journal cuts the body. */
-    private static String crmMessageId(byte[] body) {
-        try {
-            JsonNode id = Json.parse(body).get("crmMessageId");
-            return id == null || id.isNull() || !id.isValueNode() ? null : id.asText();
-        } catch (IOException | RuntimeException e) {
-            return null;
-        }
+                accountId, route, concurrent, Journal.crmMessageId(route, body)));
     }
 
     private static Map<String, String> headers(Headers headers) {

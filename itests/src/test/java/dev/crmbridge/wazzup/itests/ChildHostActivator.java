@@ -2,10 +2,8 @@ package dev.crmbridge.wazzup.itests;
 
 import dev.crmbridge.wazzup.api.WazzupConnector;
 import dev.crmbridge.wazzup.api.spi.CrmDirectory;
-import java.util.Hashtable;
 import org.osgi.framework.BundleActivator;
 import org.osgi.framework.BundleContext;
-import org.osgi.service.cm.Configuration;
 import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.util.tracker.ServiceTracker;
 
@@ -24,28 +22,11 @@ public final class ChildHostActivator implements BundleActivator {
     public void start(BundleContext context) throws Exception {
         int contacts = Integer.parseInt(context.getProperty("wazzup.child.contacts"));
         context.registerService(CrmDirectory.class, ItDirectory.generated(1, 0, contacts, 0), null);
-        tracker = new ServiceTracker<>(context, ConfigurationAdmin.class, null) {
-            @Override
-            public ConfigurationAdmin addingService(org.osgi.framework.ServiceReference<ConfigurationAdmin> ref) {
-                ConfigurationAdmin admin = context.getService(ref);
-                try {
-                    Configuration c = admin.getConfiguration(WazzupConnector.PID, "?");
-                    if (c.getProperties() == null) {
-                        Hashtable<String, Object> p = new Hashtable<>();
-                        p.put(WazzupConnector.PROPERTY_API_KEY, context.getProperty("wazzup.child.apiKey"));
-                        p.put(WazzupConnector.PROPERTY_API_BASE_URL, context.getProperty("wazzup.child.emulator"));
-                        p.put(WazzupConnector.PROPERTY_SCHEME, "CONTACTS_ONLY");
-                        p.put("retryMaxDelaySeconds", 5);
-                        p.put("initialSync", false);
-                        c.update(p);
-                    }
-                } catch (java.io.IOException e) {
-                    throw new IllegalStateException(e);
-                }
-                return admin;
-            }
-        };
-        tracker.open();
+        tracker = ChildConfig.configureOnce(context, p -> {
+            p.put(WazzupConnector.PROPERTY_SCHEME, "CONTACTS_ONLY");
+            p.put("retryMaxDelaySeconds", 5);
+            p.put("initialSync", false);
+        });
         if (Boolean.parseBoolean(context.getProperty("wazzup.child.events"))) {
             new Thread(() -> report(context, contacts), "child-host-events").start();
         }

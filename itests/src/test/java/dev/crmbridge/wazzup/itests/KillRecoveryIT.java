@@ -55,7 +55,7 @@ public class KillRecoveryIT {
                 ChildHostActivator.class, "dev.crmbridge.wazzup.api,dev.crmbridge.wazzup.api.model,"
                         + "dev.crmbridge.wazzup.api.spi,dev.crmbridge.wazzup.api.event,dev.crmbridge.wazzup.api.sync,"
                         + "org.osgi.framework,org.osgi.service.cm,org.osgi.service.event,org.osgi.util.tracker",
-                ItDirectory.class));
+                ItDirectory.class, ChildConfig.class));
         child = ChildFrameworks.start(work.resolve("felix-cache"), properties(account, true), bundles, work.resolve("child-1.log"));
         Path log1 = work.resolve("child-1.log");
         await("all changes recorded and some contacts in Wazzup", Duration.ofSeconds(60), () -> alive()

@@ -3,10 +3,8 @@ package dev.crmbridge.wazzup.itests;
 import dev.crmbridge.wazzup.api.WazzupConnector;
 import dev.crmbridge.wazzup.api.message.Messages;
 import dev.crmbridge.wazzup.api.message.OutgoingMessage;
-import java.util.Hashtable;
 import org.osgi.framework.BundleActivator;
 import org.osgi.framework.BundleContext;
-import org.osgi.service.cm.Configuration;
 import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.util.tracker.ServiceTracker;
 
@@ -23,28 +21,11 @@ public final class MessageChildActivator implements BundleActivator {
 
     @Override
     public void start(BundleContext context) throws Exception {
-        tracker = new ServiceTracker<>(context, ConfigurationAdmin.class, null) {
-            @Override
-            public ConfigurationAdmin addingService(org.osgi.framework.ServiceReference<ConfigurationAdmin> ref) {
-                ConfigurationAdmin admin = context.getService(ref);
-                try {
-                    Configuration c = admin.getConfiguration(WazzupConnector.PID, "?");
-                    if (c.getProperties() == null) {
-                        Hashtable<String, Object> p = new Hashtable<>();
-                        p.put(WazzupConnector.PROPERTY_API_KEY, context.getProperty("wazzup.child.apiKey"));
-                        p.put(WazzupConnector.PROPERTY_API_BASE_URL, context.getProperty("wazzup.child.emulator"));
-                        p.put(WazzupConnector.PROPERTY_SCHEME, "CONTACTS_ONLY");
-                        p.put("initialSync", false);
-                        p.put("messageRepeatWindowSeconds", Integer.parseInt(context.getProperty("wazzup.child.repeatWindow")));
-                        c.update(p);
-                    }
-                } catch (java.io.IOException e) {
-                    throw new IllegalStateException(e);
-                }
-                return admin;
-            }
-        };
-        tracker.open();
+        tracker = ChildConfig.configureOnce(context, p -> {
+            p.put(WazzupConnector.PROPERTY_SCHEME, "CONTACTS_ONLY");
+            p.put("initialSync", false);
+            p.put("messageRepeatWindowSeconds", Integer.parseInt(context.getProperty("wazzup.child.repeatWindow")));
+        });
         int count = Integer.parseInt(context.getProperty("wazzup.child.messages"));
         if (count > 0) {
             new Thread(() -> queue(context, count), "child-host-messages").start();

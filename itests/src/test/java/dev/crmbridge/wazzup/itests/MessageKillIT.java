@@ -98,9 +98,8 @@ public class MessageKillIT {
         assertEquals("Wazzup took it (the answer was lost)", 1, sent("kill-0"));
 
         // the restart comes later than the repeat window (3 s here, 50 s by default, Wazzup's guard 60 s)
-        while (System.nanoTime() - killedAt < Duration.ofSeconds(4).toNanos()) {
-            Thread.sleep(100);
-        }
+        await("the repeat window over", Duration.ofSeconds(10),
+                () -> System.nanoTime() - killedAt >= Duration.ofSeconds(4).toNanos());
         child = ChildFrameworks.start(work.resolve("felix-cache"), properties(account, 0, 3, "kill-0"), bundles,
                 work.resolve("child-2.log"));
         Path log2 = work.resolve("child-2.log");
@@ -128,7 +127,7 @@ public class MessageKillIT {
         bundles.addAll(ChildFrameworks.ours());
         bundles.add(ChildFrameworks.hostBundle(work.resolve("messagehost.jar"), "dev.crmbridge.wazzup.itests.messagehost",
                 MessageChildActivator.class, "dev.crmbridge.wazzup.api,dev.crmbridge.wazzup.api.message,"
-                        + "org.osgi.framework,org.osgi.service.cm,org.osgi.util.tracker"));
+                        + "org.osgi.framework,org.osgi.service.cm,org.osgi.util.tracker", ChildConfig.class));
         return bundles;
     }
 

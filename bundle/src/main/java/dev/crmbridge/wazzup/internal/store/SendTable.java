@@ -264,24 +264,25 @@ public final class SendTable {
         });
         kept.sort(java.util.Comparator.comparingInt(k -> "ERROR".equals(k[0]) ? 99 : ORDER.indexOf(k[0])));
         List<SendRow> moved = new ArrayList<>();
+        SendRow before = kept.isEmpty() ? null : byMessageId(messageId);
         for (String[] k : kept) {
-            SendRow before = get(messageIdOwner(messageId));
             SendRow after = advance(messageId, k[0], k[1], k[2], now);
             if (after != null && before != null && !after.status().equals(before.status())) {
                 moved.add(after);
             }
+            before = after;
         }
         return moved;
     }
 
-    private String messageIdOwner(String messageId) {
+    private SendRow byMessageId(String messageId) {
         return jdbc.tx("read a message", c -> {
-            try (PreparedStatement s = c.prepareStatement("SELECT crm_id FROM wz_send WHERE message_id = ? AND account = ?")) {
+            try (PreparedStatement s = c.prepareStatement("SELECT " + COLUMNS + " FROM wz_send WHERE message_id = ?"
+                    + " AND account = ?")) {
                 s.setString(1, messageId);
                 s.setString(2, account);
-                try (ResultSet rs = s.executeQuery()) {
-                    return rs.next() ? rs.getString(1) : "";
-                }
+                List<SendRow> found = rows(s);
+                return found.isEmpty() ? null : found.get(0);
             }
         });
     }

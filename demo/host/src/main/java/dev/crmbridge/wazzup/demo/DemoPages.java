@@ -5,9 +5,7 @@ import dev.crmbridge.wazzup.api.model.ChatHandle;
 import dev.crmbridge.wazzup.api.model.Pipeline;
 import dev.crmbridge.wazzup.api.model.Stage;
 import dev.crmbridge.wazzup.api.spi.SessionUser;
-import dev.crmbridge.wazzup.api.sync.EntityStatus;
 import dev.crmbridge.wazzup.api.sync.SyncStatus;
-import dev.crmbridge.wazzup.api.sync.WebhookState;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.util.ArrayList;
@@ -122,7 +120,7 @@ public final class DemoPages extends HttpServlet {
                     resp.setStatus(403);
                     page(resp, u, "Not allowed", "<p>Only an administrator sees this page.</p>");
                 } else {
-                    page(resp, u, "Wazzup connector", admin());
+                    page(resp, u, "Wazzup connector", DemoWazzupPage.render(sync, outbox::channels));
                 }
             }
             default -> notFound(resp, u);
@@ -388,36 +386,6 @@ public final class DemoPages extends HttpServlet {
             h.append("</td></tr>");
         }
         return h.append("</table>").append(outbox.all()).toString();
-    }
-
-    private String admin() {
-        StringBuilder h = new StringBuilder("<h1>Wazzup connector</h1>");
-        SyncStatus s = sync;
-        if (s == null) {
-            h.append("<p class=\"warn\" id=\"sync-problem\">The connector is not configured: set the API key in the ")
-                    .append("<a href=\"/system/console/configMgr/dev.crmbridge.wazzup\">Web Console</a>.</p>");
-        } else {
-            h.append("<p id=\"sync-state\">").append(s.problem() == null ? "Working." : esc(s.problem()))
-                    .append(s.initialSyncComplete() ? " The initial sync is complete." : " The initial sync is running.")
-                    .append("</p><p id=\"cluster-state\">").append(esc(DemoStatusPrinter.clusterLine(s.cluster())))
-                    .append("</p><table><tr><th>Entity</th><th>Synced</th><th>Pending</th><th>Dead letters</th><th>Last success</th></tr>");
-            for (EntityStatus e : s.entities().values()) {
-                h.append("<tr><td>").append(esc(e.type().name())).append("</td><td>").append(e.synced()).append("</td><td>")
-                        .append(e.pending()).append("</td><td>").append(e.deadLetters()).append("</td><td>")
-                        .append(e.lastSuccess() == null ? "" : esc(e.lastSuccess().toString())).append("</td></tr>");
-            }
-            WebhookState w = s.webhooks();
-            h.append("</table><p>Webhooks: ").append(w.subscribed() ? "subscribed at " + esc(nz(w.address())) : "not subscribed")
-                    .append(w.problem() == null ? "" : " — " + esc(w.problem()))
-                    .append(w.lastVerified() == null ? "" : "; verified at Wazzup " + esc(w.lastVerified().toString()))
-                    .append(w.repairs() == 0 ? "" : "; repaired " + w.repairs() + " time(s) after another system changed it")
-                    .append("</p>");
-            h.append(outbox.channels());
-        }
-        h.append("<p><a href=\"/system/console/configMgr/dev.crmbridge.wazzup\" id=\"console-config\">Configuration</a> and ")
-                .append("<a href=\"/system/console/status-wazzup\">status</a> in the Felix Web Console (user admin, password ")
-                .append("admin).</p>");
-        return h.toString();
     }
 
     // ------------------------------------------------------------------ pieces
