@@ -284,6 +284,36 @@ public class ClusterIT {
         assertTrue("the killed node had delivered some", events(b).size() > 0);
     }
 
+    /**
+     * Issue 16, point 5 in a cluster: a {@code channelsUpdates} webhook is taken by whichever node claims it, and
+     * the other node (the leader, which sends the CRM's messages) must know of the channel's trouble as soon.
+     */
+    @Test
+    public void aChannelsNewStateTakenInByOneNodeIsAProblemOnBothWithinASecond() throws Exception {
+        cluster("channels", 10);
+        ClusterNodes.Node[] n = nodes.twoNodes(10, 0, false, Map.of());
+        ClusterNodes.Node leader = n[0];
+        ClusterNodes.Node follower = n[1];
+        String whatsapp = account.channels().stream().filter(c -> c.transport().equals("whatsapp"))
+                .map(dev.crmbridge.wazzup.emulator.model.Channel::channelId).findFirst().orElseThrow();
+        for (String state : List.of("qr", "active")) {
+            boolean trouble = state.equals("qr");
+            account.channelState(whatsapp, state, null, null); // Wazzup's list says so (no subscription to deliver it)
+            long t0 = System.nanoTime();
+            assertEquals(200, follower.webhook("{\"channelsUpdates\":[{\"channelId\":\"" + whatsapp + "\",\"state\":\""
+                    + state + "\"}]}"));
+            await("channel " + state + " on both nodes", Duration.ofSeconds(10),
+                    () -> String.valueOf(leader.status()).contains("QR code") == trouble
+                            && String.valueOf(follower.status()).contains("QR code") == trouble);
+            long ms = (System.nanoTime() - t0) / 1_000_000;
+            print("channel %s: on both nodes %d ms after the webhook reached %s; leader: %s", state, ms, follower.name,
+                    leader.status());
+            assertTrue("within a second: " + ms + " ms", ms < 1_000);
+        }
+        noErrorIn(leader);
+        noErrorIn(follower);
+    }
+
     private static Map<String, Integer> events(ClusterNodes.Node... of) throws Exception {
         Map<String, Integer> out = new HashMap<>();
         for (ClusterNodes.Node n : of) {

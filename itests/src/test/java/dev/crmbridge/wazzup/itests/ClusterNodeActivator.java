@@ -149,7 +149,7 @@ public final class ClusterNodeActivator implements BundleActivator {
             }
             resp.getWriter().println("leader=" + s.cluster().leader() + " node=" + s.cluster().node() + " nodes="
                     + s.cluster().nodes() + " pending=" + s.entities().get(EntityType.CONTACT).pending()
-                    + " initial=" + s.initialSyncComplete());
+                    + " initial=" + s.initialSyncComplete() + " problem=" + s.problem());
         }
 
         @Override

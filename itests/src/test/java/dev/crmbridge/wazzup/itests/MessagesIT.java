@@ -2,6 +2,7 @@ package dev.crmbridge.wazzup.itests;
 
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertNotNull;
 import static org.junit.Assert.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -9,6 +10,7 @@ import dev.crmbridge.wazzup.api.WazzupConnector;
 import dev.crmbridge.wazzup.api.event.WazzupEvents;
 import dev.crmbridge.wazzup.api.message.Channel;
 import dev.crmbridge.wazzup.api.message.Channels;
+import dev.crmbridge.wazzup.api.message.MessageState;
 import dev.crmbridge.wazzup.api.message.MessageStatus;
 import dev.crmbridge.wazzup.api.message.Messages;
 import dev.crmbridge.wazzup.api.message.OutgoingMessage;
@@ -93,11 +95,16 @@ public class MessagesIT extends WazzupTestSupport {
     }
 
     private SyncStatus connect() throws Exception {
+        return connect(Map.of());
+    }
+
+    private SyncStatus connect(Map<String, Object> more) throws Exception {
         String[] account = wazzup.createAccount();
         accountId = account[0];
         Map<String, Object> props = new HashMap<>(Map.of(WazzupConnector.PROPERTY_API_KEY, account[1],
                 WazzupConnector.PROPERTY_API_BASE_URL, wazzup.baseUrl(), "webhookSecret", SECRET, "batchDelayMillis", 100,
                 "publicBaseUrl", "http://127.0.0.1:" + httpPort()));
+        props.putAll(more);
         configure(configAdmin, props);
         SyncStatus status = syncStatus();
         await("subscribed at Wazzup", Duration.ofSeconds(30), () -> status.webhooks().subscribed());
@@ -188,6 +195,62 @@ public class MessagesIT extends WazzupTestSupport {
                                     ev.getProperty(WazzupEvents.PROPERTY_ERROR_CODE))));
         }
         assertTrue("nothing reached the chat", sentTo(PHONE).isEmpty());
+    }
+
+    @Test
+    public void aSendWazzupAcceptsButCannotDeliverEndsErrorWithItsCodeFromTheStatusesWebhook() throws Exception {
+        connect();
+        Messages messages = service(Messages.class);
+        // Wazzup takes the message (201), then reports it undeliverable by a statuses webhook (§8.5)
+        wazzup.send("POST", "/__emulator/accounts/" + accountId + "/send-failures",
+                "{\"chatType\":\"whatsapp\",\"chatId\":\"" + PHONE + "\",\"times\":1,\"error\":\"BAD_CONTACT\"}");
+        String id = messages.send(OutgoingMessage.toContact("c-anna").text("Your invoice").build());
+        await("ERROR", Duration.ofSeconds(30), () -> messages.state(id).orElseThrow().status() == MessageStatus.ERROR);
+        MessageState state = messages.state(id).orElseThrow();
+        assertEquals("BAD_CONTACT", state.errorCode());
+        assertNotNull("Wazzup's id is known from the 201", state.messageId());
+        await("its events", () -> outcomes(id).containsAll(List.of("QUEUED", "SENT", "ERROR")));
+        Event error = events.stream().filter(e -> id.equals(e.getProperty(WazzupEvents.PROPERTY_CRM_MESSAGE_ID))
+                && "ERROR".equals(e.getProperty(WazzupEvents.PROPERTY_OUTCOME))).findFirst().orElseThrow();
+        assertEquals("BAD_CONTACT", error.getProperty(WazzupEvents.PROPERTY_ERROR_CODE));
+        assertEquals(state.messageId(), error.getProperty(WazzupEvents.PROPERTY_MESSAGE_ID));
+        assertEquals("sent once, not repeated after the error", 1, posts(id));
+
+        // the next send to the same chat is not held back by the failed one
+        String next = messages.send(OutgoingMessage.toContact("c-anna").text("Your invoice, again").build());
+        await("the next one read", Duration.ofSeconds(30), () -> messages.state(next).orElseThrow().status()
+                == MessageStatus.READ);
+        assertEquals(MessageStatus.ERROR, messages.state(id).orElseThrow().status()); // a later status never undoes it
+    }
+
+    @Test
+    public void sendsWhoseAnswersTimeOutAreRepeatedUnderTheirCrmIdAndReachEachChatOnce() throws Exception {
+        connect(Map.of("responseTimeoutSeconds", 1));
+        Messages messages = service(Messages.class);
+        service(Channels.class).list();
+        wazzup.send("PUT", "/__emulator/accounts/" + accountId + "/settings", "{\"statusProgression\": false}");
+        // Wazzup slow: the next 16 sends are handled, but 2 s late, after the connector stopped waiting
+        wazzup.delay("POST /v3/message", 16, 2_000);
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            ids.add(messages.send(OutgoingMessage.toChat("whatsapp", "7904" + String.format("%07d", i))
+                    .text("While Wazzup is slow " + i).build()));
+        }
+        await("all sent", Duration.ofSeconds(120), () -> ids.stream().allMatch(
+                id -> messages.state(id).orElseThrow().status() == MessageStatus.SENT));
+        JsonNode all = wazzup.send("GET", "/__emulator/accounts/" + accountId + "/messages", null);
+        Map<String, Integer> inChats = new HashMap<>();
+        for (JsonNode m : all) {
+            if (m.path("viaApi").asBoolean()) {
+                inChats.merge(m.path("crmMessageId").asText(), 1, Integer::sum);
+            }
+        }
+        long repeats = ids.stream().mapToLong(this::posts).sum() - ids.size();
+        System.out.printf("[MessagesIT] 12 sends, 16 answers 2 s late (timeout 1 s): %d repeats under the same"
+                + " crmMessageId; the chats hold %d%n", repeats, inChats.size());
+        assertTrue("some answers timed out and were repeated", repeats > 0);
+        assertEquals("each in its chat once", ids.stream().collect(java.util.stream.Collectors.toMap(id -> id, id -> 1)),
+                inChats);
     }
 
     @Test

@@ -43,7 +43,9 @@ public final class Signals implements AutoCloseable {
         /** A customer wrote or a manager answered: cached counters are stale. */
         COUNTERS,
         /** The CRM queued a message to send: the leader sends it. */
-        MESSAGES
+        MESSAGES,
+        /** A channel's state or a template's status changed: every node reads them anew. */
+        CATALOG
     }
 
     private final DataSource dataSource;

@@ -150,10 +150,16 @@ public final class ConnectorRuntime implements ChangeRecorder.Target {
                         signals.send(Signals.Kind.MESSAGES); // the leader sends it without waiting for its next look
                     }
                 }, messageCalls, clock);
-        webhooks.enrich(new EventHook(store.sends(), channels, templates, clock));
+        webhooks.enrich(new EventHook(store.sends(), channels, templates, clock, () -> {
+            readChannels(); // when the webhook named a channel not listed yet
+            if (signals != null) {
+                signals.send(Signals.Kind.CATALOG);
+            }
+        }));
         this.hearing = signals == null ? List.of() : List.of(signals.on(Signals.Kind.OUTBOX, engine::wake),
                 signals.on(Signals.Kind.COUNTERS, chatService::messagesArrived),
-                signals.on(Signals.Kind.MESSAGES, sender::wake));
+                signals.on(Signals.Kind.MESSAGES, sender::wake),
+                signals.on(Signals.Kind.CATALOG, this::catalogChanged));
         this.chats = new Chats(host.whiteboard(), settings.chatPath(), (int) settings.counterPoll().toSeconds(), chatService,
                 deals, host.session(), settings.chatDealEvents());
         this.wauth = new WAuth(host.whiteboard(), settings.connectPath(), settings.crmCode(), settings.wauthEnabled(),
@@ -192,6 +198,26 @@ public final class ConnectorRuntime implements ChangeRecorder.Target {
                         return host.connections().undo();
                     }
                 });
+    }
+
+    /**
+     * Another node took in a channel's new state or a template's status: this node reads the channels now (off
+     * the listener's thread), so that its pages and {@link #problem()} agree with the node that took the
+     * webhook within a request's time, and the templates when next asked.
+     */
+    private void catalogChanged() {
+        channels.stale();
+        templates.stale();
+        readChannels();
+    }
+
+    /** Reads the channels off the caller's thread, if they are stale (else nothing). */
+    private void readChannels() {
+        try {
+            messageCalls.execute(channels::refreshIfStale);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // stopping
+        }
     }
 
     /** After events of new messages: this node's counters are stale, and in a cluster every node's. */

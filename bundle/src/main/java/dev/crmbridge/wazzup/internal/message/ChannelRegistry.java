@@ -31,6 +31,8 @@ public final class ChannelRegistry implements Channels {
     private final Map<String, Channel> byId = new LinkedHashMap<>();
     private long readAt = Long.MIN_VALUE;
     private long nextRead = Long.MIN_VALUE;
+    /** Counts {@link #stale()} calls: a read that began before one does not make the list fresh. */
+    private long staleness;
 
     /** @param client the account's client, or null without a key (no channels) */
     public ChannelRegistry(WazzupClient client, Clock clock) {
@@ -54,11 +56,13 @@ public final class ChannelRegistry implements Channels {
     /** Reads the list from Wazzup when it is older than {@link #REFRESH}; a failure keeps what is known. */
     public void refreshIfStale() {
         long now = clock.millis();
+        long began;
         synchronized (this) {
             if (client == null || now < nextRead) {
                 return;
             }
             nextRead = now + RETRY; // one reader at a time; the others use what is known
+            began = staleness;
         }
         try {
             List<WzChannel> read = client.channels().list();
@@ -72,7 +76,8 @@ public final class ChannelRegistry implements Channels {
                 byId.clear();
                 byId.putAll(fresh);
                 readAt = now;
-                nextRead = now + REFRESH;
+                // made stale while the answer was on its way: it may predate the change, read again when next asked
+                nextRead = staleness == began ? now + REFRESH : Long.MIN_VALUE;
             }
         } catch (RuntimeException e) {
             LOG.warn("Wazzup channels: could not read the account's channels ({}); trying again when next needed, in {} s"
@@ -82,6 +87,7 @@ public final class ChannelRegistry implements Channels {
 
     /** Reads the list at the next {@link #list()} (a channel Wazzup did not list before was updated). */
     public synchronized void stale() {
+        staleness++;
         nextRead = Long.MIN_VALUE;
     }
 

@@ -14,7 +14,8 @@ import org.osgi.service.event.Event;
  * What the message side learns from webhook events as they are delivered: a {@code statuses} item for a
  * message the CRM sent moves its row on, and its event carries the CRM's id and outcome; a channel's new
  * state reaches the {@link ChannelRegistry} at once; a template's status makes the {@link TemplateCatalog}
- * read again.
+ * read again. In a cluster, either of the last two is told to the other nodes ({@code catalogChanged}), which
+ * read the channels and templates anew.
  */
 public final class EventHook implements UnaryOperator<Event> {
 
@@ -22,12 +23,20 @@ public final class EventHook implements UnaryOperator<Event> {
     private final ChannelRegistry channels;
     private final TemplateCatalog templates;
     private final Clock clock;
+    private final Runnable catalogChanged;
 
     public EventHook(SendTable sends, ChannelRegistry channels, TemplateCatalog templates, Clock clock) {
+        this(sends, channels, templates, clock, () -> { });
+    }
+
+    /** @param catalogChanged run after a channel's state or a template's status was taken in */
+    public EventHook(SendTable sends, ChannelRegistry channels, TemplateCatalog templates, Clock clock,
+            Runnable catalogChanged) {
         this.sends = sends;
         this.channels = channels;
         this.templates = templates;
         this.clock = clock;
+        this.catalogChanged = catalogChanged;
     }
 
     @Override
@@ -35,10 +44,12 @@ public final class EventHook implements UnaryOperator<Event> {
         String topic = e.getTopic();
         if (WazzupEvents.TOPIC_CHANNEL_STATE_CHANGED.equals(topic)) {
             channels.update(string(e, WazzupEvents.PROPERTY_CHANNEL_ID), string(e, WazzupEvents.PROPERTY_STATE));
+            catalogChanged.run();
             return e;
         }
         if (WazzupEvents.TOPIC_TEMPLATE_STATUS_CHANGED.equals(topic)) {
             templates.stale();
+            catalogChanged.run();
             return e;
         }
         if (!WazzupEvents.TOPIC_MESSAGE_STATUS_CHANGED.equals(topic)) {
