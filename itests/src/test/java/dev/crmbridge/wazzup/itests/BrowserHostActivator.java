@@ -107,6 +107,9 @@ public final class BrowserHostActivator implements BundleActivator {
                     p.put("webhookSecret", WEBHOOK_SECRET);
                     p.put("publicBaseUrl", "http://127.0.0.1:" + context.getProperty("org.osgi.service.http.port"));
                     p.put("counterPollSeconds", Integer.valueOf(context.getProperty("wazzup.child.poll")));
+                    if (context.getProperty("wazzup.child.stream") != null) {
+                        p.put("counterStream", Boolean.valueOf(context.getProperty("wazzup.child.stream")));
+                    }
                     p.put("chatDealEvents", Boolean.TRUE);
                     p.put("batchDelayMillis", 50);
                     c.update(p);

@@ -57,7 +57,7 @@ public class BrowserIT {
         base = "http://127.0.0.1:" + port;
         child = ChildFrameworks.startWithHttp(work, BrowserHostActivator.bundle(work.resolve("host.jar")), port,
                 Map.of("wazzup.child.emulator", wazzup.baseUrl().toString(), "wazzup.child.apiKey", account.apiKey(),
-                        "wazzup.child.poll", Integer.toString(POLL_SECONDS)));
+                        "wazzup.child.poll", Integer.toString(POLL_SECONDS), "wazzup.child.stream", "false"));
         WazzupTestSupport.await("the host's users, contacts and deal in Wazzup, webhooks subscribed", Duration.ofSeconds(60),
                 () -> account.users().size() == 3 && account.contacts().size() == 3 && account.deals().size() == 1
                         && account.webhooks().messagesAndStatuses());

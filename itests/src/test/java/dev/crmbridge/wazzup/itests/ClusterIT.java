@@ -314,6 +314,46 @@ public class ClusterIT {
         noErrorIn(follower);
     }
 
+    /**
+     * Issue 17, acceptance 2: a customer's message taken by one node moves the live counter of pages served by
+     * either node. One page of the chat's manager on each node: whichever node delivers the event, the other
+     * node's page hears of it through the cluster's notification channel.
+     */
+    @Test
+    public void aMessageTakenByOneNodeMovesTheLiveCounterOfPagesOnBothNodes() throws Exception {
+        cluster("live", 10);
+        ClusterNodes.Node[] n = nodes.twoNodes(10, 0, true, Map.of());
+        ClusterNodes.Node a = n[0];
+        ClusterNodes.Node b = n[1];
+        await("the initial sync", Duration.ofSeconds(60), () -> account.contacts().size() == 10 && a.status().contains(
+                "initial=true"));
+        // c000001 (WhatsApp 79010000001) is Manager 1's
+        try (SseClient onA = new SseClient(a.port, "/wazzup/chat/stream", "u1").listen();
+                SseClient onB = new SseClient(b.port, "/wazzup/chat/stream", "u1").listen()) {
+            assertEquals(200, onA.status);
+            await("both pages' first counter", Duration.ofSeconds(10), () -> onA.count() == 0 && onB.count() == 0);
+            String id = account.customerWrites("whatsapp", "79010000001", "Is it in stock?").messageId();
+            long t0 = System.nanoTime();
+            assertEquals(200, b.webhook("{\"messages\":[{\"messageId\":\"" + id + "\",\"chatType\":\"whatsapp\","
+                    + "\"chatId\":\"79010000001\",\"isEcho\":false,\"type\":\"text\",\"text\":\"Is it in stock?\","
+                    + "\"status\":\"inbound\"}]}"));
+            long[] at = new long[2];
+            await("both pages show the message", Duration.ofSeconds(10), () -> {
+                long now = (System.nanoTime() - t0) / 1_000_000;
+                at[0] = at[0] == 0 && onA.count() == 1 ? now : at[0];
+                at[1] = at[1] == 0 && onB.count() == 1 ? now : at[1];
+                return at[0] > 0 && at[1] > 0;
+            });
+            long ms = at[0];
+            String deliveredBy = events(a).containsKey(id) ? a.name : events(b).containsKey(id) ? b.name : "?";
+            print("the webhook reached %s, %s delivered its event; the page on %s showed it after %d ms, on %s after %d ms",
+                    b.name, deliveredBy, a.name, at[0], b.name, at[1]);
+            assertTrue("the page on the other node within a second: " + ms + " ms", ms < 1_000);
+        }
+        noErrorIn(a);
+        noErrorIn(b);
+    }
+
     private static Map<String, Integer> events(ClusterNodes.Node... of) throws Exception {
         Map<String, Integer> out = new HashMap<>();
         for (ClusterNodes.Node n : of) {

@@ -22,4 +22,14 @@ public interface UnansweredCounters {
      * @throws ChatWindowException when Wazzup cannot be asked and no earlier value is known
      */
     Unanswered of(String userId);
+
+    /**
+     * The live counter's streams on this node.
+     *
+     * @return the streams' figures; {@link CounterStreams#OFF} when streaming is off
+     * @since 1.2
+     */
+    default CounterStreams streams() {
+        return CounterStreams.OFF;
+    }
 }

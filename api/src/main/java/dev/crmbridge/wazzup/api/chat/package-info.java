@@ -5,7 +5,7 @@
  * services the connector registers while it is configured.
  */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package dev.crmbridge.wazzup.api.chat;
 
 import org.osgi.annotation.bundle.Export;

@@ -13,6 +13,11 @@ final class ChatButtonDescriptor implements ChatButton {
     private final String template;
 
     ChatButtonDescriptor(String slot, String chatPath, int pollSeconds) {
+        this(slot, chatPath, pollSeconds, false);
+    }
+
+    /** @param stream whether the global button's counter may come live from {@code /stream} */
+    ChatButtonDescriptor(String slot, String chatPath, int pollSeconds, boolean stream) {
         this.slot = slot;
         this.chatPath = chatPath;
         String scope;
@@ -35,7 +40,7 @@ final class ChatButtonDescriptor implements ChatButton {
         if (!scope.equals("global")) {
             t.append(" entity-id=\"").append(ID_PLACEHOLDER).append('"');
         } else {
-            t.append(" poll=\"").append(pollSeconds).append('"');
+            t.append(" poll=\"").append(pollSeconds).append("\" stream=\"").append(stream ? "on" : "off").append('"');
         }
         t.append(" endpoint=\"").append(Html.escape(chatPath)).append("\" label=\"").append(label)
                 .append("\"></wazzup-chat-button>");

@@ -142,6 +142,35 @@ public final class ChatService implements ChatWindows, UnansweredCounters {
         return counters.refreshing(userId, answered);
     }
 
+    private volatile LiveCounters live;
+
+    /** The counter streams this service reports on ({@link #streams()}), or null when streaming is off. */
+    public void live(LiveCounters live) {
+        this.live = live;
+    }
+
+    @Override
+    public dev.crmbridge.wazzup.api.chat.CounterStreams streams() {
+        LiveCounters l = live;
+        return l == null ? dev.crmbridge.wazzup.api.chat.CounterStreams.OFF
+                : new dev.crmbridge.wazzup.api.chat.CounterStreams(true, l.streams(), l.users(), l.fetches(), l.pushes());
+    }
+
+    /** The user's counter as cached, without asking Wazzup; null when none yet. */
+    Unanswered cachedCounter(String userId) {
+        return counters.peek(userId);
+    }
+
+    /** Whether the user's cached counter is fresh (within its time to live, no message since). */
+    boolean counterFresh(String userId) {
+        return counters.fresh(userId);
+    }
+
+    /** Wazzup's counter as of a fetch begun at or after {@code sinceNanos}; see {@link CounterCache#fetchSince}. */
+    Unanswered counterSince(String userId, long sinceNanos) {
+        return counters.fetchSince(userId, sinceNanos);
+    }
+
     /** Counters are refetched at their next use: a customer's message changes them. */
     public void messagesArrived() {
         counters.invalidateAll();

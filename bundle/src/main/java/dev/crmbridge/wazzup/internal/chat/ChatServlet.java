@@ -24,6 +24,9 @@ import javax.servlet.http.HttpServletResponse;
  * <li>{@code GET /window?scope=global}, {@code ?scope=card&contact=ID}, {@code ?scope=card&deal=ID}:
  * {@code {"url": …}} of Wazzup's chat window for the signed-in user;</li>
  * <li>{@code GET /counter}: the signed-in user's unanswered counter;</li>
+ * <li>{@code GET /stream}: the same as Server-Sent Events ({@code event: counter}), each time it changes;
+ * 404 {@code STREAM_OFF} when streaming is off, 429/503 {@code BUSY} over the stream limits (the page polls
+ * {@code /counter} instead);</li>
  * <li>{@code POST /deal} {@code {"chatType","chatId"}} with header {@value #CSRF_HEADER}, and an
  * {@code Origin} (when the browser sends one) of this host: "+" in the Deals dropdown, when deal events
  * are on. Its body is read only after every check passed;</li>
@@ -42,9 +45,12 @@ final class ChatServlet extends HttpServlet {
     private final transient ChatDeals deals;
     private final transient Supplier<CrmSession> session;
     private final boolean dealEvents;
+    private final transient LiveCounters live;
 
-    ChatServlet(ChatService chats, ChatDeals deals, Supplier<CrmSession> session, boolean dealEvents) {
+    /** @param live the counter streams, or null when streaming is off */
+    ChatServlet(ChatService chats, ChatDeals deals, Supplier<CrmSession> session, boolean dealEvents, LiveCounters live) {
         this.chats = chats;
+        this.live = live;
         this.deals = deals;
         this.session = session;
         this.dealEvents = dealEvents;
@@ -58,6 +64,7 @@ final class ChatServlet extends HttpServlet {
             case "/static/chat.svg" -> resource(resp, "chat.svg", "image/svg+xml");
             case "/window" -> withUser(req, resp, (s, user) -> window(req, resp, s, user));
             case "/counter" -> withUser(req, resp, (s, user) -> counter(resp, user));
+            case "/stream" -> withUser(req, resp, (s, user) -> stream(req, resp, user));
             default -> error(resp, 404, "NOT_FOUND", "No such chat endpoint");
         }
     }
@@ -165,6 +172,19 @@ final class ChatServlet extends HttpServlet {
         body.put("asOf", u.asOf().toString());
         body.put("refreshing", chats.counterRefreshing(user.id(), u));
         json(resp, 200, body);
+    }
+
+    private void stream(HttpServletRequest req, HttpServletResponse resp, SessionUser user) throws IOException {
+        if (live == null) {
+            error(resp, 404, "STREAM_OFF", "The live counter is off here: ask /counter");
+            return;
+        }
+        LiveCounters.Refusal no = live.open(user.id(), req, resp);
+        if (no == LiveCounters.Refusal.TOO_MANY_FOR_USER) {
+            error(resp, 429, "BUSY", "Too many pages of yours are open with the live counter; this one polls");
+        } else if (no == LiveCounters.Refusal.TOO_MANY) {
+            error(resp, 503, "BUSY", "The live counter serves as many pages as it may; this one polls");
+        }
     }
 
     private void deal(byte[] bytes, HttpServletResponse resp, CrmSession s, SessionUser user) throws IOException {

@@ -30,6 +30,8 @@ final class CounterCache {
         volatile long generation;
         volatile long failedAt = Long.MIN_VALUE / 2;
         CompletableFuture<Unanswered> inFlight; // guarded by this
+        long inFlightSince; // System.nanoTime() when inFlight began; guarded by this
+        long valueSince = Long.MIN_VALUE; // when the fetch that gave value began; guarded by this
     }
 
     private final Function<String, Unanswered> fetch;
@@ -39,6 +41,7 @@ final class CounterCache {
     private final Executor refresher;
     private final ConcurrentHashMap<String, Entry> entries = new ConcurrentHashMap<>();
     private final AtomicLong generation = new AtomicLong();
+    private volatile ChatWindowException lastFailure;
 
     /**
      * @param fetch asks Wazzup; throws {@link ChatWindowException} when it cannot
@@ -71,6 +74,7 @@ final class CounterCache {
             mine = e.inFlight == null;
             if (mine) {
                 e.inFlight = new CompletableFuture<>();
+                e.inFlightSince = System.nanoTime();
             }
             flight = e.inFlight;
         }
@@ -101,25 +105,39 @@ final class CounterCache {
             }
             flight = new CompletableFuture<>();
             e.inFlight = flight;
+            e.inFlightSince = System.nanoTime();
         }
         try {
             refresher.execute(() -> run(userId, e, flight));
         } catch (RejectedExecutionException full) {
             synchronized (e) {
-                e.inFlight = null; // the next caller tries again; the stale value stays meanwhile
+                if (e.inFlight == flight) {
+                    e.inFlight = null; // the next caller tries again; the stale value stays meanwhile
+                }
             }
             flight.complete(e.value);
         }
     }
 
-    private void run(String userId, Entry e, CompletableFuture<Unanswered> flight) {
+    /** Fetches for the flight; answers whether Wazzup answered. */
+    private boolean run(String userId, Entry e, CompletableFuture<Unanswered> flight) {
         long gen = generation.get();
+        long since;
+        synchronized (e) {
+            since = e.inFlight == flight ? e.inFlightSince : System.nanoTime();
+        }
         try {
             Unanswered fresh = fetch.apply(userId);
-            e.value = fresh;
-            e.fetchedAt = clock.millis();
-            e.generation = gen;
+            synchronized (e) {
+                if (since - e.valueSince >= 0 || e.value == null) { // an older fetch never overwrites a newer one
+                    e.value = fresh;
+                    e.valueSince = since;
+                    e.fetchedAt = clock.millis();
+                    e.generation = gen;
+                }
+            }
             flight.complete(fresh);
+            return true;
         } catch (RuntimeException failure) {
             e.failedAt = clock.millis(); // not asked again at once: pages keep the last value a while
             if (e.value != null) {
@@ -127,11 +145,67 @@ final class CounterCache {
             } else {
                 flight.completeExceptionally(failure);
             }
+            lastFailure = failure instanceof ChatWindowException c ? c
+                    : new ChatWindowException(ChatWindowException.Reason.UNAVAILABLE, "The counter could not be read");
+            return false;
         } finally {
             synchronized (e) {
-                e.inFlight = null;
+                if (e.inFlight == flight) {
+                    e.inFlight = null;
+                }
             }
         }
+    }
+
+    /**
+     * Wazzup's value as of a fetch that began at or after {@code sinceNanos} ({@link System#nanoTime()}), on
+     * the caller's thread: a fetch under way that began late enough is joined (single-flight), else a new
+     * one is made. For the live counter, which must not show a value from before the message that asked.
+     *
+     * @throws ChatWindowException when Wazzup cannot be asked (the last value stays cached)
+     */
+    Unanswered fetchSince(String userId, long sinceNanos) {
+        Entry e = entries.computeIfAbsent(userId, k -> new Entry());
+        CompletableFuture<Unanswered> flight;
+        boolean mine;
+        synchronized (e) {
+            mine = e.inFlight == null || e.inFlightSince - sinceNanos < 0;
+            if (mine) {
+                e.inFlight = new CompletableFuture<>();
+                e.inFlightSince = System.nanoTime();
+            }
+            flight = e.inFlight;
+        }
+        if (mine && !run(userId, e, flight)) {
+            ChatWindowException why = lastFailure;
+            throw why != null ? why : new ChatWindowException(ChatWindowException.Reason.UNAVAILABLE,
+                    "The counter could not be read");
+        }
+        try {
+            return flight.get(wait.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException failed) {
+            if (failed.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new ChatWindowException(ChatWindowException.Reason.UNAVAILABLE, "The counter could not be read");
+        } catch (TimeoutException slow) {
+            throw new ChatWindowException(ChatWindowException.Reason.UNAVAILABLE, "Wazzup is slow to answer");
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+            throw new ChatWindowException(ChatWindowException.Reason.UNAVAILABLE, "Interrupted");
+        }
+    }
+
+    /** Whether the user has a value that is fresh. */
+    boolean fresh(String userId) {
+        Entry e = entries.get(userId);
+        return e != null && e.value != null && fresh(e);
+    }
+
+    /** The user's cached value, without asking Wazzup; null when none. */
+    Unanswered peek(String userId) {
+        Entry e = entries.get(userId);
+        return e == null ? null : e.value;
     }
 
     private boolean fresh(Entry e) {

@@ -51,8 +51,13 @@ public final class Signals implements AutoCloseable {
     private final DataSource dataSource;
     private final String account;
     private final String node;
-    private final Map<Kind, List<Runnable>> handlers = new ConcurrentHashMap<>();
+    /** The longest list of names one notification carries (PostgreSQL takes 8,000 bytes). */
+    private static final int MAX_DATA = 6_000;
+
+    private final Map<Kind, List<java.util.function.Consumer<List<String>>>> handlers = new ConcurrentHashMap<>();
     private final Set<Kind> pending = EnumSet.noneOf(Kind.class);
+    /** Names to send with a kind (e.g. the users whose counters changed); guarded by {@code pending}. */
+    private final Map<Kind, Set<String>> pendingData = new java.util.EnumMap<>(Kind.class);
     private final Worker sender;
     private final Worker listener;
     private volatile boolean listening;
@@ -75,14 +80,31 @@ public final class Signals implements AutoCloseable {
 
     /** Runs {@code r} (on the listener's thread) when another node signals {@code kind}; answers what stops it. */
     public Runnable on(Kind kind, Runnable r) {
-        handlers.get(kind).add(r);
-        return () -> handlers.get(kind).remove(r);
+        return onData(kind, names -> r.run());
+    }
+
+    /**
+     * Runs {@code c} (on the listener's thread) when another node signals {@code kind}, with the names it sent
+     * ({@link #send(Kind, java.util.Collection)}), an empty list for none; answers what stops it.
+     */
+    public Runnable onData(Kind kind, java.util.function.Consumer<List<String>> c) {
+        handlers.get(kind).add(c);
+        return () -> handlers.get(kind).remove(c);
     }
 
     /** Tells the other nodes, soon; returns at once. */
     public void send(Kind kind) {
         synchronized (pending) {
             pending.add(kind);
+        }
+        sender.wake();
+    }
+
+    /** Tells the other nodes, soon, with names (ids of users, say), coalesced with what waits; returns at once. */
+    public void send(Kind kind, java.util.Collection<String> names) {
+        synchronized (pending) {
+            pending.add(kind);
+            pendingData.computeIfAbsent(kind, k -> new java.util.LinkedHashSet<>()).addAll(names);
         }
         sender.wake();
     }
@@ -94,23 +116,30 @@ public final class Signals implements AutoCloseable {
 
     private void sendPending() throws SQLException {
         Set<Kind> now;
+        Map<Kind, Set<String>> data;
         synchronized (pending) {
             now = EnumSet.copyOf(pending.isEmpty() ? EnumSet.noneOf(Kind.class) : pending);
             pending.clear();
+            data = new java.util.EnumMap<>(Kind.class);
+            data.putAll(pendingData);
+            pendingData.clear();
         }
         if (!now.isEmpty()) {
             try (Connection c = dataSource.getConnection();
                     PreparedStatement s = c.prepareStatement("SELECT pg_notify(?, ?)")) {
                 c.setAutoCommit(true);
                 for (Kind k : now) {
-                    s.setString(1, CHANNEL);
-                    s.setString(2, account + "|" + k.name() + "|" + node);
-                    s.addBatch();
+                    for (String chunk : chunks(data.get(k))) {
+                        s.setString(1, CHANNEL);
+                        s.setString(2, account + "|" + k.name() + "|" + node + (chunk.isEmpty() ? "" : "|" + chunk));
+                        s.addBatch();
+                    }
                 }
                 s.executeBatch();
             } catch (SQLException e) {
                 synchronized (pending) {
                     pending.addAll(now); // tried again after the worker's pause
+                    data.forEach((k, v) -> pendingData.computeIfAbsent(k, x -> new java.util.LinkedHashSet<>()).addAll(v));
                 }
                 throw e;
             }
@@ -156,8 +185,43 @@ public final class Signals implements AutoCloseable {
         }
     }
 
+    /** The names, URL-encoded and comma-separated, in pieces that each fit one notification; one empty piece for none. */
+    static List<String> chunks(Set<String> names) {
+        if (names == null || names.isEmpty()) {
+            return List.of("");
+        }
+        List<String> out = new java.util.ArrayList<>();
+        StringBuilder b = new StringBuilder();
+        for (String n : names) {
+            String e = java.net.URLEncoder.encode(n, java.nio.charset.StandardCharsets.UTF_8);
+            if (b.length() > 0 && b.length() + e.length() + 1 > MAX_DATA) {
+                out.add(b.toString());
+                b.setLength(0);
+            }
+            b.append(b.length() > 0 ? "," : "").append(e);
+        }
+        out.add(b.toString());
+        return out;
+    }
+
+    /** The names of a notification's data ({@link #chunks}). */
+    static List<String> names(String data) {
+        if (data == null || data.isEmpty()) {
+            return List.of();
+        }
+        List<String> out = new java.util.ArrayList<>();
+        for (String e : data.split(",")) {
+            try {
+                out.add(java.net.URLDecoder.decode(e, java.nio.charset.StandardCharsets.UTF_8));
+            } catch (IllegalArgumentException malformed) {
+                // from a newer or broken node: skipped
+            }
+        }
+        return out;
+    }
+
     private void dispatch(String payload) {
-        String[] p = payload.split("\\|", 3);
+        String[] p = payload.split("\\|", 4);
         if (p.length < 3 || !p[0].equals(account) || p[2].equals(node)) {
             return; // another account's, malformed, or this node's own
         }
@@ -167,9 +231,10 @@ public final class Signals implements AutoCloseable {
         } catch (IllegalArgumentException e) {
             return; // from a newer node
         }
-        for (Runnable h : handlers.get(kind)) {
+        List<String> names = names(p.length > 3 ? p[3] : null);
+        for (java.util.function.Consumer<List<String>> h : handlers.get(kind)) {
             try {
-                h.run();
+                h.accept(names);
             } catch (RuntimeException e) {
                 LOG.warn("Wazzup cluster: a part failed to follow a {} signal", kind, e);
             }

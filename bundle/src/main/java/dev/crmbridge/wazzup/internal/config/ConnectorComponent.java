@@ -403,4 +403,10 @@ public final class ConnectorComponent implements EventHandler, ChatWindows, Unan
     public Unanswered of(String userId) {
         return runtime.chats().of(userId);
     }
+
+    @Override
+    public dev.crmbridge.wazzup.api.chat.CounterStreams streams() {
+        ConnectorRuntime r = runtime;
+        return r == null ? dev.crmbridge.wazzup.api.chat.CounterStreams.OFF : r.chats().streams();
+    }
 }

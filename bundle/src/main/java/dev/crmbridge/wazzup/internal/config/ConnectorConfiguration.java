@@ -243,6 +243,36 @@ public @interface ConnectorConfiguration {
     int counterPollSeconds() default 30;
 
     @AttributeDefinition(
+            name = "Live unanswered counter",
+            description = "On: each open page's Chats button keeps one Server-Sent Events stream (<chat path>/stream) and "
+                    + "its counter moves the moment a customer writes or a manager answers; the page polls only when "
+                    + "streams are not available. Off: pages poll every counter poll interval. Default: on.")
+    boolean counterStream() default true;
+
+    @AttributeDefinition(
+            name = "Live counter heartbeat (s)",
+            description = "How often an idle stream is sent a comment line, so that proxies keep it open and a closed "
+                    + "tab is noticed. Default: 25. Range 1-300.",
+            min = "1", max = "300")
+    int counterStreamHeartbeatSeconds() default 25;
+
+    @AttributeDefinition(
+            name = "Live counter share of the chat budget (%)",
+            description = "The part of the chat share of the request budget that the live counter's fetches may use at "
+                    + "most, however fast messages arrive; beyond it they wait, responsible users first. Default: 50. "
+                    + "Range 1-100.",
+            min = "1", max = "100")
+    int counterStreamBudgetPercent() default 50;
+
+    @AttributeDefinition(
+            name = "Live counter refresh of other users (s)",
+            description = "Users who may see a chat without being responsible for it (supervisors, quality control) are "
+                    + "refreshed too, together, at most once per this many seconds while messages flow. Default: 5. "
+                    + "Range 1-300.",
+            min = "1", max = "300")
+    int counterStreamGreySeconds() default 5;
+
+    @AttributeDefinition(
             name = "Deal events in the chat window",
             description = "On: \"+\" and the deals in the chat window's Deals dropdown are handled by the page: "
                     + "the chat button creates the deal through the CRM and the page gets DOM events "

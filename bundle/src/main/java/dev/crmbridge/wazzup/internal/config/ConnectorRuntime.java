@@ -15,6 +15,8 @@ import dev.crmbridge.wazzup.api.sync.EntityType;
 import dev.crmbridge.wazzup.internal.chat.ChatDeals;
 import dev.crmbridge.wazzup.internal.chat.ChatService;
 import dev.crmbridge.wazzup.internal.chat.Chats;
+import dev.crmbridge.wazzup.internal.chat.LiveCounters;
+import dev.crmbridge.wazzup.internal.chat.MessageUsers;
 import dev.crmbridge.wazzup.internal.client.RateLimiters;
 import dev.crmbridge.wazzup.internal.client.RetryPolicy;
 import dev.crmbridge.wazzup.internal.client.WazzupClient;
@@ -124,13 +126,19 @@ public final class ConnectorRuntime implements ChangeRecorder.Target {
                 new ChatService.Options(settings.clientType(), settings.chatDealEvents(), settings.chatWindowsPerMinute()),
                 settings.counterTtl(),
                 settings.responseTimeout(), clock);
+        LiveCounters live = !settings.counterStream() ? null : new LiveCounters(chatService, new LiveCounters.Options(
+                settings.counterStreamHeartbeat(), LIVE_RED_WINDOW, settings.counterStreamGrey(),
+                settings.counterStreamBudget(), LIVE_STREAMS_PER_USER, LIVE_STREAMS, LIVE_STREAM_AGE));
+        chatService.live(live);
+        MessageUsers messageUsers = new MessageUsers();
         ChatDeals deals = new ChatDeals(host.factory(), store, payloads,
                 id -> recorder.record(EntityType.DEAL, id, OutboxRow.Op.SAVE), settings.dealPipelineId(),
                 settings.dealStageId(), clock);
         this.webhooks = new Webhooks(new Webhooks.Config(settings.webhookPath(), secret, settings.crmKey(),
                 settings.webhookMaxBodyBytes(), settings.publicBaseUrl(), settings.dealPipelineId(), settings.dealStageId(),
                 settings.scheme(), settings.webhookVerify()), new Webhooks.Host(host.directory(), host.factory(), host.events(), host.whiteboard()),
-                store, storage.writer(), fence, client, payloads, clock, onMessage(chatService, storage.signals()),
+                store, storage.writer(), fence, client, payloads, clock,
+                onMessage(chatService, storage.signals(), live, messageUsers),
                 storage.leadership());
         Signals signals = storage.signals();
         this.channels = new ChannelRegistry(client, clock);
@@ -150,18 +158,24 @@ public final class ConnectorRuntime implements ChangeRecorder.Target {
                         signals.send(Signals.Kind.MESSAGES); // the leader sends it without waiting for its next look
                     }
                 }, messageCalls, clock);
-        webhooks.enrich(new EventHook(store.sends(), channels, templates, clock, () -> {
+        EventHook messageHook = new EventHook(store.sends(), channels, templates, clock, () -> {
             readChannels(); // when the webhook named a channel not listed yet
             if (signals != null) {
                 signals.send(Signals.Kind.CATALOG);
             }
-        }));
+        });
+        webhooks.enrich(e -> messageUsers.apply(messageHook.apply(e)));
         this.hearing = signals == null ? List.of() : List.of(signals.on(Signals.Kind.OUTBOX, engine::wake),
-                signals.on(Signals.Kind.COUNTERS, chatService::messagesArrived),
+                signals.onData(Signals.Kind.COUNTERS, users -> {
+                    chatService.messagesArrived();
+                    if (live != null) {
+                        live.messages(users);
+                    }
+                }),
                 signals.on(Signals.Kind.MESSAGES, sender::wake),
                 signals.on(Signals.Kind.CATALOG, this::catalogChanged));
         this.chats = new Chats(host.whiteboard(), settings.chatPath(), (int) settings.counterPoll().toSeconds(), chatService,
-                deals, host.session(), settings.chatDealEvents());
+                deals, host.session(), settings.chatDealEvents(), live);
         this.wauth = new WAuth(host.whiteboard(), settings.connectPath(), settings.crmCode(), settings.wauthEnabled(),
                 host.session(), new WAuth.Connector() {
                     @Override
@@ -220,11 +234,31 @@ public final class ConnectorRuntime implements ChangeRecorder.Target {
         }
     }
 
-    /** After events of new messages: this node's counters are stale, and in a cluster every node's. */
-    private static List<Runnable> onMessage(ChatService chat, Signals signals) {
-        return signals == null ? List.of(chat::messagesArrived)
-                : List.of(chat::messagesArrived, () -> signals.send(Signals.Kind.COUNTERS));
+    /**
+     * After events of new messages: this node's counters are stale, and in a cluster every node's; the open
+     * pages of the chats' responsible users (on every node) get their new counters at once, the others soon.
+     */
+    private static List<Runnable> onMessage(ChatService chat, Signals signals, LiveCounters live, MessageUsers users) {
+        return List.of(() -> {
+            List<String> changed = users.drain();
+            chat.messagesArrived();
+            if (live != null) {
+                live.messages(changed);
+            }
+            if (signals != null) {
+                signals.send(Signals.Kind.COUNTERS, changed);
+            }
+        });
     }
+
+    /** The least time between two live-counter fetches of one responsible user. */
+    static final java.time.Duration LIVE_RED_WINDOW = java.time.Duration.ofSeconds(1);
+    /** How many live-counter streams one user may hold open on a node. */
+    static final int LIVE_STREAMS_PER_USER = 20;
+    /** How many live-counter streams a node holds open in all. */
+    static final int LIVE_STREAMS = 10_000;
+    /** After this a stream ends and its page connects again (to whichever node then serves it). */
+    static final java.time.Duration LIVE_STREAM_AGE = java.time.Duration.ofMinutes(30);
 
     private static WazzupClient.Builder client(ConnectorSettings settings, Options options) {
         WazzupClient.Builder b = WazzupClient.builder().baseUrl(settings.apiBaseUrl())

@@ -45,6 +45,10 @@ public final class ConnectorSettings {
     private final Duration clusterLease;
     private final int chatBudgetShare;
     private final Duration counterPoll;
+    private final boolean counterStream;
+    private final Duration counterStreamHeartbeat;
+    private final int counterStreamBudgetPercent;
+    private final Duration counterStreamGrey;
     private final boolean chatDealEvents;
     private final String clientType;
     private final String crmCode;
@@ -94,6 +98,11 @@ public final class ConnectorSettings {
         this.clusterNode = node.isEmpty() ? defaultNodeName() : node;
         this.clusterLease = Duration.ofSeconds(range("clusterLeaseSeconds", c.clusterLeaseSeconds(), 2, 120));
         this.counterPoll = Duration.ofSeconds(range("counterPollSeconds", c.counterPollSeconds(), 5, 3600));
+        this.counterStream = c.counterStream();
+        this.counterStreamHeartbeat = Duration.ofSeconds(range("counterStreamHeartbeatSeconds",
+                c.counterStreamHeartbeatSeconds(), 1, 300));
+        this.counterStreamBudgetPercent = range("counterStreamBudgetPercent", c.counterStreamBudgetPercent(), 1, 100);
+        this.counterStreamGrey = Duration.ofSeconds(range("counterStreamGreySeconds", c.counterStreamGreySeconds(), 1, 300));
         this.chatDealEvents = c.chatDealEvents();
         this.clientType = c.clientType() == null ? "" : c.clientType().trim();
         this.crmCode = c.crmCode() == null ? "" : c.crmCode().trim();
@@ -333,6 +342,27 @@ public final class ConnectorSettings {
 
     public Duration counterPoll() {
         return counterPoll;
+    }
+
+    /** Whether the live counter streams are served. */
+    public boolean counterStream() {
+        return counterStream;
+    }
+
+    public Duration counterStreamHeartbeat() {
+        return counterStreamHeartbeat;
+    }
+
+    /**
+     * How many counter fetches the live counter may start per 5 s: its share of the chat share of the budget,
+     * at least one.
+     */
+    public int counterStreamBudget() {
+        return Math.max(1, rateBudget() * chatBudgetShare / 100 * counterStreamBudgetPercent / 100);
+    }
+
+    public Duration counterStreamGrey() {
+        return counterStreamGrey;
     }
 
     /** Whether the chat window posts deal events to the page (options.useDealsEvents). */

@@ -7,7 +7,11 @@
  *   <wazzup-chat-button scope="deal" entity-id="7" endpoint="/wazzup/chat" label="Chat"></wazzup-chat-button>
  *
  * A click opens Wazzup's chat window for the signed-in user in a modal iFrame. The global button shows
- * the unanswered counter, asked every `poll` seconds and whenever the tab becomes visible again.
+ * the unanswered counter. With stream="on" (the connector's default) it listens to the connector's
+ * Server-Sent Events stream (`endpoint`/stream, one per page) and the badge moves the moment the counter
+ * does; while the stream is not available it polls every `poll` seconds and whenever the tab becomes
+ * visible again, and it tries the stream again with a growing pause (1 s doubling up to a minute).
+ * The element's data-live attribute says which: "on" (streaming) or "off" (polling).
  * Messages from the chat window (Wazzup's origin only) become DOM events on the button, bubbling:
  *   wazzup-create-entity  "+" in the Deals dropdown; unless the page calls preventDefault(), the
  *                         connector asks the CRM to create the deal, then wazzup-deal-created fires
@@ -188,19 +192,102 @@
       this._button.setAttribute('aria-label', label);
       this._button.addEventListener('click', this.open.bind(this));
       if (this.scope === 'global' && !this.hasAttribute('no-counter')) {
-        var seconds = Math.max(5, parseInt(this.getAttribute('poll') || '30', 10) || 30);
-        this.refreshCounter();
-        this._timer = window.setInterval(this.refreshCounter.bind(this), seconds * 1000);
         document.addEventListener('visibilitychange', this._onVisible);
+        this._backoff = 0;
+        if (this.getAttribute('stream') !== 'off' && window.EventSource !== undefined) {
+          this._connectStream();
+        } else {
+          this.refreshCounter();
+          this._startPolling();
+        }
       }
     }
 
     disconnectedCallback() {
+      this._stopPolling();
+      if (this._stream) {
+        this._stream.close();
+        this._stream = null;
+      }
+      if (this._retry) {
+        window.clearTimeout(this._retry);
+        this._retry = null;
+      }
+      document.removeEventListener('visibilitychange', this._onVisible);
+    }
+
+    _startPolling() {
+      if (!this._timer) {
+        var seconds = Math.max(5, parseInt(this.getAttribute('poll') || '30', 10) || 30);
+        this._timer = window.setInterval(this.refreshCounter.bind(this), seconds * 1000);
+      }
+    }
+
+    _stopPolling() {
       if (this._timer) {
         window.clearInterval(this._timer);
         this._timer = null;
       }
-      document.removeEventListener('visibilitychange', this._onVisible);
+    }
+
+    /** One stream per button; on any failure: poll, and try the stream again after a growing pause. */
+    _connectStream() {
+      var self = this;
+      var es = new EventSource(this.endpoint + '/stream');
+      this._stream = es;
+      es.addEventListener('counter', function (ev) {
+        var c = null;
+        try {
+          c = JSON.parse(ev.data);
+        } catch (ignored) {
+          return;
+        }
+        self._live(true);
+        self._show(c);
+      });
+      es.onopen = function () {
+        self._live(true);
+      };
+      es.onerror = function () {
+        if (self._stream !== es) {
+          return;
+        }
+        es.close();
+        self._stream = null;
+        var wasLive = self.getAttribute('data-live') === 'on';
+        self._live(false);
+        self.refreshCounter();
+        self._startPolling();
+        // a stream that worked and ended (the connector's restart, its stream age) is tried again soon
+        var delay = wasLive ? 1000 : Math.min(60000, 1000 * Math.pow(2, self._backoff++));
+        self._retry = window.setTimeout(function () {
+          self._retry = null;
+          if (self.isConnected && !self._stream) {
+            self._connectStream();
+          }
+        }, delay * (0.75 + Math.random() / 2));
+      };
+    }
+
+    _live(on) {
+      this.setAttribute('data-live', on ? 'on' : 'off');
+      if (on) {
+        this._backoff = 0;
+        this._stopPolling();
+      }
+    }
+
+    /** Shows a counter as the connector gives it. */
+    _show(c) {
+      var count = c && typeof c.count === 'number' ? c.count : 0;
+      this._badge.textContent = count > 99 ? '99+' : String(count);
+      this._badge.className = 'badge ' + (c && c.colour ? c.colour : 'none');
+      this._badge.hidden = count === 0;
+      this._button.setAttribute('aria-label', (this.getAttribute('label') || 'Chats') +
+        (count ? ', ' + count + ' unanswered' : ''));
+      this._button.title = count && c.lastMessageAt ? 'Last unanswered message: ' +
+        new Date(c.lastMessageAt).toLocaleString() : '';
+      this.setAttribute('data-count', String(count));
     }
 
     focus() {
@@ -211,22 +298,15 @@
 
     /** Asks for the counter and shows it; a failure keeps the badge as it was. */
     refreshCounter(followUp) {
-      if (this.scope !== 'global' || this.hasAttribute('no-counter') || document.visibilityState === 'hidden') {
-        return Promise.resolve();
+      if (this.scope !== 'global' || this.hasAttribute('no-counter') || document.visibilityState === 'hidden'
+          || this.getAttribute('data-live') === 'on') {
+        return Promise.resolve(); // a live stream brings every change by itself
       }
       var self = this;
       return fetch(this.endpoint + '/counter', { credentials: 'same-origin', headers: { Accept: 'application/json' } })
         .then(readJson)
         .then(function (c) {
-          var count = c && typeof c.count === 'number' ? c.count : 0;
-          self._badge.textContent = count > 99 ? '99+' : String(count);
-          self._badge.className = 'badge ' + (c && c.colour ? c.colour : 'none');
-          self._badge.hidden = count === 0;
-          self._button.setAttribute('aria-label', (self.getAttribute('label') || 'Chats') +
-            (count ? ', ' + count + ' unanswered' : ''));
-          self._button.title = count && c.lastMessageAt ? 'Last unanswered message: ' +
-            new Date(c.lastMessageAt).toLocaleString() : '';
-          self.setAttribute('data-count', String(count));
+          self._show(c);
           // a value the connector is refreshing behind this answer: ask once more shortly, not at the next poll
           if (c && c.refreshing && followUp !== true && !self._soon) {
             self._soon = window.setTimeout(function () {

@@ -140,7 +140,7 @@ class ChatServletTest {
                 Clock.systemUTC());
         ChatDeals deals = new ChatDeals(() -> crm, storage.store(), payloads, dealsSaved::add, null, null,
                 Clock.systemUTC());
-        chats = new Chats(whiteboard, CHAT, 30, service, deals, () -> sessionService, dealEvents);
+        chats = new Chats(whiteboard, CHAT, 30, service, deals, () -> sessionService, dealEvents, null);
     }
 
     private HttpResponse<String> get(String pathAndQuery, String user) {
