@@ -55,7 +55,8 @@ public final class BrowserHostActivator implements BundleActivator {
     /** This host as a bundle file, written to {@code jar}. */
     static String bundle(Path jar) throws IOException {
         return ChildFrameworks.hostBundle(jar, "dev.crmbridge.wazzup.itests.browserhost", BrowserHostActivator.class,
-                "dev.crmbridge.wazzup.api,dev.crmbridge.wazzup.api.model,dev.crmbridge.wazzup.api.spi,javax.servlet,"
+                "dev.crmbridge.wazzup.api,dev.crmbridge.wazzup.api.chat,dev.crmbridge.wazzup.api.model,"
+                        + "dev.crmbridge.wazzup.api.spi,javax.servlet,"
                         + "javax.servlet.http,org.osgi.framework,org.osgi.service.cm,org.osgi.util.tracker",
                 ItDirectory.class, ItFactory.class, CookieSession.class, BrowserHostPages.class);
     }
@@ -63,6 +64,16 @@ public final class BrowserHostActivator implements BundleActivator {
     @Override
     public void start(BundleContext context) throws Exception {
         ItDirectory crm = directory("http://127.0.0.1:" + context.getProperty("org.osgi.service.http.port"));
+        String benchUsers = context.getProperty("wazzup.child.benchUsers");
+        if (benchUsers != null) { // the live counter's benchmark: more managers, a client each (c-b<i>, 7906000000i)
+            for (int i = 3; i < Integer.parseInt(benchUsers); i++) {
+                crm.users.put("u" + i, new dev.crmbridge.wazzup.api.model.CrmUser("u" + i, "Manager " + i, null));
+            }
+            for (int i = 0; i < Integer.parseInt(benchUsers); i++) {
+                crm.contacts.put("c-b" + i, new CrmContact("c-b" + i, "u" + i, "Client " + i,
+                        List.of(ChatHandle.whatsapp("7906" + String.format("%07d", i))), "https://crm.example.com/c-b" + i));
+            }
+        }
         ItFactory created = new ItFactory(crm);
         CrmEntityFactory factory = new CrmEntityFactory() {
             @Override

@@ -36,8 +36,10 @@ final class BrowserHostPages extends HttpServlet {
     private final transient ItDirectory crm;
     private final transient CookieSession session;
     private final transient ServiceTracker<Object, Object> contributions;
+    private final transient BundleContext context;
 
     BrowserHostPages(BundleContext context, ItDirectory crm, CookieSession session) throws InvalidSyntaxException {
+        this.context = context;
         this.crm = crm;
         this.session = session;
         this.contributions = new ServiceTracker<>(context, context.createFilter("(" + SLOT + "=*)"), null);
@@ -48,11 +50,35 @@ final class BrowserHostPages extends HttpServlet {
         contributions.close();
     }
 
+    /** The heap in use after a GC, the threads, those not idle in a pool, and the connector's streams. */
+    private void jvm(HttpServletResponse resp) throws IOException {
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+        }
+        long heap = java.lang.management.ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+        int busy = 0;
+        java.lang.management.ThreadInfo[] all = java.lang.management.ManagementFactory.getThreadMXBean()
+                .dumpAllThreads(false, false);
+        for (java.lang.management.ThreadInfo t : all) {
+            String stack = java.util.Arrays.toString(t.getStackTrace());
+            busy += stack.contains("idleJobPoll") || stack.contains("ReservedThread") || stack.contains("getTask") ? 0 : 1;
+        }
+        org.osgi.framework.ServiceReference<dev.crmbridge.wazzup.api.chat.UnansweredCounters> ref = context
+                .getServiceReference(dev.crmbridge.wazzup.api.chat.UnansweredCounters.class);
+        Object streams = ref == null ? "none" : context.getService(ref).streams();
+        resp.setContentType("text/plain");
+        resp.getWriter().println("heap=" + heap + " threads=" + all.length + " busy=" + busy + " streams=" + streams);
+    }
+
     @Override
     protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
         String path = req.getPathInfo() == null ? "/" : req.getPathInfo();
         if (path.equals("/login")) {
             page(resp, "Sign in", loginForm(req.getParameter("next")));
+            return;
+        }
+        if (path.equals("/jvm")) { // for the live counter's benchmark: this JVM's heap and threads
+            jvm(resp);
             return;
         }
         Optional<SessionUser> user = session.user(req);

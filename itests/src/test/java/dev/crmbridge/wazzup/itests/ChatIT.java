@@ -341,7 +341,7 @@ public class ChatIT extends WazzupTestSupport {
         }
         assertEquals(Set.of(ChatButton.SLOT_GLOBAL_TOOLBAR, ChatButton.SLOT_CONTACT_CARD, ChatButton.SLOT_DEAL_CARD),
                 bySlot.keySet());
-        assertEquals("<wazzup-chat-button scope=\"global\" poll=\"20\" endpoint=\"/wazzup/chat\" label=\"Chats\">"
+        assertEquals("<wazzup-chat-button scope=\"global\" poll=\"20\" stream=\"on\" endpoint=\"/wazzup/chat\" label=\"Chats\">"
                 + "</wazzup-chat-button>", bySlot.get(ChatButton.SLOT_GLOBAL_TOOLBAR).markup(null));
         assertEquals("<wazzup-chat-button scope=\"contact\" entity-id=\"a&quot;&lt;b\" endpoint=\"/wazzup/chat\" "
                 + "label=\"Chat\"></wazzup-chat-button>", bySlot.get(ChatButton.SLOT_CONTACT_CARD).markup("a\"<b"));

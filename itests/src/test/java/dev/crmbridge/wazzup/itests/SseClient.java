@@ -30,13 +30,18 @@ final class SseClient implements AutoCloseable {
 
     /** Opens {@code path} on 127.0.0.1:{@code port} as {@code user} (no user: no session header). */
     SseClient(int port, String path, String user) throws IOException {
+        this(port, path, user, user == null ? "" : ItSession.HEADER + ": " + user + "\r\n");
+    }
+
+    /** The same with the session in {@code headers} (each line ending in CRLF), e.g. a host's cookie. */
+    SseClient(int port, String path, String user, String headers) throws IOException {
         this.user = user;
         socket = new Socket();
         socket.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
         socket.setSoTimeout(15_000);
         OutputStream out = socket.getOutputStream();
         out.write(("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nAccept: text/event-stream\r\n"
-                + (user == null ? "" : ItSession.HEADER + ": " + user + "\r\n") + "\r\n").getBytes(StandardCharsets.US_ASCII));
+                + headers + "\r\n").getBytes(StandardCharsets.US_ASCII));
         out.flush();
         in = socket.getInputStream();
         String statusLine = line();

@@ -29,13 +29,15 @@ import org.slf4j.LoggerFactory;
  * <p>A customer's message (or a manager's reply) in a chat makes the counters of that chat's responsible
  * users stale at once ({@link #messages}); every other user with an open page may see the chat too
  * (supervisors, quality control: grey counters), so they are refreshed as well, but together, at most once
- * per {@code greyWindow} while messages flow. The values are always Wazzup's ({@code GET
+ * per {@code greyWindow} while messages flow; a user whom such a refresh finds unchanged is refreshed for
+ * the others' messages half as often each time, down to once a minute, until a value changes. The values are always Wazzup's ({@code GET
  * /v3/unanswered/{userId}}); a page is sent one only when it differs from what that page was sent last.
  *
  * <p>Fetches are single-flight per user (joined with the polling endpoint's through the {@link ChatService}'s
  * cache), a user's next fetch starts no sooner than {@code redWindow} (a responsible user) or {@code greyWindow}
  * after the last one, however many messages arrive meanwhile, and all of them together start at most
- * {@code budget} per 5 seconds: beyond that they wait, responsible users first. One thread schedules; a
+ * {@code budget} per 5 seconds, the others' refreshes at most half of it: beyond that they wait, responsible
+ * users first. One thread schedules; a
  * few run the fetches; no thread is held by an open stream.
  */
 public final class LiveCounters implements AutoCloseable {
@@ -44,6 +46,7 @@ public final class LiveCounters implements AutoCloseable {
     private static final long BUDGET_WINDOW = Duration.ofSeconds(5).toNanos();
     private static final long RETRY_AFTER_FAILURE = Duration.ofSeconds(5).toNanos();
     private static final long RETRY_WHEN_BUSY = Duration.ofMillis(500).toNanos();
+    private static final long GREY_BACKOFF_MAX = Duration.ofSeconds(60).toNanos();
     private static final int FETCHERS = 4;
 
     /**
@@ -73,6 +76,9 @@ public final class LiveCounters implements AutoCloseable {
         long pendingSince;
         long lastStart = Long.MIN_VALUE / 2;
         boolean inFlight;
+        boolean greyFetch; // the fetch under way was not for the user's own chats
+        String lastValue; // what the last fetch answered
+        long greyEvery = options.greyWindow().toNanos(); // grows while grey refreshes find nothing new
 
         User(String id) {
             this.id = id;
@@ -217,7 +223,7 @@ public final class LiveCounters implements AutoCloseable {
                             u.pending = false; // nobody to tell
                             continue;
                         }
-                        long window = (u.urgent ? options.redWindow() : options.greyWindow()).toNanos();
+                        long window = u.urgent ? options.redWindow().toNanos() : u.greyEvery;
                         long at = u.lastStart + window;
                         if (now - at >= 0) {
                             due.add(u);
@@ -231,7 +237,9 @@ public final class LiveCounters implements AutoCloseable {
                     if (running >= FETCHERS) {
                         break; // woken when one ends
                     }
-                    if (starts.size() >= options.budget()) {
+                    // the others' refreshes may use half of the budget: the rest is kept for responsible users
+                    int limit = u.urgent ? options.budget() : Math.max(1, options.budget() / 2);
+                    if (starts.size() >= limit) {
                         wait = Math.min(wait, starts.peekFirst() + BUDGET_WINDOW - now);
                         break;
                     }
@@ -262,6 +270,7 @@ public final class LiveCounters implements AutoCloseable {
                 long since;
                 synchronized (this) {
                     since = u.pendingSince;
+                    u.greyFetch = !u.urgent;
                     u.pending = false;
                     u.urgent = false;
                 }
@@ -283,6 +292,14 @@ public final class LiveCounters implements AutoCloseable {
             fetches.incrementAndGet();
             Unanswered value = chats.counterSince(u.id, since);
             String json = json(value);
+            synchronized (this) {
+                // a user whose counter the others' messages do not move (a manager of other chats) is asked less
+                // and less often for them, up to once a minute; a change brings the window back
+                u.greyEvery = u.greyFetch && json.equals(u.lastValue)
+                        ? Math.min(u.greyEvery * 2, Math.max(GREY_BACKOFF_MAX, options.greyWindow().toNanos()))
+                        : options.greyWindow().toNanos();
+                u.lastValue = json;
+            }
             for (CounterStream s : u.streams) {
                 if (s.counter(json)) {
                     pushes.incrementAndGet();

@@ -146,6 +146,17 @@ public final class ConnectorRuntime implements ChangeRecorder.Target {
         this.sender = new MessageSender(storage.store(), fence, storage.leadership(), client, host.directory(), channels,
                 new Payloads(settings.phoneRules()), host.events(), clock, settings.messageSenders(),
                 settings.messageRepeatWindow());
+        sender.whenCleared((chatType, chatId) -> {
+            // a CRM send that reset the chat's counters: as a manager's reply in Wazzup's window would
+            List<String> owners = chatId == null ? List.of() : store.refs().chatOwners(chatType, List.of(chatId)).userIds();
+            chatService.messagesArrived();
+            if (live != null) {
+                live.messages(owners);
+            }
+            if (signals != null) {
+                signals.send(Signals.Kind.COUNTERS, owners);
+            }
+        });
         this.messageCalls = Executors.newFixedThreadPool(2, r -> {
             Thread t = new Thread(r, "Wazzup message edits");
             t.setDaemon(true);

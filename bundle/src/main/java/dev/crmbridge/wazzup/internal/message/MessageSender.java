@@ -81,6 +81,8 @@ public final class MessageSender {
     /** Consecutive outage answers: the pause grows with them. */
     private int outages;
     private volatile String problem;
+    /** Told the chat (type, id) of each message sent with clearUnanswered: its counters changed. */
+    private volatile java.util.function.BiConsumer<String, String> cleared = (type, id) -> { };
 
     public MessageSender(Store store, Fence fence, Leadership leadership, WazzupClient client,
             Supplier<CrmDirectory> directory, ChannelRegistry channels, Payloads payloads, Supplier<EventAdmin> events,
@@ -106,6 +108,11 @@ public final class MessageSender {
 
     public void start() {
         worker.start();
+    }
+
+    /** What hears of a message sent with {@code clearUnanswered} (its chat's type and id): the live counter. */
+    public void whenCleared(java.util.function.BiConsumer<String, String> cleared) {
+        this.cleared = cleared;
     }
 
     /** A message was queued (here or, signalled, on another node). */
@@ -258,7 +265,17 @@ public final class MessageSender {
             LOG.info("Wazzup messages: message {} met the duplicate guard: an earlier attempt was accepted", row.crmId());
             table.sent(row.crmId(), null, null, after);
             MessageService.post(events, table.get(row.crmId()));
-        } else if (outcome instanceof Attempt.Refused r) {
+        }
+        if ((outcome instanceof Attempt.Accepted || outcome instanceof Attempt.Repeated) && m.clearUnanswered()) {
+            // Wazzup reset the chat's counters, and may not echo an API send by webhook (§8.4)
+            try {
+                cleared.accept(target.chatType, target.chatId);
+            } catch (RuntimeException e) {
+                LOG.warn("Wazzup messages: the live counter could not hear of a reply ({}); pages catch up at their next"
+                        + " refresh", e.toString());
+            }
+        }
+        if (outcome instanceof Attempt.Refused r) {
             if (r.code() != null && (r.code().startsWith("CHANNEL_") || r.code().equals("MESSAGE_CHANNEL_UNAVAILABLE"))) {
                 channels.stale(); // what this node knows of the channels is old: read them before the next send
             }

@@ -173,11 +173,11 @@ class ClusterTest {
         Cluster cb = join(b, "node-b", Duration.ofSeconds(10));
         await().atMost(Duration.ofSeconds(5)).until(() -> ca.member() && cb.member());
         List<InboxItem> items = new ArrayList<>();
-        for (int i = 0; i < 2_000; i++) {
+        for (int i = 0; i < 500; i++) {
             items.add(InboxItem.of("m:" + i, "message", "{\"messageId\":\"m" + i + "\"}"));
         }
         int stored = a.jdbc().tx("store", c -> a.inbox().add(c, items, 1_000));
-        assertThat(stored).isEqualTo(2_000);
+        assertThat(stored).isEqualTo(500);
 
         Set<Long> claimedA = ConcurrentHashMap.newKeySet();
         Set<Long> claimedB = ConcurrentHashMap.newKeySet();
@@ -186,7 +186,7 @@ class ClusterTest {
         Future<Integer> fb = pool.submit(drain(b, "node-b", claimedB, together));
         int na = fa.get();
         int nb = fb.get();
-        assertThat(na + nb).isEqualTo(2_000);
+        assertThat(na + nb).isEqualTo(500);
         assertThat(claimedA).doesNotContainAnyElementsOf(claimedB);
         assertThat(na).as("both nodes took a share").isPositive();
         assertThat(nb).as("both nodes took a share").isPositive();
