@@ -61,6 +61,15 @@ public class LiveBadgeBrowserIT {
         }
     }
 
+    /** The node's open streams, as the host's diagnostics page tells them. */
+    private long streams() throws Exception {
+        String line = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create(base + "/crm/jvm")).build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("streams=(\\d+),").matcher(line);
+        assertTrue(line, m.find());
+        return Long.parseLong(m.group(1));
+    }
+
     @Test
     public void theBadgeRisesWhenACustomerWritesAndFallsWhenTheManagerRepliesWithoutAReload() throws Exception {
         browser.get(base + "/crm/");
@@ -102,6 +111,28 @@ public class LiveBadgeBrowserIT {
 
         assertEquals("no reload", "still here", browser.executeScript("return window.__sameDocument;"));
         assertEquals("on", global.getAttribute("data-live"));
+
+        // a second tab of the same manager shares the first tab's stream: one connection, both badges live
+        String first = browser.getWindowHandle();
+        browser.switchTo().newWindow(org.openqa.selenium.WindowType.TAB);
+        browser.get(base + "/crm/");
+        WebElement second = browser.findElement(By.cssSelector("#toolbar wazzup-chat-button"));
+        chromium.until("the second tab's badge is live", Duration.ofSeconds(10),
+                () -> "on".equals(second.getAttribute("data-live")) && "0".equals(second.getAttribute("data-count")));
+        assertEquals("one stream for both tabs", 1, streams());
+        account.customerWrites("whatsapp", "79011112233", "One more question");
+        chromium.until("the second tab shows it", Duration.ofSeconds(10), () -> "1".equals(second.getAttribute("data-count")));
+        browser.switchTo().window(first);
+        chromium.until("and the first", Duration.ofSeconds(10), () -> "1".equals(global.getAttribute("data-count")));
+        // the tab that streams closes: the other takes the stream over
+        browser.close();
+        browser.switchTo().window(browser.getWindowHandles().iterator().next());
+        WebElement remaining = browser.findElement(By.cssSelector("#toolbar wazzup-chat-button"));
+        chromium.until("the other tab took the stream over", Duration.ofSeconds(10),
+                () -> "on".equals(remaining.getAttribute("data-live")));
+        account.managerReplies("u1", "whatsapp", "79011112233", "Of course, ask away");
+        chromium.until("the remaining tab hears the reply", Duration.ofSeconds(10),
+                () -> "0".equals(remaining.getAttribute("data-count")));
         System.out.printf("[LiveBadgeBrowserIT] the badge rose %d ms after the customer's message and fell %d ms after"
                 + " the manager's reply (poll: 1 h)%n", upMillis, downMillis);
     }

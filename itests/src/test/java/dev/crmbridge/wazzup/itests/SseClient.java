@@ -148,10 +148,20 @@ final class SseClient implements AutoCloseable {
         return b.toString(StandardCharsets.US_ASCII);
     }
 
+    /** Closes the connection as a closed tab does (an orderly close). */
     @Override
     public void close() {
         try {
-            socket.setSoLinger(true, 0); // a reset, as a killed tab's
+            socket.close();
+        } catch (IOException e) {
+            // gone already
+        }
+    }
+
+    /** Drops the connection with a reset, as a killed browser or a lost network does. */
+    void reset() {
+        try {
+            socket.setSoLinger(true, 0);
             socket.close();
         } catch (IOException e) {
             // gone already

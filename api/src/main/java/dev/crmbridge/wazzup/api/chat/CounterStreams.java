@@ -7,7 +7,8 @@ package dev.crmbridge.wazzup.api.chat;
  * @param enabled whether the connector serves streams (configuration {@code counterStream})
  * @param streams streams open now
  * @param users users with at least one open stream
- * @param fetches counter requests to Wazzup made for the streams since the connector started
+ * @param fetches counter fetches the streams waited for since the connector started (each made, or joined when
+ *        one for the same user was under way)
  * @param pushes counter events written to streams since the connector started
  * @since 1.2
  */

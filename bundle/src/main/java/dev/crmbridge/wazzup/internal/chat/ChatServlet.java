@@ -171,6 +171,9 @@ final class ChatServlet extends HttpServlet {
         body.put("lastMessageAt", u.lastMessageAt() == null ? null : u.lastMessageAt().toString());
         body.put("asOf", u.asOf().toString());
         body.put("refreshing", chats.counterRefreshing(user.id(), u));
+        if (live != null) {
+            body.put("channel", live.channel(user.id())); // the user's tabs share one stream under this name
+        }
         json(resp, 200, body);
     }
 
@@ -184,6 +187,9 @@ final class ChatServlet extends HttpServlet {
             error(resp, 429, "BUSY", "Too many pages of yours are open with the live counter; this one polls");
         } else if (no == LiveCounters.Refusal.TOO_MANY) {
             error(resp, 503, "BUSY", "The live counter serves as many pages as it may; this one polls");
+        } else if (no == LiveCounters.Refusal.NO_ASYNC) {
+            // a filter of the host on this path is not asyncSupported: the page polls
+            error(resp, 503, "STREAM_UNAVAILABLE", "This server cannot hold the live counter's stream; this page polls");
         }
     }
 

@@ -32,6 +32,9 @@ final class CounterCache {
         CompletableFuture<Unanswered> inFlight; // guarded by this
         long inFlightSince; // System.nanoTime() when inFlight began; guarded by this
         long valueSince = Long.MIN_VALUE; // when the fetch that gave value began; guarded by this
+        // the last flight that failed, and why: its joiners in fetchSince must not take its stale value as new
+        volatile CompletableFuture<Unanswered> failedFlight;
+        volatile ChatWindowException failure;
     }
 
     private final Function<String, Unanswered> fetch;
@@ -41,7 +44,6 @@ final class CounterCache {
     private final Executor refresher;
     private final ConcurrentHashMap<String, Entry> entries = new ConcurrentHashMap<>();
     private final AtomicLong generation = new AtomicLong();
-    private volatile ChatWindowException lastFailure;
 
     /**
      * @param fetch asks Wazzup; throws {@link ChatWindowException} when it cannot
@@ -115,6 +117,8 @@ final class CounterCache {
                     e.inFlight = null; // the next caller tries again; the stale value stays meanwhile
                 }
             }
+            e.failure = new ChatWindowException(ChatWindowException.Reason.BUSY, "Too many counters being read");
+            e.failedFlight = flight;
             flight.complete(e.value);
         }
     }
@@ -140,13 +144,14 @@ final class CounterCache {
             return true;
         } catch (RuntimeException failure) {
             e.failedAt = clock.millis(); // not asked again at once: pages keep the last value a while
+            e.failure = failure instanceof ChatWindowException c ? c
+                    : new ChatWindowException(ChatWindowException.Reason.UNAVAILABLE, "The counter could not be read");
+            e.failedFlight = flight; // before the flight completes: its joiners see it
             if (e.value != null) {
                 flight.complete(e.value); // stale beats nothing; asOf tells
             } else {
                 flight.completeExceptionally(failure);
             }
-            lastFailure = failure instanceof ChatWindowException c ? c
-                    : new ChatWindowException(ChatWindowException.Reason.UNAVAILABLE, "The counter could not be read");
             return false;
         } finally {
             synchronized (e) {
@@ -176,13 +181,17 @@ final class CounterCache {
             }
             flight = e.inFlight;
         }
-        if (mine && !run(userId, e, flight)) {
-            ChatWindowException why = lastFailure;
-            throw why != null ? why : new ChatWindowException(ChatWindowException.Reason.UNAVAILABLE,
-                    "The counter could not be read");
+        if (mine) {
+            run(userId, e, flight);
         }
         try {
-            return flight.get(wait.toMillis(), TimeUnit.MILLISECONDS);
+            Unanswered value = flight.get(wait.toMillis(), TimeUnit.MILLISECONDS);
+            if (e.failedFlight == flight) { // the value is the last one cached, not Wazzup's answer
+                ChatWindowException why = e.failure;
+                throw why != null ? why : new ChatWindowException(ChatWindowException.Reason.UNAVAILABLE,
+                        "The counter could not be read");
+            }
+            return value;
         } catch (ExecutionException failed) {
             if (failed.getCause() instanceof RuntimeException r) {
                 throw r;

@@ -27,6 +27,7 @@ final class CounterStream implements WriteListener, AsyncListener {
     private boolean needFlush; // guarded by this
     private String lastSent; // guarded by this
     private boolean closed; // guarded by this
+    private boolean started; // the write listener is set: writes may begin; guarded by this
 
     CounterStream(String userId, AsyncContext context, Consumer<CounterStream> onClose) {
         this.userId = userId;
@@ -35,18 +36,24 @@ final class CounterStream implements WriteListener, AsyncListener {
     }
 
     /**
-     * Starts writing: {@code first} (the reconnection delay, perhaps a counter) goes as soon as it can.
+     * Starts writing: {@code first} (the reconnection delay, perhaps a counter) goes as soon as it can. Called
+     * once, before anything else can reach the stream (its owner publishes it after).
      *
      * @param counter the counter in {@code first}, or null
      */
     void start(String first, String counter) throws IOException {
         context.addListener(this);
+        ServletOutputStream o = context.getResponse().getOutputStream();
         synchronized (this) {
             pending = first.getBytes(StandardCharsets.UTF_8);
             lastSent = counter;
-            out = context.getResponse().getOutputStream();
+            out = o;
         }
-        out.setWriteListener(this); // the container calls onWritePossible when the output is ready
+        o.setWriteListener(this); // non-blocking from now on: the container calls onWritePossible when ready
+        synchronized (this) {
+            started = true;
+        }
+        drain(); // in case the container's first call came before started was set
     }
 
     /** Sends a counter event unless it is the one sent last; answers whether it was new to this stream. */
@@ -81,7 +88,7 @@ final class CounterStream implements WriteListener, AsyncListener {
     private void drain() {
         try {
             synchronized (this) {
-                if (closed || out == null) {
+                if (closed || !started) {
                     return;
                 }
                 while (out.isReady()) {

@@ -30,7 +30,7 @@ import org.slf4j.LoggerFactory;
  * users stale at once ({@link #messages}); every other user with an open page may see the chat too
  * (supervisors, quality control: grey counters), so they are refreshed as well, but together, at most once
  * per {@code greyWindow} while messages flow; a user whom such a refresh finds unchanged is refreshed for
- * the others' messages half as often each time, down to once a minute, until a value changes. The values are always Wazzup's ({@code GET
+ * the others' messages half as often each time, down to twice a minute, until a value changes. The values are always Wazzup's ({@code GET
  * /v3/unanswered/{userId}}); a page is sent one only when it differs from what that page was sent last.
  *
  * <p>Fetches are single-flight per user (joined with the polling endpoint's through the {@link ChatService}'s
@@ -46,7 +46,8 @@ public final class LiveCounters implements AutoCloseable {
     private static final long BUDGET_WINDOW = Duration.ofSeconds(5).toNanos();
     private static final long RETRY_AFTER_FAILURE = Duration.ofSeconds(5).toNanos();
     private static final long RETRY_WHEN_BUSY = Duration.ofMillis(500).toNanos();
-    private static final long GREY_BACKOFF_MAX = Duration.ofSeconds(60).toNanos();
+    private static final long RETRY_MAX = Duration.ofMinutes(5).toNanos();
+    private static final long GREY_BACKOFF_MAX = Duration.ofSeconds(30).toNanos();
     private static final int FETCHERS = 4;
 
     /**
@@ -57,14 +58,15 @@ public final class LiveCounters implements AutoCloseable {
      * @param maxPerUser how many streams one user may hold open (more: 429)
      * @param maxStreams how many streams this node holds open in all (more: 503)
      * @param maxAge after this a stream ends; the page connects again
+     * @param channelKey a secret the pages' channel names are derived from (the same on every node)
      */
     public record Options(Duration heartbeat, Duration redWindow, Duration greyWindow, int budget, int maxPerUser,
-            int maxStreams, Duration maxAge) {
+            int maxStreams, Duration maxAge, String channelKey) {
     }
 
     /** Why a stream was not opened. */
     public enum Refusal {
-        TOO_MANY_FOR_USER, TOO_MANY
+        TOO_MANY_FOR_USER, TOO_MANY, NO_ASYNC
     }
 
     private final class User {
@@ -76,6 +78,8 @@ public final class LiveCounters implements AutoCloseable {
         long pendingSince;
         long lastStart = Long.MIN_VALUE / 2;
         boolean inFlight;
+        int opening; // streams being opened
+        int failures; // fetches failed in a row
         boolean greyFetch; // the fetch under way was not for the user's own chats
         String lastValue; // what the last fetch answered
         long greyEvery = options.greyWindow().toNanos(); // grows while grey refreshes find nothing new
@@ -118,44 +122,74 @@ public final class LiveCounters implements AutoCloseable {
      * why not, having written nothing.
      */
     public Refusal open(String userId, HttpServletRequest req, HttpServletResponse resp) throws IOException {
-        User u = users.computeIfAbsent(userId, User::new);
+        if (!req.isAsyncSupported()) {
+            return Refusal.NO_ASYNC; // a filter of the host's on the path is not asyncSupported
+        }
         synchronized (this) {
             if (stopped || streamCount.get() >= options.maxStreams()) {
                 return Refusal.TOO_MANY;
             }
-            if (u.streams.size() >= options.maxPerUser()) {
+            User u = users.get(userId);
+            if (u != null && u.streams.size() + u.opening >= options.maxPerUser()) {
                 return Refusal.TOO_MANY_FOR_USER;
             }
+            users.computeIfAbsent(userId, User::new).opening++; // kept (not cleaned up) while it opens
             streamCount.incrementAndGet();
         }
-        resp.setStatus(200);
-        resp.setContentType("text/event-stream");
-        resp.setCharacterEncoding("UTF-8");
-        resp.setHeader("Cache-Control", "no-cache, no-store");
-        resp.setHeader("X-Accel-Buffering", "no"); // nginx: pass each event on at once
-        AsyncContext context = req.startAsync();
-        context.setTimeout(options.maxAge().toMillis());
-        CounterStream s = new CounterStream(userId, context, this::closed);
-        u.streams.add(s);
-        Unanswered known = chats.cachedCounter(userId);
-        // the page waits 2 to 5 s before it connects again after the stream ended (jittered, so that a node's
-        // restart is not followed by every page at once)
-        String first = "retry: " + (2_000 + (int) (Math.random() * 3_000)) + "\n\n";
-        if (known != null) {
-            first += "event: counter\ndata: " + json(known) + "\n\n";
+        CounterStream s = null;
+        boolean opened = false;
+        try {
+            resp.setStatus(200);
+            resp.setContentType("text/event-stream");
+            resp.setCharacterEncoding("UTF-8");
+            resp.setHeader("Cache-Control", "no-cache, no-store");
+            resp.setHeader("X-Accel-Buffering", "no"); // nginx: pass each event on at once
+            AsyncContext context = req.startAsync();
+            context.setTimeout(options.maxAge().toMillis());
+            s = new CounterStream(userId, context, this::closed);
+            Unanswered known = chats.cachedCounter(userId);
+            // the page's EventSource waits 2 to 5 s before it connects again after the stream ended (jittered, so
+            // that a node's restart is not followed by every page at once)
+            String first = "retry: " + (2_000 + (int) (Math.random() * 3_000)) + "\n\n";
+            if (known != null) {
+                first += "event: counter\ndata: " + json(known) + "\n\n";
+            }
+            s.start(first, known == null ? null : json(known));
+            opened = true;
+            synchronized (this) {
+                User u = users.get(userId);
+                u.opening--;
+                if (!s.closed()) { // published only once it can write
+                    u.streams.add(s);
+                }
+                if (known == null || !chats.counterFresh(userId)) {
+                    trigger(u, true, System.nanoTime()); // a fresh value for the new page, within the user's window
+                }
+            }
+            return null;
+        } finally {
+            if (!opened) {
+                synchronized (this) {
+                    users.get(userId).opening--;
+                }
+                if (s != null) {
+                    s.close(); // the count goes down there
+                } else {
+                    streamCount.decrementAndGet();
+                }
+            }
         }
-        s.start(first, known == null ? null : json(known));
-        if (known == null || !chats.counterFresh(userId)) {
-            trigger(u, true, System.nanoTime()); // a fresh value for the new page, within the user's window
-        }
-        return null;
     }
 
+    /** A stream ended (once per stream): forgotten, and counted out. */
     private void closed(CounterStream s) {
-        User u = users.get(s.userId);
-        if (u != null && u.streams.remove(s)) {
-            streamCount.decrementAndGet();
+        synchronized (this) {
+            User u = users.get(s.userId);
+            if (u != null) {
+                u.streams.remove(s);
+            }
         }
+        streamCount.decrementAndGet();
     }
 
     /**
@@ -193,7 +227,7 @@ public final class LiveCounters implements AutoCloseable {
     /** The scheduler's loop: starts each due fetch when its user's window and the budget allow. */
     private void schedule() {
         while (true) {
-            List<User> go = new ArrayList<>();
+            List<Go> go = new ArrayList<>();
             synchronized (this) {
                 if (stopped) {
                     return;
@@ -247,7 +281,11 @@ public final class LiveCounters implements AutoCloseable {
                     running++;
                     u.inFlight = true;
                     u.lastStart = now;
-                    go.add(u);
+                    // taken with the flags in one step: a message arriving from now on is a new refresh
+                    u.greyFetch = !u.urgent;
+                    go.add(new Go(u, u.pendingSince));
+                    u.pending = false;
+                    u.urgent = false;
                 }
                 if (go.isEmpty()) {
                     try {
@@ -266,21 +304,18 @@ public final class LiveCounters implements AutoCloseable {
                 pingSoon = false;
                 ping();
             }
-            for (User u : go) {
-                long since;
-                synchronized (this) {
-                    since = u.pendingSince;
-                    u.greyFetch = !u.urgent;
-                    u.pending = false;
-                    u.urgent = false;
-                }
+            for (Go g : go) {
                 try {
-                    fetchers.execute(() -> fetch(u, since));
+                    fetchers.execute(() -> fetch(g.user, g.since));
                 } catch (RejectedExecutionException stopping) {
                     return;
                 }
             }
         }
+    }
+
+    /** A fetch to start: whose, and the earliest trigger it must answer. */
+    private record Go(User user, long since) {
     }
 
     private long lastPing = System.nanoTime(); // the scheduler's own
@@ -293,8 +328,9 @@ public final class LiveCounters implements AutoCloseable {
             Unanswered value = chats.counterSince(u.id, since);
             String json = json(value);
             synchronized (this) {
+                u.failures = 0;
                 // a user whose counter the others' messages do not move (a manager of other chats) is asked less
-                // and less often for them, up to once a minute; a change brings the window back
+                // and less often for them, down to twice a minute; a change brings the window back
                 u.greyEvery = u.greyFetch && json.equals(u.lastValue)
                         ? Math.min(u.greyEvery * 2, Math.max(GREY_BACKOFF_MAX, options.greyWindow().toNanos()))
                         : options.greyWindow().toNanos();
@@ -306,12 +342,13 @@ public final class LiveCounters implements AutoCloseable {
                 }
             }
         } catch (ChatWindowException e) {
-            // the budget's chat share in use (a cluster's follower starts with a small one): soon; else in 5 s
-            failed = e.reason() == ChatWindowException.Reason.BUSY ? RETRY_WHEN_BUSY : RETRY_AFTER_FAILURE;
+            // the budget's chat share in use (a cluster's follower starts with a small one): soon; else 5 s,
+            // doubling with each failure in a row up to 5 minutes (a user Wazzup does not know, no key, an outage)
+            failed = e.reason() == ChatWindowException.Reason.BUSY ? RETRY_WHEN_BUSY : backoff(u);
             LOG.debug("Wazzup live counter: a user's counter not read ({}); asked again in {} ms", e.reason(),
                     failed / 1_000_000);
         } catch (RuntimeException e) {
-            failed = RETRY_AFTER_FAILURE;
+            failed = backoff(u);
             LOG.warn("Wazzup live counter: a refresh failed", e);
         } finally {
             synchronized (this) {
@@ -331,13 +368,20 @@ public final class LiveCounters implements AutoCloseable {
         }
     }
 
+    private synchronized long backoff(User u) {
+        u.failures = Math.min(u.failures + 1, 20);
+        return Math.min(RETRY_AFTER_FAILURE << Math.min(u.failures - 1, 6), RETRY_MAX);
+    }
+
     private void ping() {
         for (User u : users.values()) {
             for (CounterStream s : u.streams) {
-                s.ping();
+                s.ping(); // a write: outside the lock
             }
         }
-        users.values().removeIf(u -> u.streams.isEmpty() && !u.inFlight && !u.pending);
+        synchronized (this) {
+            users.values().removeIf(u -> u.streams.isEmpty() && u.opening == 0 && !u.inFlight && !u.pending);
+        }
     }
 
     static String json(Unanswered u) {
@@ -345,6 +389,22 @@ public final class LiveCounters implements AutoCloseable {
                 .append(u.colour().name().toLowerCase(Locale.ROOT)).append("\",\"lastMessageAt\":");
         b.append(u.lastMessageAt() == null ? "null" : "\"" + u.lastMessageAt() + "\"");
         return b.append('}').toString();
+    }
+
+    /**
+     * The name under which the tabs of one user in one browser share a stream: derived from the user's id
+     * with a keyed hash, so it names nobody and no other user's tabs can take it.
+     */
+    public String channel(String userId) {
+        try {
+            javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+            mac.init(new javax.crypto.spec.SecretKeySpec(("wazzup-counter-channel:" + options.channelKey())
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8), "HmacSHA256"));
+            byte[] h = mac.doFinal(userId.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return java.util.HexFormat.of().formatHex(h, 0, 12);
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 is part of every JDK", e);
+        }
     }
 
     /** Streams open on this node. */

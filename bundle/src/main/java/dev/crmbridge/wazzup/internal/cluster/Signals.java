@@ -65,7 +65,7 @@ public final class Signals implements AutoCloseable {
     public Signals(DataSource dataSource, String account, String node) {
         this.dataSource = dataSource;
         this.account = account;
-        this.node = node;
+        this.node = node.replace('|', '_'); // the payload's separator
         for (Kind k : Kind.values()) {
             handlers.put(k, new CopyOnWriteArrayList<>());
         }

@@ -252,8 +252,9 @@ public @interface ConnectorConfiguration {
     @AttributeDefinition(
             name = "Live counter heartbeat (s)",
             description = "How often an idle stream is sent a comment line, so that proxies keep it open and a closed "
-                    + "tab is noticed. Default: 25. Range 1-300.",
-            min = "1", max = "300")
+                    + "tab is noticed. Keep it below the HTTP server's idle timeout (Felix HTTP: 60 s by default). "
+                    + "Default: 25. Range 1-120.",
+            min = "1", max = "120")
     int counterStreamHeartbeatSeconds() default 25;
 
     @AttributeDefinition(

@@ -128,7 +128,7 @@ public final class ConnectorRuntime implements ChangeRecorder.Target {
                 settings.responseTimeout(), clock);
         LiveCounters live = !settings.counterStream() ? null : new LiveCounters(chatService, new LiveCounters.Options(
                 settings.counterStreamHeartbeat(), LIVE_RED_WINDOW, settings.counterStreamGrey(),
-                settings.counterStreamBudget(), LIVE_STREAMS_PER_USER, LIVE_STREAMS, LIVE_STREAM_AGE));
+                settings.counterStreamBudget(), LIVE_STREAMS_PER_USER, LIVE_STREAMS, LIVE_STREAM_AGE, secret));
         chatService.live(live);
         MessageUsers messageUsers = new MessageUsers();
         ChatDeals deals = new ChatDeals(host.factory(), store, payloads,

@@ -100,7 +100,7 @@ public final class ConnectorSettings {
         this.counterPoll = Duration.ofSeconds(range("counterPollSeconds", c.counterPollSeconds(), 5, 3600));
         this.counterStream = c.counterStream();
         this.counterStreamHeartbeat = Duration.ofSeconds(range("counterStreamHeartbeatSeconds",
-                c.counterStreamHeartbeatSeconds(), 1, 300));
+                c.counterStreamHeartbeatSeconds(), 1, 120));
         this.counterStreamBudgetPercent = range("counterStreamBudgetPercent", c.counterStreamBudgetPercent(), 1, 100);
         this.counterStreamGrey = Duration.ofSeconds(range("counterStreamGreySeconds", c.counterStreamGreySeconds(), 1, 300));
         this.chatDealEvents = c.chatDealEvents();

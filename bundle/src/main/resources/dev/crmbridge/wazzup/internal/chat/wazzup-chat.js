@@ -10,8 +10,10 @@
  * the unanswered counter. With stream="on" (the connector's default) it listens to the connector's
  * Server-Sent Events stream (`endpoint`/stream, one per page) and the badge moves the moment the counter
  * does; while the stream is not available it polls every `poll` seconds and whenever the tab becomes
- * visible again, and it tries the stream again with a growing pause (1 s doubling up to a minute).
- * The element's data-live attribute says which: "on" (streaming) or "off" (polling).
+ * visible again. A stream that breaks is reconnected by the browser after the pause the connector sets
+ * (2 to 5 s); a stream refused is tried again after 5 s, doubling up to 5 minutes. The tabs of one user
+ * share one stream (Web Locks and BroadcastChannel; each tab its own where those are missing). The
+ * element's data-live attribute says which: "on" (live, from this tab's stream or another's) or "off".
  * Messages from the chat window (Wazzup's origin only) become DOM events on the button, bubbling:
  *   wazzup-create-entity  "+" in the Deals dropdown; unless the page calls preventDefault(), the
  *                         connector asks the CRM to create the deal, then wazzup-deal-created fires
@@ -195,7 +197,7 @@
         document.addEventListener('visibilitychange', this._onVisible);
         this._backoff = 0;
         if (this.getAttribute('stream') !== 'off' && window.EventSource !== undefined) {
-          this._connectStream();
+          this._join();
         } else {
           this.refreshCounter();
           this._startPolling();
@@ -204,6 +206,7 @@
     }
 
     disconnectedCallback() {
+      this._gone = true;
       this._stopPolling();
       if (this._stream) {
         this._stream.close();
@@ -213,11 +216,19 @@
         window.clearTimeout(this._retry);
         this._retry = null;
       }
+      if (this._release) {
+        this._release(); // another tab of this user takes the stream over
+        this._release = null;
+      }
+      if (this._channel) {
+        this._channel.close();
+        this._channel = null;
+      }
       document.removeEventListener('visibilitychange', this._onVisible);
     }
 
     _startPolling() {
-      if (!this._timer) {
+      if (!this._timer && !this._gone) {
         var seconds = Math.max(5, parseInt(this.getAttribute('poll') || '30', 10) || 30);
         this._timer = window.setInterval(this.refreshCounter.bind(this), seconds * 1000);
       }
@@ -230,9 +241,63 @@
       }
     }
 
-    /** One stream per button; on any failure: poll, and try the stream again after a growing pause. */
+    /**
+     * The tabs of one user share one stream: the counter (one request) names the user's channel; the tab
+     * holding the channel's lock streams and passes each value on, the others listen. When it closes, the
+     * next tab takes the lock. Without Web Locks or BroadcastChannel, each tab streams on its own.
+     */
+    _join() {
+      var self = this;
+      if (!navigator.locks || window.BroadcastChannel === undefined) {
+        this._connectStream();
+        return;
+      }
+      fetch(this.endpoint + '/counter', { credentials: 'same-origin', headers: { Accept: 'application/json' } })
+        .then(readJson)
+        .then(function (c) {
+          if (self._gone) {
+            return;
+          }
+          self._show(c);
+          if (!c || typeof c.channel !== 'string') {
+            self._connectStream();
+            return;
+          }
+          var name = 'wazzup-counter-' + c.channel;
+          self._channel = new BroadcastChannel(name);
+          self._channel.onmessage = function (ev) {
+            var m = ev.data || {};
+            if (m.type === 'counter' && !self._leading) {
+              self._live(!!m.live);
+              self._show(m.counter);
+            } else if (m.type === 'hello' && self._leading && self._last) {
+              self._channel.postMessage({ type: 'counter', counter: self._last, live: self.getAttribute('data-live') === 'on' });
+            }
+          };
+          self._channel.postMessage({ type: 'hello' }); // the tab that streams answers with the counter it has
+          self._startPolling(); // until a stream's value arrives, here or from another tab
+          navigator.locks.request(name, function () {
+            if (self._gone) {
+              return null;
+            }
+            self._leading = true;
+            self._connectStream();
+            return new Promise(function (release) {
+              self._release = release;
+            });
+          }).catch(function () { /* the lock could not be had: this tab keeps listening and polling */ });
+        })
+        .catch(function () {
+          self._connectStream(); // no counter: try the stream anyway (it falls back to polling)
+        });
+    }
+
+    /** The stream; when it fails for good (refused, not an event stream): poll, and try again later. */
     _connectStream() {
       var self = this;
+      if (this._gone) {
+        return;
+      }
       var es = new EventSource(this.endpoint + '/stream');
       this._stream = es;
       es.addEventListener('counter', function (ev) {
@@ -242,27 +307,27 @@
         } catch (ignored) {
           return;
         }
+        self._backoff = 0; // a stream that delivers: the next failure starts the pauses over
         self._live(true);
         self._show(c);
       });
-      es.onopen = function () {
-        self._live(true);
-      };
       es.onerror = function () {
         if (self._stream !== es) {
           return;
         }
+        self._live(false);
+        self._startPolling(); // the first poll after the interval: a node's restart is not met by every page at once
+        if (es.readyState !== EventSource.CLOSED) {
+          return; // the browser connects again itself, after the stream's retry: (2 to 5 s)
+        }
+        // refused (401, 404 with streaming off, 429/503 over the limits) or not a stream: later, growing pauses
         es.close();
         self._stream = null;
-        var wasLive = self.getAttribute('data-live') === 'on';
-        self._live(false);
         self.refreshCounter();
-        self._startPolling();
-        // a stream that worked and ended (the connector's restart, its stream age) is tried again soon
-        var delay = wasLive ? 1000 : Math.min(60000, 1000 * Math.pow(2, self._backoff++));
+        var delay = Math.min(300000, 5000 * Math.pow(2, Math.min(self._backoff++, 6)));
         self._retry = window.setTimeout(function () {
           self._retry = null;
-          if (self.isConnected && !self._stream) {
+          if (!self._gone && !self._stream) {
             self._connectStream();
           }
         }, delay * (0.75 + Math.random() / 2));
@@ -272,13 +337,16 @@
     _live(on) {
       this.setAttribute('data-live', on ? 'on' : 'off');
       if (on) {
-        this._backoff = 0;
         this._stopPolling();
       }
     }
 
-    /** Shows a counter as the connector gives it. */
+    /** Shows a counter as the connector gives it (and, in the tab that streams, passes it to the others). */
     _show(c) {
+      this._last = c;
+      if (this._leading && this._channel) {
+        this._channel.postMessage({ type: 'counter', counter: c, live: this.getAttribute('data-live') === 'on' });
+      }
       var count = c && typeof c.count === 'number' ? c.count : 0;
       this._badge.textContent = count > 99 ? '99+' : String(count);
       this._badge.className = 'badge ' + (c && c.colour ? c.colour : 'none');
@@ -306,6 +374,9 @@
       return fetch(this.endpoint + '/counter', { credentials: 'same-origin', headers: { Accept: 'application/json' } })
         .then(readJson)
         .then(function (c) {
+          if (self.getAttribute('data-live') === 'on') {
+            return; // the stream brought a value meanwhile: this answer may be older
+          }
           self._show(c);
           // a value the connector is refreshing behind this answer: ask once more shortly, not at the next poll
           if (c && c.refreshing && followUp !== true && !self._soon) {
