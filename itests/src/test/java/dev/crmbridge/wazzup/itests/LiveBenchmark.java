@@ -147,6 +147,22 @@ public final class LiveBenchmark {
                 java.util.Arrays.toString(latency));
         System.out.printf("  counter requests to Wazzup meanwhile: %d in %.1f s (u0's %d changes; the other 49 users'"
                 + " grey refreshes)%n", fetches, runMillis / 1000.0, messages);
+        // every tab closed: streams released at the next heartbeat, the HTTP server's pool back after its idle timeout
+        streams.forEach(SseClient::close);
+        browser.get("about:blank");
+        long closed = System.nanoTime();
+        WazzupTestSupport.await("every stream released", Duration.ofSeconds(90),
+                () -> jvm(http, base).streams.contains("streams=0,"));
+        long releasedMillis = (System.nanoTime() - closed) / 1_000_000;
+        Jvm after = jvm(http, base);
+        while (after.threads > before.threads + 2 && System.nanoTime() - closed < Duration.ofSeconds(150).toNanos()) {
+            Thread.sleep(1_000); // pools retire idle threads on their own clocks: a benchmark may wait
+            after = jvm(http, base);
+        }
+        long backMillis = (System.nanoTime() - closed) / 1_000_000;
+        System.out.printf("  all tabs closed: every stream released after %d ms (heartbeat 25 s); heap %,d KB, threads %d"
+                + " (%d not idle) after %d ms, against %,d KB and %d (%d) before%n", releasedMillis, after.heap >> 10,
+                after.threads, after.busy, backMillis, before.heap >> 10, before.threads, before.busy);
         double pollingPerMinute = USERS * TABS * 60.0 / 30;
         System.out.printf("  polling instead (counterPollSeconds 30, counterTtlSeconds 15): %.0f requests a minute to the"
                 + " node from the 500 tabs, up to %d a minute to Wazzup (one per user per 15 s), and a badge on average"

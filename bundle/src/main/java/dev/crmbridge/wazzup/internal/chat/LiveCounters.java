@@ -14,7 +14,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.servlet.AsyncContext;
@@ -107,11 +106,14 @@ public final class LiveCounters implements AutoCloseable {
     public LiveCounters(ChatService chats, Options options) {
         this.chats = chats;
         this.options = options;
-        this.fetchers = Executors.newFixedThreadPool(FETCHERS, r -> {
-            Thread t = new Thread(r, "wazzup-live-counter-fetch");
-            t.setDaemon(true);
-            return t;
-        });
+        java.util.concurrent.ThreadPoolExecutor pool = new java.util.concurrent.ThreadPoolExecutor(FETCHERS, FETCHERS, 30,
+                java.util.concurrent.TimeUnit.SECONDS, new java.util.concurrent.LinkedBlockingQueue<>(), r -> {
+                    Thread t = new Thread(r, "wazzup-live-counter-fetch");
+                    t.setDaemon(true);
+                    return t;
+                });
+        pool.allowCoreThreadTimeOut(true); // no thread kept while nothing is fetched
+        this.fetchers = pool;
         this.scheduler = new Thread(this::schedule, "wazzup-live-counters");
         this.scheduler.setDaemon(true);
         this.scheduler.start();
@@ -233,7 +235,7 @@ public final class LiveCounters implements AutoCloseable {
                     return;
                 }
                 long now = System.nanoTime();
-                long wait = options.heartbeat().toNanos();
+                long wait = options.heartbeat().toNanos() / PING_PHASES;
                 if (greyPending && now - lastGreySweep >= options.greyWindow().toNanos()) {
                     greyPending = false;
                     lastGreySweep = now;
@@ -295,14 +297,15 @@ public final class LiveCounters implements AutoCloseable {
                         return;
                     }
                 }
-                if (System.nanoTime() - lastPing >= options.heartbeat().toNanos()) {
+                if (System.nanoTime() - lastPing >= options.heartbeat().toNanos() / PING_PHASES) {
                     lastPing = System.nanoTime();
                     pingSoon = true;
                 }
             }
             if (pingSoon) {
                 pingSoon = false;
-                ping();
+                ping(phase);
+                phase = (phase + 1) % PING_PHASES;
             }
             for (Go g : go) {
                 try {
@@ -318,8 +321,15 @@ public final class LiveCounters implements AutoCloseable {
     private record Go(User user, long since) {
     }
 
+    /**
+     * Each stream is pinged once per heartbeat, a tenth of them at a time: a thousand tabs closed at once fail
+     * their writes (and the server's callbacks run) spread over the heartbeat, not in one burst that would
+     * make the HTTP server's pool grow.
+     */
+    private static final int PING_PHASES = 10;
     private long lastPing = System.nanoTime(); // the scheduler's own
     private boolean pingSoon; // the scheduler's own
+    private int phase; // the scheduler's own
 
     private void fetch(User u, long since) {
         long failed = 0; // when failed, how long until the next try
@@ -373,10 +383,12 @@ public final class LiveCounters implements AutoCloseable {
         return Math.min(RETRY_AFTER_FAILURE << Math.min(u.failures - 1, 6), RETRY_MAX);
     }
 
-    private void ping() {
+    private void ping(int phase) {
         for (User u : users.values()) {
             for (CounterStream s : u.streams) {
-                s.ping(); // a write: outside the lock
+                if (Math.floorMod(System.identityHashCode(s), PING_PHASES) == phase) {
+                    s.ping(); // a write: outside the lock
+                }
             }
         }
         synchronized (this) {
