@@ -29,15 +29,16 @@ import org.slf4j.LoggerFactory;
  * users stale at once ({@link #messages}); every other user with an open page may see the chat too
  * (supervisors, quality control: grey counters), so they are refreshed as well, but together, at most once
  * per {@code greyWindow} while messages flow; a user whom such a refresh finds unchanged is refreshed for
- * the others' messages half as often each time, down to twice a minute, until a value changes. The values are always Wazzup's ({@code GET
- * /v3/unanswered/{userId}}); a page is sent one only when it differs from what that page was sent last.
+ * the others' messages half as often each time, down to twice a minute, until a value changes. A new page
+ * gets its user's cached value at once, and a fetch when that is stale. The values are always Wazzup's
+ * ({@code GET /v3/unanswered/{userId}}); a page is sent one only when it differs from what it was sent last.
  *
  * <p>Fetches are single-flight per user (joined with the polling endpoint's through the {@link ChatService}'s
- * cache), a user's next fetch starts no sooner than {@code redWindow} (a responsible user) or {@code greyWindow}
- * after the last one, however many messages arrive meanwhile, and all of them together start at most
- * {@code budget} per 5 seconds, the others' refreshes at most half of it: beyond that they wait, responsible
- * users first. One thread schedules; a
- * few run the fetches; no thread is held by an open stream.
+ * cache), a user's next fetch starts no sooner than {@code redWindow} (a responsible user, a new page) or
+ * the user's grey window after the last one, however many messages arrive meanwhile, and all of them
+ * together start at most {@code budget} per 5 seconds: new pages at most three quarters of it, the others'
+ * refreshes at most half, so that a message in a user's own chat always finds room. Beyond that they wait,
+ * the most urgent first. One thread schedules; a few run the fetches; no thread is held by an open stream.
  */
 public final class LiveCounters implements AutoCloseable {
 
@@ -48,6 +49,10 @@ public final class LiveCounters implements AutoCloseable {
     private static final long RETRY_MAX = Duration.ofMinutes(5).toNanos();
     private static final long GREY_BACKOFF_MAX = Duration.ofSeconds(30).toNanos();
     private static final int FETCHERS = 4;
+    /** What a fetch is for, most urgent first: a message in the user's own chat, a new page, the others' messages. */
+    private static final int MESSAGE = 0;
+    private static final int PAGE = 1;
+    private static final int GREY = 2;
 
     /**
      * @param heartbeat how often an idle stream is sent a comment line
@@ -73,7 +78,7 @@ public final class LiveCounters implements AutoCloseable {
         final Set<CounterStream> streams = ConcurrentHashMap.newKeySet();
         // the rest guarded by LiveCounters.this
         boolean pending;
-        boolean urgent;
+        int priority = GREY; // of the pending fetch: MESSAGE, PAGE or GREY
         long pendingSince;
         long lastStart = Long.MIN_VALUE / 2;
         boolean inFlight;
@@ -165,7 +170,7 @@ public final class LiveCounters implements AutoCloseable {
                     u.streams.add(s);
                 }
                 if (known == null || !chats.counterFresh(userId)) {
-                    trigger(u, true, System.nanoTime()); // a fresh value for the new page, within the user's window
+                    trigger(u, PAGE, System.nanoTime()); // a fresh value for the new page, within the user's window
                 }
             }
             return null;
@@ -204,7 +209,7 @@ public final class LiveCounters implements AutoCloseable {
             for (String id : red) {
                 User u = users.get(id);
                 if (u != null && !u.streams.isEmpty()) {
-                    trigger(u, true, now);
+                    trigger(u, MESSAGE, now);
                 }
             }
         }
@@ -217,12 +222,12 @@ public final class LiveCounters implements AutoCloseable {
         }
     }
 
-    private synchronized void trigger(User u, boolean urgent, long since) {
+    private synchronized void trigger(User u, int priority, long since) {
         if (!u.pending) {
             u.pending = true;
             u.pendingSince = since;
         }
-        u.urgent |= urgent;
+        u.priority = Math.min(u.priority, priority);
         notifyAll();
     }
 
@@ -259,7 +264,7 @@ public final class LiveCounters implements AutoCloseable {
                             u.pending = false; // nobody to tell
                             continue;
                         }
-                        long window = u.urgent ? options.redWindow().toNanos() : u.greyEvery;
+                        long window = u.priority < GREY ? options.redWindow().toNanos() : u.greyEvery;
                         long at = u.lastStart + window;
                         if (now - at >= 0) {
                             due.add(u);
@@ -268,13 +273,16 @@ public final class LiveCounters implements AutoCloseable {
                         }
                     }
                 }
-                due.sort((a, b) -> a.urgent != b.urgent ? (a.urgent ? -1 : 1) : Long.compare(a.pendingSince, b.pendingSince));
+                due.sort((a, b) -> a.priority != b.priority ? Integer.compare(a.priority, b.priority)
+                        : Long.compare(a.pendingSince, b.pendingSince));
                 for (User u : due) {
                     if (running >= FETCHERS) {
                         break; // woken when one ends
                     }
-                    // the others' refreshes may use half of the budget: the rest is kept for responsible users
-                    int limit = u.urgent ? options.budget() : Math.max(1, options.budget() / 2);
+                    // a new page's fetch may use three quarters of the budget, the others' refreshes half: the rest
+                    // is kept for the responsible users of chats that just had a message
+                    int limit = u.priority == MESSAGE ? options.budget()
+                            : Math.max(1, options.budget() * (u.priority == PAGE ? 3 : 2) / 4);
                     if (starts.size() >= limit) {
                         wait = Math.min(wait, starts.peekFirst() + BUDGET_WINDOW - now);
                         break;
@@ -284,10 +292,10 @@ public final class LiveCounters implements AutoCloseable {
                     u.inFlight = true;
                     u.lastStart = now;
                     // taken with the flags in one step: a message arriving from now on is a new refresh
-                    u.greyFetch = !u.urgent;
+                    u.greyFetch = u.priority == GREY;
                     go.add(new Go(u, u.pendingSince));
                     u.pending = false;
-                    u.urgent = false;
+                    u.priority = GREY;
                 }
                 if (go.isEmpty()) {
                     try {
@@ -371,7 +379,7 @@ public final class LiveCounters implements AutoCloseable {
                         u.pending = true;
                         u.pendingSince = since;
                     }
-                    u.urgent = true;
+                    u.priority = Math.min(u.priority, PAGE); // owed a value, as a new page is
                 }
                 notifyAll();
             }
