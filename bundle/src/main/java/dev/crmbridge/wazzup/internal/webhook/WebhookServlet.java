@@ -60,8 +60,6 @@ final class WebhookServlet extends HttpServlet {
         this(secret, crmKey, maxBody, inbox, creations, BODY_TIMEOUT);
     }
 
-    private transient volatile dev.crmbridge.wazzup.internal.util.Metrics metrics = new dev.crmbridge.wazzup.internal.util.Metrics();
-
     WebhookServlet(String secret, CrmKeyGate crmKey, int maxBody, Inbox inbox, Creations creations, Duration bodyTimeout) {
         this.bodyTimeout = bodyTimeout;
         this.secret = secret.getBytes(StandardCharsets.UTF_8);
@@ -77,9 +75,6 @@ final class WebhookServlet extends HttpServlet {
      */
     @Override
     protected void service(HttpServletRequest req, HttpServletResponse resp) {
-        if ("POST".equals(req.getMethod())) {
-            metrics.webhooksReceived.add();
-        }
         try {
             super.service(req, resp);
         } catch (IOException e) {
@@ -99,7 +94,6 @@ final class WebhookServlet extends HttpServlet {
         if (!authorized(req)) {
             // no detail: a caller without the secret learns nothing, and its body is not waited for
             Answers.refuse(req, resp);
-            metrics.webhooksRefused.add();
             Answers.json(resp, 401, Map.of("error", "UNAUTHORIZED"));
             return;
         }
@@ -199,7 +193,7 @@ final class WebhookServlet extends HttpServlet {
                 LOG.warn("Wazzup webhooks: a delivery's body did not arrive within {} s; refused with 408",
                         bodyTimeout.toSeconds());
                 Answers.closeAfter(resp);
-                refused(resp, 408, "TIMEOUT", "description", "the body did not arrive in time");
+                Answers.error(resp, 408, "TIMEOUT", "description", "the body did not arrive in time");
             });
         }
 
@@ -244,7 +238,7 @@ final class WebhookServlet extends HttpServlet {
     /** An accepted body: answered by what its top-level keys ask for. */
     private void handle(byte[] body, HttpServletResponse resp) throws IOException {
         if (!Json.depthWithin(body, Json.MAX_DEPTH)) {
-            refused(resp, 400, "TOO_DEEP", "description", "the body nests deeper than " + Json.MAX_DEPTH + " levels");
+            Answers.error(resp, 400, "TOO_DEEP", "description", "the body nests deeper than " + Json.MAX_DEPTH + " levels");
             return;
         }
         JsonNode json;
@@ -254,7 +248,7 @@ final class WebhookServlet extends HttpServlet {
             json = null;
         }
         if (json == null || !json.isObject()) {
-            refused(resp, 400, "INVALID_JSON", "description", "the body is not a JSON object");
+            Answers.error(resp, 400, "INVALID_JSON", "description", "the body is not a JSON object");
             return;
         }
         if (json.has("createContact")) {
@@ -271,7 +265,7 @@ final class WebhookServlet extends HttpServlet {
                 inbox.store(items);
             } catch (IllegalStateException e) {
                 LOG.warn("Wazzup webhooks: {} notifications not stored: {}; Wazzup gets 503", items.size(), e.getMessage());
-                refused(resp, 503, "UNAVAILABLE", "description", "try again");
+                Answers.error(resp, 503, "UNAVAILABLE", "description", "try again");
                 return;
             }
             long bad = items.stream().filter(i -> i.reason() != null).count();
@@ -286,24 +280,14 @@ final class WebhookServlet extends HttpServlet {
     }
 
     /** A failure of ours: logged by its type and place only (never the URI), 500 if the answer is still open. */
-    /** Where deliveries and refusals are counted (JMX). */
-    void counting(dev.crmbridge.wazzup.internal.util.Metrics metrics) {
-        this.metrics = metrics;
-    }
-
-    private void refused(HttpServletResponse resp, int status, String code, String key, String text) throws IOException {
-        metrics.webhooksRefused.add();
-        Answers.error(resp, status, code, key, text);
-    }
-
-    private void failed(HttpServletResponse resp, Throwable e) {
+    private static void failed(HttpServletResponse resp, Throwable e) {
         StackTraceElement at = e.getStackTrace().length == 0 ? null : e.getStackTrace()[0];
         LOG.error("Wazzup webhooks: a delivery failed with {} at {}; Wazzup gets 500 and retries",
                 e.getClass().getName(), at);
         if (!resp.isCommitted()) {
             try {
                 resp.reset();
-                refused(resp, 500, "INTERNAL", "description", "try again");
+                Answers.error(resp, 500, "INTERNAL", "description", "try again");
             } catch (IOException | IllegalStateException ignored) {
                 // the client went away
             }
@@ -313,11 +297,11 @@ final class WebhookServlet extends HttpServlet {
     @Override
     protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
         resp.setHeader("Allow", "POST");
-        refused(resp, 405, "METHOD_NOT_ALLOWED", "description", "Wazzup posts webhooks here");
+        Answers.error(resp, 405, "METHOD_NOT_ALLOWED", "description", "Wazzup posts webhooks here");
     }
 
     private void tooLarge(HttpServletResponse resp) throws IOException {
-        refused(resp, 413, "TOO_LARGE", "description", "the body exceeds " + maxBody + " bytes");
+        Answers.error(resp, 413, "TOO_LARGE", "description", "the body exceeds " + maxBody + " bytes");
     }
 
     private boolean authorized(HttpServletRequest req) {
