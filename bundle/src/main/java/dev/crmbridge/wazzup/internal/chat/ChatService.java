@@ -144,6 +144,11 @@ public final class ChatService implements ChatWindows, UnansweredCounters {
 
     private volatile LiveCounters live;
 
+    /** Where the counter fetches are counted (JMX). */
+    public void counting(dev.crmbridge.wazzup.internal.util.Metrics metrics) {
+        counters.counting(metrics);
+    }
+
     /** The counter streams this service reports on ({@link #streams()}), or null when streaming is off. */
     public void live(LiveCounters live) {
         this.live = live;

@@ -44,6 +44,7 @@ final class CounterCache {
     private final Executor refresher;
     private final ConcurrentHashMap<String, Entry> entries = new ConcurrentHashMap<>();
     private final AtomicLong generation = new AtomicLong();
+    private volatile dev.crmbridge.wazzup.internal.util.Metrics metrics = new dev.crmbridge.wazzup.internal.util.Metrics();
 
     /**
      * @param fetch asks Wazzup; throws {@link ChatWindowException} when it cannot
@@ -123,6 +124,11 @@ final class CounterCache {
         }
     }
 
+    /** Where the fetches are counted (JMX). */
+    void counting(dev.crmbridge.wazzup.internal.util.Metrics metrics) {
+        this.metrics = metrics;
+    }
+
     /** Fetches for the flight; answers whether Wazzup answered. */
     private boolean run(String userId, Entry e, CompletableFuture<Unanswered> flight) {
         long gen = generation.get();
@@ -131,6 +137,7 @@ final class CounterCache {
             since = e.inFlight == flight ? e.inFlightSince : System.nanoTime();
         }
         try {
+            metrics.counterFetches.add();
             Unanswered fresh = fetch.apply(userId);
             synchronized (e) {
                 if (since - e.valueSince >= 0 || e.value == null) { // an older fetch never overwrites a newer one

@@ -22,6 +22,9 @@ import org.slf4j.Logger;
  */
 final class Requester {
 
+    /** Where requests and 429s are counted. */
+    private final dev.crmbridge.wazzup.internal.util.Metrics metrics;
+
     /** How a call may be repeated. */
     enum Retry {
         /** Repeating it has the same effect (GET, upserts by id, deletes, PATCH webhooks, iframe). */
@@ -65,12 +68,14 @@ final class Requester {
 
     Requester(URI baseUrl, String apiKey, HttpTransport transport, RetryPolicy policy, RateLimiter limiter,
             TimeSource time, DoubleSupplier random, Logger log) {
-        this(baseUrl, apiKey, List.of(), transport, policy, limiter, null, Duration.ofSeconds(30), time, random, log);
+        this(baseUrl, apiKey, List.of(), transport, policy, limiter, null, Duration.ofSeconds(30), time, random, log,
+                new dev.crmbridge.wazzup.internal.util.Metrics());
     }
 
     Requester(URI baseUrl, String apiKey, List<String> redacted, HttpTransport transport, RetryPolicy policy,
             RateLimiter limiter, RateLimiter share, Duration interactiveWithin, TimeSource time, DoubleSupplier random,
-            Logger log) {
+            Logger log, dev.crmbridge.wazzup.internal.util.Metrics metrics) {
+        this.metrics = metrics;
         this.share = share;
         this.interactiveWithin = interactiveWithin;
         this.baseUrl = baseUrl;
@@ -108,6 +113,7 @@ final class Requester {
         this.time = from.time;
         this.random = from.random;
         this.log = from.log;
+        this.metrics = from.metrics;
         this.gate = gate;
         this.origin = from;
     }
@@ -153,6 +159,7 @@ final class Requester {
             gate.run();
             long t0 = time.nanoTime();
             TransportResponse response;
+            metrics.requests.add();
             try {
                 response = transport.send(request);
             } catch (IOException e) {
@@ -189,6 +196,7 @@ final class Requester {
                 return onDuplicate.get();
             }
             if (status == 429) {
+                metrics.tooMany.add();
                 if (limiter != null) {
                     limiter.pauseForWindow();
                 }

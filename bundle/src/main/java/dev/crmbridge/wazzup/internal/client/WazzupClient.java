@@ -60,7 +60,7 @@ public final class WazzupClient implements AutoCloseable {
             this.share = key == null ? null : b.rateLimiters.forKey(key, "interactive",
                     Math.max(1, b.rateBudget * b.interactiveShare / 100), b.rateWindow);
             this.requester = new Requester(baseUrl, key, b.redacted, transport, b.retryPolicy, limiter, share,
-                    b.responseTimeout, b.time, b.random, b.logger);
+                    b.responseTimeout, b.time, b.random, b.logger, b.metrics);
         }
         this.users = new UsersApi(requester);
         this.contacts = new ContactsApi(requester);
@@ -102,8 +102,15 @@ public final class WazzupClient implements AutoCloseable {
         private Logger logger = LoggerFactory.getLogger(WazzupClient.class);
         private java.util.List<String> redacted = java.util.List.of();
         private int interactiveShare = RateLimiters.DEFAULT_INTERACTIVE_SHARE;
+        private dev.crmbridge.wazzup.internal.util.Metrics metrics = new dev.crmbridge.wazzup.internal.util.Metrics();
 
         private Builder() {
+        }
+
+        /** Where the client counts its requests and 429s (JMX). */
+        public Builder metrics(dev.crmbridge.wazzup.internal.util.Metrics metrics) {
+            this.metrics = metrics;
+            return this;
         }
 
         /**

@@ -12,6 +12,8 @@ import dev.crmbridge.wazzup.api.spi.CrmDirectory;
 import dev.crmbridge.wazzup.api.spi.CrmEntityFactory;
 import dev.crmbridge.wazzup.api.spi.CrmSession;
 import dev.crmbridge.wazzup.api.sync.SyncStatus;
+import dev.crmbridge.wazzup.internal.ops.ConnectorMBean;
+import dev.crmbridge.wazzup.internal.util.Metrics;
 import dev.crmbridge.wazzup.api.sync.TransactionalChanges;
 import dev.crmbridge.wazzup.internal.cluster.Cluster;
 import dev.crmbridge.wazzup.internal.store.Handover;
@@ -98,6 +100,9 @@ public final class ConnectorComponent implements EventHandler, ChatWindows, Unan
     /** The configuration the runtime was built from, without the webhook secret. */
     private volatile Map<String, Object> applied;
     private volatile ConnectorRuntime runtime;
+    /** What the connector counts (requests, webhooks, counter fetches), kept across configuration changes. */
+    private final Metrics metrics = new Metrics();
+    private ConnectorMBean mbean;
     private volatile boolean closed;
     /** Why the last configuration change could not take effect, or null. */
     private volatile String configurationProblem;
@@ -143,9 +148,9 @@ public final class ConnectorComponent implements EventHandler, ChatWindows, Unan
     private List<ServiceRegistration<?>> register() {
         Hashtable<String, Object> props = new Hashtable<>();
         props.put(Constants.SERVICE_DESCRIPTION, "Wazzup connector");
-        ServiceRegistration<?> status = context.registerService(SyncStatus.class, new ConnectorStatus(() -> runtime, recorder,
-                () -> configurationProblem),
-                props);
+        ConnectorStatus statusService = new ConnectorStatus(() -> runtime, recorder, () -> configurationProblem);
+        ServiceRegistration<?> status = context.registerService(SyncStatus.class, statusService, props);
+        this.mbean = new ConnectorMBean(statusService, this, metrics).register();
         ServiceRegistration<?> transactional = context.registerService(TransactionalChanges.class,
                 new HostTransactions(() -> runtime), props);
         MessagingServices messaging = new MessagingServices(() -> runtime);
@@ -215,7 +220,7 @@ public final class ConnectorComponent implements EventHandler, ChatWindows, Unan
                     }
                 });
         return new ConnectorRuntime(settings, ConnectorRuntime.syncSettings(settings), secrets.of(settings, shared), storage, host,
-                recorder, ConnectorRuntime.Options.defaults());
+                recorder, ConnectorRuntime.Options.defaults().counting(metrics));
     }
 
     /**
@@ -334,6 +339,9 @@ public final class ConnectorComponent implements EventHandler, ChatWindows, Unan
 
     @Deactivate
     void deactivate() {
+        if (mbean != null) {
+            mbean.close();
+        }
         for (ServiceRegistration<?> r : registrations) {
             try {
                 r.unregister();

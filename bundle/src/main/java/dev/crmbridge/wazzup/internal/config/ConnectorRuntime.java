@@ -1,13 +1,5 @@
 package dev.crmbridge.wazzup.internal.config;
 
-import dev.crmbridge.wazzup.internal.message.ChannelRegistry;
-import dev.crmbridge.wazzup.internal.message.EventHook;
-import dev.crmbridge.wazzup.internal.message.MessageSender;
-import dev.crmbridge.wazzup.internal.message.MessageService;
-import dev.crmbridge.wazzup.internal.message.TemplateCatalog;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-
 import dev.crmbridge.wazzup.api.spi.CrmDirectory;
 import dev.crmbridge.wazzup.api.spi.CrmEntityFactory;
 import dev.crmbridge.wazzup.api.spi.CrmSession;
@@ -22,6 +14,11 @@ import dev.crmbridge.wazzup.internal.client.RetryPolicy;
 import dev.crmbridge.wazzup.internal.client.WazzupClient;
 import dev.crmbridge.wazzup.internal.cluster.BudgetShares;
 import dev.crmbridge.wazzup.internal.cluster.Signals;
+import dev.crmbridge.wazzup.internal.message.ChannelRegistry;
+import dev.crmbridge.wazzup.internal.message.EventHook;
+import dev.crmbridge.wazzup.internal.message.MessageSender;
+import dev.crmbridge.wazzup.internal.message.MessageService;
+import dev.crmbridge.wazzup.internal.message.TemplateCatalog;
 import dev.crmbridge.wazzup.internal.store.Fence;
 import dev.crmbridge.wazzup.internal.store.GroupWriter;
 import dev.crmbridge.wazzup.internal.store.OutboxRow;
@@ -32,6 +29,7 @@ import dev.crmbridge.wazzup.internal.sync.Payloads;
 import dev.crmbridge.wazzup.internal.sync.SyncEngine;
 import dev.crmbridge.wazzup.internal.sync.SyncSettings;
 import dev.crmbridge.wazzup.internal.sync.SyncedType;
+import dev.crmbridge.wazzup.internal.util.Metrics;
 import dev.crmbridge.wazzup.internal.wauth.WAuth;
 import dev.crmbridge.wazzup.internal.web.Whiteboard;
 import dev.crmbridge.wazzup.internal.webhook.Webhooks;
@@ -39,6 +37,8 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.function.Supplier;
 import org.osgi.service.event.EventAdmin;
 
@@ -70,10 +70,19 @@ public final class ConnectorRuntime implements ChangeRecorder.Target {
     }
 
     /** How the parts are tuned: the clock, the client's retries and the per-key budgets it shares. */
-    public record Options(Clock clock, RetryPolicy retries, RateLimiters limiters) {
+    public record Options(Clock clock, RetryPolicy retries, RateLimiters limiters, Metrics metrics) {
+
+        public Options(Clock clock, RetryPolicy retries, RateLimiters limiters) {
+            this(clock, retries, limiters, new Metrics());
+        }
 
         public static Options defaults() {
             return new Options(Clock.systemUTC(), ENGINE_RETRIES, null);
+        }
+
+        /** The same, counting into {@code metrics} (the component's, which outlives its runtimes). */
+        public Options counting(Metrics metrics) {
+            return new Options(clock, retries, limiters, metrics);
         }
     }
 
@@ -130,6 +139,7 @@ public final class ConnectorRuntime implements ChangeRecorder.Target {
                 settings.counterStreamHeartbeat(), LIVE_RED_WINDOW, settings.counterStreamGrey(),
                 settings.counterStreamBudget(), LIVE_STREAMS_PER_USER, LIVE_STREAMS, LIVE_STREAM_AGE, secret));
         chatService.live(live);
+        chatService.counting(options.metrics());
         MessageUsers messageUsers = new MessageUsers();
         ChatDeals deals = new ChatDeals(host.factory(), store, payloads,
                 id -> recorder.record(EntityType.DEAL, id, OutboxRow.Op.SAVE), settings.dealPipelineId(),
@@ -140,6 +150,7 @@ public final class ConnectorRuntime implements ChangeRecorder.Target {
                 store, storage.writer(), fence, client, payloads, clock,
                 onMessage(chatService, storage.signals(), live, messageUsers),
                 storage.leadership());
+        webhooks.counting(options.metrics());
         Signals signals = storage.signals();
         this.channels = new ChannelRegistry(client, clock);
         this.templates = new TemplateCatalog(client, clock);
@@ -276,7 +287,7 @@ public final class ConnectorRuntime implements ChangeRecorder.Target {
                 .connectTimeout(settings.connectTimeout()).responseTimeout(settings.responseTimeout())
                 .retryPolicy(options.retries())
                 .redacting(settings.webhookSecret(), settings.crmKey())
-                .interactiveShare(settings.chatBudgetShare());
+                .interactiveShare(settings.chatBudgetShare()).metrics(options.metrics());
         return options.limiters() == null ? b : b.rateLimiters(options.limiters());
     }
 

@@ -60,6 +60,8 @@ final class WebhookServlet extends HttpServlet {
         this(secret, crmKey, maxBody, inbox, creations, BODY_TIMEOUT);
     }
 
+    private transient volatile dev.crmbridge.wazzup.internal.util.Metrics metrics = new dev.crmbridge.wazzup.internal.util.Metrics();
+
     WebhookServlet(String secret, CrmKeyGate crmKey, int maxBody, Inbox inbox, Creations creations, Duration bodyTimeout) {
         this.bodyTimeout = bodyTimeout;
         this.secret = secret.getBytes(StandardCharsets.UTF_8);
@@ -75,6 +77,9 @@ final class WebhookServlet extends HttpServlet {
      */
     @Override
     protected void service(HttpServletRequest req, HttpServletResponse resp) {
+        if ("POST".equals(req.getMethod())) {
+            metrics.webhooksReceived.add();
+        }
         try {
             super.service(req, resp);
         } catch (IOException e) {
@@ -94,6 +99,7 @@ final class WebhookServlet extends HttpServlet {
         if (!authorized(req)) {
             // no detail: a caller without the secret learns nothing, and its body is not waited for
             Answers.refuse(req, resp);
+            metrics.webhooksRefused.add();
             Answers.json(resp, 401, Map.of("error", "UNAUTHORIZED"));
             return;
         }
@@ -193,7 +199,7 @@ final class WebhookServlet extends HttpServlet {
                 LOG.warn("Wazzup webhooks: a delivery's body did not arrive within {} s; refused with 408",
                         bodyTimeout.toSeconds());
                 Answers.closeAfter(resp);
-                Answers.error(resp, 408, "TIMEOUT", "description", "the body did not arrive in time");
+                refused(resp, 408, "TIMEOUT", "description", "the body did not arrive in time");
             });
         }
 
@@ -238,7 +244,7 @@ final class WebhookServlet extends HttpServlet {
     /** An accepted body: answered by what its top-level keys ask for. */
     private void handle(byte[] body, HttpServletResponse resp) throws IOException {
         if (!Json.depthWithin(body, Json.MAX_DEPTH)) {
-            Answers.error(resp, 400, "TOO_DEEP", "description", "the body nests deeper than " + Json.MAX_DEPTH + " levels");
+            refused(resp, 400, "TOO_DEEP", "description", "the body nests deeper than " + Json.MAX_DEPTH + " levels");
             return;
         }
         JsonNode json;
@@ -248,7 +254,7 @@ final class WebhookServlet extends HttpServlet {
             json = null;
         }
         if (json == null || !json.isObject()) {
-            Answers.error(resp, 400, "INVALID_JSON", "description", "the body is not a JSON object");
+            refused(resp, 400, "INVALID_JSON", "description", "the body is not a JSON object");
             return;
         }
         if (json.has("createContact")) {
@@ -265,7 +271,7 @@ final class WebhookServlet extends HttpServlet {
                 inbox.store(items);
             } catch (IllegalStateException e) {
                 LOG.warn("Wazzup webhooks: {} notifications not stored: {}; Wazzup gets 503", items.size(), e.getMessage());
-                Answers.error(resp, 503, "UNAVAILABLE", "description", "try again");
+                refused(resp, 503, "UNAVAILABLE", "description", "try again");
                 return;
             }
             long bad = items.stream().filter(i -> i.reason() != null).count();
@@ -280,14 +286,24 @@ final class WebhookServlet extends HttpServlet {
     }
 
     /** A failure of ours: logged by its type and place only (never the URI), 500 if the answer is still open. */
-    private static void failed(HttpServletResponse resp, Throwable e) {
+    /** Where deliveries and refusals are counted (JMX). */
+    void counting(dev.crmbridge.wazzup.internal.util.Metrics metrics) {
+        this.metrics = metrics;
+    }
+
+    private void refused(HttpServletResponse resp, int status, String code, String key, String text) throws IOException {
+        metrics.webhooksRefused.add();
+        Answers.error(resp, status, code, key, text);
+    }
+
+    private void failed(HttpServletResponse resp, Throwable e) {
         StackTraceElement at = e.getStackTrace().length == 0 ? null : e.getStackTrace()[0];
         LOG.error("Wazzup webhooks: a delivery failed with {} at {}; Wazzup gets 500 and retries",
                 e.getClass().getName(), at);
         if (!resp.isCommitted()) {
             try {
                 resp.reset();
-                Answers.error(resp, 500, "INTERNAL", "description", "try again");
+                refused(resp, 500, "INTERNAL", "description", "try again");
             } catch (IOException | IllegalStateException ignored) {
                 // the client went away
             }
@@ -297,11 +313,11 @@ final class WebhookServlet extends HttpServlet {
     @Override
     protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
         resp.setHeader("Allow", "POST");
-        Answers.error(resp, 405, "METHOD_NOT_ALLOWED", "description", "Wazzup posts webhooks here");
+        refused(resp, 405, "METHOD_NOT_ALLOWED", "description", "Wazzup posts webhooks here");
     }
 
     private void tooLarge(HttpServletResponse resp) throws IOException {
-        Answers.error(resp, 413, "TOO_LARGE", "description", "the body exceeds " + maxBody + " bytes");
+        refused(resp, 413, "TOO_LARGE", "description", "the body exceeds " + maxBody + " bytes");
     }
 
     private boolean authorized(HttpServletRequest req) {

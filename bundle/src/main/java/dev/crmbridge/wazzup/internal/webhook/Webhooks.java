@@ -64,6 +64,7 @@ public final class Webhooks implements AutoCloseable {
 
     private final Store store;
     private final Inbox inbox;
+    private final WebhookServlet servlet;
     private final Whiteboard.Registration registration;
     private final Subscriber subscriber;
     private final String shown;
@@ -88,7 +89,7 @@ public final class Webhooks implements AutoCloseable {
         this.inbox = new Inbox(store, writer, fence, host.events(), clock, onMessage, leadership);
         Creations creations = new Creations(store, host.factory(), host.directory(), payloads, config.scheme(),
                 config.dealPipelineId(), config.dealStageId(), clock);
-        WebhookServlet servlet = new WebhookServlet(config.secret(), new CrmKeyGate(config.crmKey(), store.meta()),
+        this.servlet = new WebhookServlet(config.secret(), new CrmKeyGate(config.crmKey(), store.meta()),
                 config.maxBodyBytes(), inbox, creations, config.bodyTimeout());
         this.registration = host.whiteboard().register(servlet, config.path() + "/*", "wazzup-webhook");
         String base = config.publicBaseUrl() == null ? null : config.publicBaseUrl().toString().replaceAll("/+$", "");
@@ -145,6 +146,11 @@ public final class Webhooks implements AutoCloseable {
     public void close() {
         closeEndpoint();
         inbox.close();
+    }
+
+    /** Where the endpoint counts deliveries and refusals (JMX). */
+    public void counting(dev.crmbridge.wazzup.internal.util.Metrics metrics) {
+        servlet.counting(metrics);
     }
 
     /** Sets what adds the connector's knowledge to each webhook event before it goes (see {@code Inbox.enrich}). */
