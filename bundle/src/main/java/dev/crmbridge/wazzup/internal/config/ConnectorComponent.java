@@ -150,7 +150,6 @@ public final class ConnectorComponent implements EventHandler, ChatWindows, Unan
         props.put(Constants.SERVICE_DESCRIPTION, "Wazzup connector");
         ConnectorStatus statusService = new ConnectorStatus(() -> runtime, recorder, () -> configurationProblem);
         ServiceRegistration<?> status = context.registerService(SyncStatus.class, statusService, props);
-        this.mbean = new ConnectorMBean(statusService, this, metrics).register();
         ServiceRegistration<?> transactional = context.registerService(TransactionalChanges.class,
                 new HostTransactions(() -> runtime), props);
         MessagingServices messaging = new MessagingServices(() -> runtime);
@@ -158,8 +157,13 @@ public final class ConnectorComponent implements EventHandler, ChatWindows, Unan
         ServiceRegistration<?> channels = context.registerService(Channels.class, messaging.channels(), props);
         ServiceRegistration<?> templates = context.registerService(Templates.class, messaging.templates(), props);
         props.put(EventConstants.EVENT_TOPIC, CrmEvents.TOPIC_ALL);
-        return List.of(status, transactional, messages, channels, templates, context.registerService(new String[] {
-                EventHandler.class.getName(), ChatWindows.class.getName(), UnansweredCounters.class.getName()}, this, props));
+        List<ServiceRegistration<?>> all = List.of(status, transactional, messages, channels, templates,
+                context.registerService(new String[] {EventHandler.class.getName(), ChatWindows.class.getName(),
+                    UnansweredCounters.class.getName()}, this, props));
+        // after every service: the first use of the platform MBean server takes a while, and a host may take
+        // SyncStatus as the sign that the connector handles its events (events sent before are lost)
+        this.mbean = new ConnectorMBean(statusService, this, metrics).register();
+        return all;
     }
 
     private StoreHandle open(ConnectorSettings settings) {
