@@ -8,7 +8,8 @@ import javax.sql.DataSource;
 import org.postgresql.ds.PGSimpleDataSource;
 
 /**
- * The tests' real PostgreSQL server: one per test JVM, started on first use in {@code target/pg} and
+ * The tests' real PostgreSQL server: one per test JVM, started on first use in {@code target/pg} (one
+ * directory per surefire fork) and
  * stopped when the JVM ends; each test asks for a fresh database of its own.
  */
 public final class Postgres {
@@ -22,7 +23,7 @@ public final class Postgres {
     public static synchronized DataSource database(String name) {
         try {
             if (server == null) {
-                server = PostgresServer.start(Path.of("target/pg"));
+                server = PostgresServer.start(Path.of(System.getProperty("wazzup.test.pgDir", "target/pg")));
             }
             String url = server.createDatabase(name);
             return dataSource(url);

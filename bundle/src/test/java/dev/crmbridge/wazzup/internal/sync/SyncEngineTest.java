@@ -270,7 +270,7 @@ class SyncEngineTest {
         TestDirectory crm = TestDirectory.generated(1, 0, 5, 0);
         harness(crm);
         h.wazzup.faults().next("POST /v3/contacts", 3, Fault.status(401));
-        h.start(new SyncSettings(IntegrationScheme.CONTACTS_ONLY, Duration.ofMillis(50), Duration.ofSeconds(2),
+        h.start(new SyncSettings(IntegrationScheme.CONTACTS_ONLY, Duration.ofMillis(50), Duration.ofMillis(500),
                 Duration.ZERO, true, false, PhoneRules.NONE, "d"));
         h.saved(EntityType.CONTACT, crm.contacts.keySet().toArray(String[]::new));
         await("reported", TIMEOUT, () -> h.status.problem() != null && h.status.problem().contains("401"));
@@ -373,7 +373,7 @@ class SyncEngineTest {
         await("resent", TIMEOUT, () -> h.requests("POST /v3/contacts") == 2 && h.pending() == 0);
     }
     private static SyncSettings quick(IntegrationScheme scheme, boolean initialSync) {
-        return new SyncSettings(scheme, Duration.ofMillis(100), Duration.ofSeconds(2), Duration.ZERO, true, initialSync,
+        return new SyncSettings(scheme, Duration.ofMillis(100), Duration.ofMillis(250), Duration.ZERO, true, initialSync,
                 PhoneRules.NONE, "d");
     }
 
