@@ -144,26 +144,29 @@ public final class ConnectorComponent implements EventHandler, ChatWindows, Unan
         this.registrations = register();
     }
 
-    /** The published services: plain objects with only the properties named here. */
+    /**
+     * The published services: plain objects with only the properties named here. The event handler comes
+     * first and {@link SyncStatus} last, so a host that takes {@code SyncStatus} as the sign that the
+     * connector is ready finds its events handled from then on.
+     */
     private List<ServiceRegistration<?>> register() {
         Hashtable<String, Object> props = new Hashtable<>();
         props.put(Constants.SERVICE_DESCRIPTION, "Wazzup connector");
-        ConnectorStatus statusService = new ConnectorStatus(() -> runtime, recorder, () -> configurationProblem);
-        ServiceRegistration<?> status = context.registerService(SyncStatus.class, statusService, props);
+        Hashtable<String, Object> handlerProps = new Hashtable<>(props);
+        handlerProps.put(EventConstants.EVENT_TOPIC, CrmEvents.TOPIC_ALL);
+        ServiceRegistration<?> handler = context.registerService(new String[] {EventHandler.class.getName(),
+            ChatWindows.class.getName(), UnansweredCounters.class.getName()}, this, handlerProps);
         ServiceRegistration<?> transactional = context.registerService(TransactionalChanges.class,
                 new HostTransactions(() -> runtime), props);
         MessagingServices messaging = new MessagingServices(() -> runtime);
         ServiceRegistration<?> messages = context.registerService(Messages.class, messaging, props);
         ServiceRegistration<?> channels = context.registerService(Channels.class, messaging.channels(), props);
         ServiceRegistration<?> templates = context.registerService(Templates.class, messaging.templates(), props);
-        props.put(EventConstants.EVENT_TOPIC, CrmEvents.TOPIC_ALL);
-        List<ServiceRegistration<?>> all = List.of(status, transactional, messages, channels, templates,
-                context.registerService(new String[] {EventHandler.class.getName(), ChatWindows.class.getName(),
-                    UnansweredCounters.class.getName()}, this, props));
-        // after every service: the first use of the platform MBean server takes a while, and a host may take
-        // SyncStatus as the sign that the connector handles its events (events sent before are lost)
+        ConnectorStatus statusService = new ConnectorStatus(() -> runtime, recorder, () -> configurationProblem);
+        ServiceRegistration<?> status = context.registerService(SyncStatus.class, statusService, props);
+        // after every service: the first use of the platform MBean server takes a while
         this.mbean = new ConnectorMBean(statusService, this, metrics).register();
-        return all;
+        return List.of(status, transactional, messages, channels, templates, handler);
     }
 
     private StoreHandle open(ConnectorSettings settings) {

@@ -274,6 +274,13 @@ public @interface ConnectorConfiguration {
     int counterStreamGreySeconds() default 5;
 
     @AttributeDefinition(
+            name = "Health check: oldest pending change (min)",
+            description = "The health check warns when a change recorded this many minutes ago is still not in "
+                    + "Wazzup. Default: 15. Range 1-1440.",
+            min = "1", max = "1440")
+    int healthPendingWarnMinutes() default 15;
+
+    @AttributeDefinition(
             name = "Deal events in the chat window",
             description = "On: \"+\" and the deals in the chat window's Deals dropdown are handled by the page: "
                     + "the chat button creates the deal through the CRM and the page gets DOM events "

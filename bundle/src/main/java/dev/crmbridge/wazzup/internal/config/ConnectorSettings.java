@@ -49,6 +49,7 @@ public final class ConnectorSettings {
     private final Duration counterStreamHeartbeat;
     private final int counterStreamBudgetPercent;
     private final Duration counterStreamGrey;
+    private final Duration healthPendingWarn;
     private final boolean chatDealEvents;
     private final String clientType;
     private final String crmCode;
@@ -103,6 +104,7 @@ public final class ConnectorSettings {
                 c.counterStreamHeartbeatSeconds(), 1, 120));
         this.counterStreamBudgetPercent = range("counterStreamBudgetPercent", c.counterStreamBudgetPercent(), 1, 100);
         this.counterStreamGrey = Duration.ofSeconds(range("counterStreamGreySeconds", c.counterStreamGreySeconds(), 1, 300));
+        this.healthPendingWarn = Duration.ofMinutes(range("healthPendingWarnMinutes", c.healthPendingWarnMinutes(), 1, 1440));
         this.chatDealEvents = c.chatDealEvents();
         this.clientType = c.clientType() == null ? "" : c.clientType().trim();
         this.crmCode = c.crmCode() == null ? "" : c.crmCode().trim();
@@ -363,6 +365,11 @@ public final class ConnectorSettings {
 
     public Duration counterStreamGrey() {
         return counterStreamGrey;
+    }
+
+    /** How old the oldest pending change may be before the health check warns. */
+    public Duration healthPendingWarn() {
+        return healthPendingWarn;
     }
 
     /** Whether the chat window posts deal events to the page (options.useDealsEvents). */

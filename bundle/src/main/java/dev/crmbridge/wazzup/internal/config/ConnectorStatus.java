@@ -1,5 +1,6 @@
 package dev.crmbridge.wazzup.internal.config;
 
+import dev.crmbridge.wazzup.api.message.Channel;
 import dev.crmbridge.wazzup.api.sync.ClusterState;
 import dev.crmbridge.wazzup.api.sync.DeadLetter;
 import dev.crmbridge.wazzup.api.sync.EntityStatus;
@@ -9,6 +10,9 @@ import dev.crmbridge.wazzup.api.sync.SyncStatus;
 import dev.crmbridge.wazzup.api.sync.WebhookState;
 import dev.crmbridge.wazzup.internal.store.FencedException;
 import dev.crmbridge.wazzup.internal.sync.ChangeRecorder;
+import dev.crmbridge.wazzup.internal.sync.Outage;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -108,6 +112,49 @@ public final class ConnectorStatus implements SyncStatus {
                 }
             }
         }
+    }
+
+    // ------------------------------------------------ for the health check, the shell and the console
+
+    /** Whether an API key is configured. */
+    public boolean hasKey() {
+        return runtime.get().engine().hasKey();
+    }
+
+    /** Wazzup failing the sync now, or null. */
+    public Outage outage() {
+        return runtime.get().engine().outage();
+    }
+
+    /** When the oldest change still to send was recorded, or null. */
+    public Instant oldestPending() {
+        return runtime.get().engine().oldestPending();
+    }
+
+    /** How old the oldest pending change may be before the health check warns. */
+    public Duration pendingWarnAfter() {
+        return runtime.get().settings().healthPendingWarn();
+    }
+
+    /** The account's channels as last read (no request), with their problems. */
+    public List<Channel> channels() {
+        return runtime.get().channels().known();
+    }
+
+    /** Verifies and repairs the webhook subscription now; the state afterwards. */
+    public WebhookState verifyWebhooks() {
+        return runtime.get().webhooks().verifyNow(Duration.ofSeconds(10));
+    }
+
+    /** Sends every dead letter again; how many left the dead letters. */
+    public int retryAll() {
+        int n = 0;
+        for (DeadLetter d : deadLetters()) {
+            if (retry(d)) {
+                n++;
+            }
+        }
+        return n;
     }
 
     @Override

@@ -199,6 +199,19 @@ public final class OutboxTable {
         return Store.countsBy(jdbc, account, "wz_outbox");
     }
 
+    /** When the oldest pending change was recorded (epoch ms), or 0 when none is pending. */
+    public long oldestCreatedAt() {
+        return jdbc.tx("read the outbox", c -> {
+            try (PreparedStatement s = c.prepareStatement("SELECT MIN(created_at) FROM wz_outbox WHERE account = ?")) {
+                s.setString(1, account);
+                try (ResultSet rs = s.executeQuery()) {
+                    long v = rs.next() ? rs.getLong(1) : 0;
+                    return rs.wasNull() ? 0 : v;
+                }
+            }
+        });
+    }
+
     /** The earliest due time of any row that is not due at {@code now}, or {@link Long#MAX_VALUE}. */
     public long nextDueAfter(long now) {
         return jdbc.tx("read the outbox", c -> {

@@ -31,7 +31,8 @@ final class Health {
     private volatile String problem;
     private final Map<EntityType, String> notes = new ConcurrentHashMap<>();
     private volatile long pausedUntil;
-    private int failures;
+    private volatile int failures;
+    private volatile Outage outage;
 
     Health(Clock clock, Duration maxPause) {
         this.clock = clock;
@@ -66,8 +67,14 @@ final class Health {
         problem = text;
     }
 
+    /** Wazzup failing now: since when, how often in a row, and whether it refused the key; or null. */
+    Outage outage() {
+        return failures == 0 ? null : outage;
+    }
+
     void succeeded(EntityType type) {
         failures = 0;
+        outage = null;
         lastSuccess.put(type, clock.instant());
         lastError.remove(type);
         lastErrorAt.remove(type);
@@ -91,6 +98,9 @@ final class Health {
                 : "Wazzup is unavailable: " + e.getMessage();
         failed(type, why);
         problem(why + "; retrying in " + pause.toSeconds() + " s");
+        Outage before = outage;
+        outage = new Outage(before == null ? clock.instant() : before.since(), failures,
+                e instanceof UnauthorizedException || e instanceof ForbiddenException, why);
         return why;
     }
 

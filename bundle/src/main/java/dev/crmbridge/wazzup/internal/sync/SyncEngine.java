@@ -15,6 +15,7 @@ import dev.crmbridge.wazzup.internal.store.StoreException;
 import dev.crmbridge.wazzup.internal.util.Worker;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -256,6 +257,22 @@ public final class SyncEngine {
     public String problem() {
         String p = worker.problem();
         return p != null ? p : health.problem();
+    }
+
+    /** Wazzup failing the sync now, or null. */
+    public Outage outage() {
+        return health.outage();
+    }
+
+    /** When the oldest change still to send was recorded, or null when none waits. */
+    public Instant oldestPending() {
+        long at = base.store.outbox().oldestCreatedAt();
+        return at == 0 ? null : Instant.ofEpochMilli(at);
+    }
+
+    /** Whether this engine has a key to send with. */
+    public boolean hasKey() {
+        return client != null;
     }
 
     public boolean initialSyncComplete() {

@@ -196,6 +196,29 @@ final class Subscriber implements AutoCloseable {
         return millis.isEmpty() ? null : Instant.ofEpochMilli(Long.parseLong(millis));
     }
 
+    /**
+     * Verifies the subscription now (and sets it again where it was changed), on the leader; answers the
+     * state after that attempt, or as known when {@code timeout} ran out (a follower shows the leader's).
+     */
+    WebhookState verifyNow(Duration timeout) {
+        Instant asked = clock.instant().minusMillis(1);
+        worker.wake();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            Instant last = state.lastAttempt();
+            if (last != null && last.isAfter(asked) && leadership.term() != null) {
+                break;
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        return state();
+    }
+
     WebhookState state() {
         WebhookState s = state;
         String p = worker.problem();

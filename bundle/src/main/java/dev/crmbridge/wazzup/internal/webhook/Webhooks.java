@@ -113,6 +113,17 @@ public final class Webhooks implements AutoCloseable {
                 inbox.setAside(), s.lastVerified(), s.repairs());
     }
 
+    /**
+     * Reads the subscription back from Wazzup now and sets it again if it changed (on the leader); the
+     * state afterwards. Without a public base URL or a key there is nothing to verify.
+     */
+    public WebhookState verifyNow(java.time.Duration timeout) {
+        if (subscriber != null) {
+            subscriber.verifyNow(timeout);
+        }
+        return state();
+    }
+
     /** The notifications that can never become events, newest first (at most {@code limit}). */
     public List<SetAsideNotification> setAside(int limit) {
         return store.inbox().setAside(limit);

@@ -1,0 +1,31 @@
+package dev.crmbridge.wazzup.internal.ops.shell;
+
+import dev.crmbridge.wazzup.api.sync.WebhookState;
+import dev.crmbridge.wazzup.internal.config.ConnectorStatus;
+import java.io.PrintStream;
+import org.apache.karaf.shell.api.action.Command;
+import org.apache.karaf.shell.api.action.lifecycle.Service;
+import org.apache.karaf.shell.support.table.ShellTable;
+
+/** {@code wazzup:webhooks}: reads the subscription back from Wazzup and sets it again where it changed. */
+@Command(scope = "wazzup", name = "webhooks", description = "Verifies the webhook subscription at Wazzup and repairs"
+        + " it")
+@Service
+public final class WebhooksCommand extends WazzupCommand {
+
+    @Override
+    void run(ConnectorStatus s, PrintStream out) {
+        WebhookState w = s.verifyWebhooks();
+        ShellTable t = new ShellTable().noHeaders();
+        t.column("What");
+        t.column("State").maxSize(100).wrap();
+        t.addRow().addContent("Address", text(w.address()));
+        t.addRow().addContent("Subscribed", w.subscribed() ? "yes" : "no");
+        t.addRow().addContent("Verified", time(w.lastVerified()));
+        t.addRow().addContent("Repairs", w.repairs());
+        t.addRow().addContent("Problem", text(w.problem()));
+        t.addRow().addContent("Notifications", w.stored() + " stored, " + w.pending() + " pending, " + w.setAside()
+                + " set aside");
+        t.print(out);
+    }
+}
