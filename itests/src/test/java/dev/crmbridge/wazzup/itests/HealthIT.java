@@ -214,7 +214,7 @@ public class HealthIT extends WazzupTestSupport {
         crm.contacts.put("c000001", good);
         SyncStatus status = syncStatus();
         assertTrue(status.retry(status.deadLetters().get(0)));
-        healthOnce("OK", "Synced 2 users, 1 pipeline, 20 contacts, 2 deals; 0 pending");
+        healthOnce("OK", "Synced 2 users, the pipelines, 20 contacts, 2 deals; 0 pending");
     }
 
     @Test
@@ -234,7 +234,7 @@ public class HealthIT extends WazzupTestSupport {
         Map<String, Object> p = settings(apiKey, wazzup.baseUrl());
         p.put("publicBaseUrl", "http://127.0.0.1:" + httpPort());
         configure(configAdmin, p);
-        JsonNode body = healthOnce("OK", "Synced 2 users, 1 pipeline, 20 contacts, 2 deals; 0 pending; webhooks subscribed");
+        JsonNode body = healthOnce("OK", "Synced 2 users, the pipelines, 20 contacts, 2 deals; 0 pending; webhooks subscribed");
         print("all well", body);
         assertEquals("OK", body.path("overallResult").asText());
         assertTrue(ours(body).path("tags").toString().contains("integration"));

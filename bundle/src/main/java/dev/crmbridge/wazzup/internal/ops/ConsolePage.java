@@ -143,7 +143,7 @@ public final class ConsolePage {
         b.append("<h3>Sync</h3><table class='nicetable' id='wazzup-entities'><thead><tr><th>Type</th><th>Synced</th>"
                 + "<th>Pending</th><th>Dead letters</th><th>Last success</th><th>Last error</th></tr></thead><tbody>");
         for (EntityStatus e : s.entities().values()) {
-            b.append("<tr><td>").append(e.type().name().toLowerCase(Locale.ROOT)).append("</td><td>").append(e.synced())
+            b.append("<tr><td>").append(HealthReport.typeLabel(e.type())).append("</td><td>").append(e.synced())
                     .append("</td><td>").append(e.pending()).append("</td><td>").append(e.deadLetters()).append("</td><td>")
                     .append(time(e.lastSuccess())).append("</td><td>").append(esc(dash(e.lastError()))).append("</td></tr>");
         }

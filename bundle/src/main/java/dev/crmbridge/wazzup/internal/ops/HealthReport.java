@@ -144,8 +144,10 @@ public final class HealthReport {
     private static String counts(Map<EntityType, EntityStatus> entities, WebhookState webhooks, ClusterState cluster,
             boolean initialComplete) {
         StringBuilder b = new StringBuilder("Synced ");
-        b.append(entities.values().stream().map(e -> e.synced() + " " + name(e.type()) + (e.synced() == 1 ? "" : "s"))
-                .collect(Collectors.joining(", ")));
+        // the pipelines go as one set (one entity): they are in step or not, not counted one by one
+        b.append(entities.values().stream().map(e -> e.type() == EntityType.PIPELINE
+                ? (e.synced() > 0 ? "the pipelines" : "no pipelines yet")
+                : e.synced() + " " + name(e.type()) + (e.synced() == 1 ? "" : "s")).collect(Collectors.joining(", ")));
         long pending = entities.values().stream().mapToLong(EntityStatus::pending).sum();
         b.append("; ").append(pending).append(" pending");
         if (!initialComplete) {
@@ -160,6 +162,11 @@ public final class HealthReport {
                     .append(" node").append(cluster.nodes().size() == 1 ? "" : "s");
         }
         return b.toString();
+    }
+
+    /** A type's name in tables: the pipelines go as one set, so their row counts sets, not pipelines. */
+    public static String typeLabel(EntityType t) {
+        return t == EntityType.PIPELINE ? "pipelines (one set)" : name(t);
     }
 
     private static String name(EntityType t) {

@@ -7,7 +7,6 @@ import dev.crmbridge.wazzup.internal.config.ConnectorStatus;
 import dev.crmbridge.wazzup.internal.ops.HealthReport;
 import java.io.PrintStream;
 import java.time.Instant;
-import java.util.Locale;
 import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 import org.apache.karaf.shell.support.table.ShellTable;
@@ -28,7 +27,7 @@ public final class StatusCommand extends WazzupCommand {
         table.column("Last success");
         table.column("Last error").maxSize(60);
         for (EntityStatus e : s.entities().values()) {
-            table.addRow().addContent(e.type().name().toLowerCase(Locale.ROOT), e.synced(), e.pending(), e.deadLetters(),
+            table.addRow().addContent(HealthReport.typeLabel(e.type()), e.synced(), e.pending(), e.deadLetters(),
                     time(e.lastSuccess()), text(e.lastError()));
         }
         table.print(out);
