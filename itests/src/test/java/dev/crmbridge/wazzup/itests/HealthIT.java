@@ -9,6 +9,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.crmbridge.wazzup.api.WazzupConnector;
 import dev.crmbridge.wazzup.api.event.CrmEvents;
+import dev.crmbridge.wazzup.api.message.Channel;
+import dev.crmbridge.wazzup.api.message.Channels;
 import dev.crmbridge.wazzup.api.model.CrmContact;
 import dev.crmbridge.wazzup.api.spi.CrmDirectory;
 import dev.crmbridge.wazzup.api.sync.SyncStatus;
@@ -238,5 +240,27 @@ public class HealthIT extends WazzupTestSupport {
         print("all well", body);
         assertEquals("OK", body.path("overallResult").asText());
         assertTrue(ours(body).path("tags").toString().contains("integration"));
+    }
+
+    @Test
+    public void aChannelThatCannotSendIsAWarningUntilItIsActiveAgain() throws Exception {
+        String[] account = wazzup.createAccount();
+        apiKey = account[1];
+        Map<String, Object> p = settings(apiKey, wazzup.baseUrl());
+        p.put("publicBaseUrl", "http://127.0.0.1:" + httpPort());
+        configure(configAdmin, p);
+        healthOnce("OK", "webhooks subscribed");
+        Channels channels = await("the channels service", () -> {
+            org.osgi.framework.ServiceReference<Channels> ref = context.getServiceReference(Channels.class);
+            return ref == null ? null : context.getService(ref);
+        });
+        String whatsapp = await("the channels", () -> channels.list().stream()
+                .filter(c -> c.transport().equals("whatsapp")).map(Channel::id).findFirst().orElse(null));
+        wazzup.send("POST", "/__emulator/accounts/" + account[0] + "/channel-state",
+                "{\"channelId\":\"" + whatsapp + "\",\"state\":\"qr\"}");
+        print("channel in trouble", healthOnce("WARN", "needs its QR code scanned in Wazzup"));
+        wazzup.send("POST", "/__emulator/accounts/" + account[0] + "/channel-state",
+                "{\"channelId\":\"" + whatsapp + "\",\"state\":\"active\"}");
+        healthOnce("OK", "webhooks subscribed");
     }
 }

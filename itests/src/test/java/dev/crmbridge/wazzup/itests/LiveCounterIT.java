@@ -225,8 +225,9 @@ public class LiveCounterIT extends WazzupTestSupport {
             List<Instant> at = f.getValue();
             for (int i = 1; i < at.size(); i++) {
                 long gap = Duration.between(at.get(i - 1), at.get(i)).toMillis();
-                // the journal's clock is the emulator's; requests leave at least the window apart, give 50 ms of travel
-                assertTrue(f.getKey() + "'s fetches " + gap + " ms apart: " + at, gap >= window - 50);
+                // the journal's clock is the emulator's; requests leave at least the window apart; allow 150 ms of
+                // travel and scheduling (the Pax Exam ITs run two JVMs at once on two cores: 59 ms was seen)
+                assertTrue(f.getKey() + "'s fetches " + gap + " ms apart: " + at, gap >= window - 150);
             }
             assertTrue(f.getKey() + ": at most one fetch per window over " + settled + " ms: " + at.size(),
                     at.size() <= settled / window + 2);

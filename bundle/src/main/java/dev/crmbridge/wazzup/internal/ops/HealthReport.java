@@ -126,8 +126,8 @@ public final class HealthReport {
         }
         List<Channel> troubled = status.channels().stream().filter(c -> c.problem() != null).toList();
         for (Channel c : troubled) {
-            out.add(new Finding(Level.WARN, "Channel " + c.transport() + " " + (c.name() != null ? c.name() : c.plainId())
-                    + ": " + c.problem()));
+            String p = c.problem(); // names the channel already
+            out.add(new Finding(Level.WARN, Character.toUpperCase(p.charAt(0)) + p.substring(1)));
         }
         long unstored = status.unstoredChanges();
         if (unstored > 0) {
@@ -155,7 +155,8 @@ public final class HealthReport {
         }
         b.append("; webhooks ").append(webhooks.address() == null ? "not configured (no public base URL)"
                 : webhooks.subscribed() ? "subscribed" : "not subscribed");
-        b.append(", ").append(webhooks.stored()).append(" notifications stored");
+        b.append(", ").append(webhooks.stored()).append(webhooks.stored() == 1 ? " notification" : " notifications")
+                .append(" stored");
         if (cluster.clustered()) {
             b.append("; leader ").append(cluster.leader() == null ? "none" : cluster.leader())
                     .append(cluster.leads() ? " (this node)" : "").append(" of ").append(cluster.nodes().size())
