@@ -109,6 +109,15 @@ public class ConsoleBrowserIT {
                 .header("Origin", "http://evil.example.com").header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(HttpRequest.BodyPublishers.ofString(form + "&csrf=" + token)).build(), HttpResponse.BodyHandlers.ofString());
         assertEquals("a POST from another site", 403, otherSite.statusCode());
+        HttpResponse<String> wrongToken = http.send(HttpRequest.newBuilder(URI.create(page)).header("Authorization", AUTH)
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(form + "&csrf=" + token.substring(1) + "A")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals("a POST with a wrong token", 403, wrongToken.statusCode());
+        HttpResponse<String> opaqueOrigin = http.send(HttpRequest.newBuilder(URI.create(page)).header("Authorization", AUTH)
+                .header("Origin", "null").header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(form + "&csrf=" + token)).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals("a POST from an opaque origin (a sandboxed frame)", 403, opaqueOrigin.statusCode());
         assertEquals("still a dead letter", 2, account.contacts().size());
 
         // the host fixes the link; the administrator retries from the page

@@ -176,6 +176,16 @@ public class HealthIT extends WazzupTestSupport {
     }
 
     @Test
+    public void configuredButNotRunningIsCriticalWithSCRsReason() throws Exception {
+        apiKey = "0000aaaa0000bbbb0000cccc0000eeee";
+        Map<String, Object> p = settings(apiKey, wazzup.baseUrl());
+        p.put("storage", "DATA_SOURCE"); // and no DataSource service: the component cannot start
+        configure(configAdmin, p);
+        print("not running", healthOnce("CRITICAL", "configured but not running: its activation failed:"
+                + " java.lang.IllegalStateException: storage is DATA_SOURCE but no DataSource service matches"));
+    }
+
+    @Test
     public void noKeyIsCritical() throws Exception {
         configure(configAdmin, settings(null, wazzup.baseUrl()));
         print("no key", healthOnce("CRITICAL", "No Wazzup API key is configured"));

@@ -8,9 +8,11 @@ import dev.crmbridge.wazzup.api.sync.EntityType;
 import dev.crmbridge.wazzup.api.sync.SetAsideNotification;
 import dev.crmbridge.wazzup.api.sync.SyncStatus;
 import dev.crmbridge.wazzup.api.sync.WebhookState;
+import dev.crmbridge.wazzup.internal.ops.Operable;
 import dev.crmbridge.wazzup.internal.store.FencedException;
 import dev.crmbridge.wazzup.internal.sync.ChangeRecorder;
 import dev.crmbridge.wazzup.internal.sync.Outage;
+import dev.crmbridge.wazzup.internal.webhook.Verification;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -18,7 +20,7 @@ import java.util.Map;
 import java.util.function.Supplier;
 
 /** {@link SyncStatus} of the current runtime, with the changes the recorder has not stored yet. */
-public final class ConnectorStatus implements SyncStatus {
+public final class ConnectorStatus implements Operable {
 
     private final Supplier<ConnectorRuntime> runtime;
     private final ChangeRecorder recorder;
@@ -116,37 +118,42 @@ public final class ConnectorStatus implements SyncStatus {
 
     // ------------------------------------------------ for the health check, the shell and the console
 
-    /** Whether an API key is configured. */
+    @Override
     public boolean hasKey() {
         return runtime.get().engine().hasKey();
     }
 
-    /** Wazzup failing the sync now, or null. */
+    @Override
     public Outage outage() {
         return runtime.get().engine().outage();
     }
 
-    /** When the oldest change still to send was recorded, or null. */
+    @Override
     public Instant oldestPending() {
         return runtime.get().engine().oldestPending();
     }
 
-    /** How old the oldest pending change may be before the health check warns. */
+    @Override
     public Duration pendingWarnAfter() {
         return runtime.get().settings().healthPendingWarn();
     }
 
-    /** The account's channels as last read (no request), with their problems. */
+    @Override
     public List<Channel> channels() {
         return runtime.get().channels().known();
     }
 
-    /** Verifies and repairs the webhook subscription now; the state afterwards. */
-    public WebhookState verifyWebhooks() {
+    @Override
+    public Verification verifyWebhooks() {
         return runtime.get().webhooks().verifyNow(Duration.ofSeconds(10));
     }
 
-    /** Sends every dead letter again; how many left the dead letters. */
+    @Override
+    public String storeProblem() {
+        return recorder.unstored() > 0 ? recorder.problem() : null;
+    }
+
+    @Override
     public int retryAll() {
         int n = 0;
         for (DeadLetter d : deadLetters()) {

@@ -5,7 +5,7 @@ import dev.crmbridge.wazzup.api.sync.ClusterState;
 import dev.crmbridge.wazzup.api.sync.DeadLetter;
 import dev.crmbridge.wazzup.api.sync.EntityStatus;
 import dev.crmbridge.wazzup.api.sync.WebhookState;
-import dev.crmbridge.wazzup.internal.config.ConnectorStatus;
+import dev.crmbridge.wazzup.internal.webhook.Verification;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
@@ -32,6 +32,8 @@ import javax.crypto.spec.SecretKeySpec;
  */
 public final class ConsolePage {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ConsolePage.class);
+
     /** The page's label: its address is {@code <console root>/wazzup}. */
     public static final String LABEL = "wazzup";
     public static final String TITLE = "Wazzup connector";
@@ -46,11 +48,16 @@ public final class ConsolePage {
         }
     }
 
-    private final Supplier<ConnectorStatus> status;
+    /** At most this many dead letters are listed (the count is shown whole). */
+    static final int DEAD_LETTERS_SHOWN = 200;
+
+    private final Supplier<Operable> status;
+    private final java.util.function.Function<Instant, HealthReport> reports;
     private final byte[] key;
 
-    public ConsolePage(Supplier<ConnectorStatus> status) {
+    public ConsolePage(Supplier<Operable> status, java.util.function.Function<Instant, HealthReport> reports) {
         this.status = status;
+        this.reports = reports;
         this.key = new byte[32];
         new SecureRandom().nextBytes(key);
     }
@@ -80,12 +87,12 @@ public final class ConsolePage {
                 token(user).getBytes(StandardCharsets.UTF_8))) {
             return new Outcome(403, "Refused: the form's CSRF token is missing or wrong (reload the page)");
         }
-        if (origin != null && !origin.equals("null") && host != null && !sameHost(origin, host)) {
+        if (origin != null && (origin.equals("null") || host != null && !sameHost(origin, host))) {
             return new Outcome(403, "Refused: the request came from another site (" + origin + ")");
         }
-        ConnectorStatus s = status.get();
+        Operable s = status.get();
         if (s == null) {
-            return new Outcome(409, "The connector is not configured");
+            return new Outcome(409, "The connector is not running");
         }
         switch (action == null ? "" : action) {
             case "retry": {
@@ -102,8 +109,8 @@ public final class ConsolePage {
                 s.resyncAll();
                 return new Outcome(303, "Reconciliation requested");
             case "verifyWebhooks": {
-                WebhookState w = s.verifyWebhooks();
-                return new Outcome(303, w.problem() == null ? "Webhooks verified" : "Webhooks: " + w.problem());
+                Verification v = s.verifyWebhooks();
+                return new Outcome(303, "Webhooks: " + (v.text() == null ? v.outcome().name() : v.text()));
             }
             default:
                 return new Outcome(400, "Unknown action");
@@ -124,22 +131,32 @@ public final class ConsolePage {
     /** The page's content (inside the console's frame); {@code message} is the last action's outcome, or null. */
     public String render(String user, String message) {
         StringBuilder b = new StringBuilder(4096);
-        ConnectorStatus s = status.get();
         b.append("<div id='wazzup-console'>");
         if (message != null) {
             b.append("<p class='statline ui-state-highlight' id='wazzup-message'>").append(esc(message)).append("</p>");
         }
-        HealthReport report = HealthReport.of(s, Instant.now());
+        HealthReport report = reports.apply(Instant.now());
         b.append("<p class='statline' id='wazzup-health'>Health: <b>").append(report.level()).append("</b></p><ul>");
         for (HealthReport.Finding f : report.findings()) {
             b.append("<li class='wazzup-").append(f.level().name().toLowerCase(Locale.ROOT)).append("'>")
                     .append(esc(f.level() + ": " + f.text())).append("</li>");
         }
         b.append("</ul>");
-        if (s == null) {
-            return b.append("</div>").toString();
+        Operable s = status.get();
+        if (s != null) {
+            try {
+                details(b, s, user == null ? null : token(user));
+            } catch (RuntimeException e) {
+                // the store failed while the page was drawn: the health above says so; the detail is logged
+                LOG.warn("Wazzup connector: the console page could not read the connector's state", e);
+                b.append("<p><i>The connector's state cannot be read now (").append(esc(e.getClass().getSimpleName()))
+                        .append("): see the log.</i></p>");
+            }
         }
-        String token = user == null ? null : token(user);
+        return b.append("</div>").toString();
+    }
+
+    private void details(StringBuilder b, Operable s, String token) {
         b.append("<h3>Sync</h3><table class='nicetable' id='wazzup-entities'><thead><tr><th>Type</th><th>Synced</th>"
                 + "<th>Pending</th><th>Dead letters</th><th>Last success</th><th>Last error</th></tr></thead><tbody>");
         for (EntityStatus e : s.entities().values()) {
@@ -167,9 +184,12 @@ public final class ConsolePage {
         if (!dead.isEmpty()) {
             b.append("<p>");
             button(b, token, "retryAll", null, "Retry all");
+            if (dead.size() > DEAD_LETTERS_SHOWN) {
+                b.append(" The oldest ").append(DEAD_LETTERS_SHOWN).append(" are listed.");
+            }
             b.append("</p><table class='nicetable' id='wazzup-dead-letters'><thead><tr><th>Id</th><th>Code</th><th>Reason</th>"
                     + "<th>Since</th><th>Attempts</th><th></th></tr></thead><tbody>");
-            for (DeadLetter d : dead) {
+            for (DeadLetter d : dead.subList(0, Math.min(dead.size(), DEAD_LETTERS_SHOWN))) {
                 b.append("<tr data-id='").append(esc(id(d))).append("'><td>").append(esc(id(d))).append("</td><td>")
                         .append(esc(dash(d.errorCode()))).append("</td><td>").append(esc(dash(d.reason())))
                         .append("</td><td>").append(time(d.since())).append("</td><td>").append(d.attempts())
@@ -195,7 +215,6 @@ public final class ConsolePage {
         if (token == null) {
             b.append("<p><i>Actions need a signed-in console administrator.</i></p>");
         }
-        return b.append("</div>").toString();
     }
 
     private static void button(StringBuilder b, String token, String action, String id, String label) {
@@ -221,6 +240,9 @@ public final class ConsolePage {
     }
 
     static String esc(String s) {
+        if (s == null) {
+            return "";
+        }
         StringBuilder b = new StringBuilder(s.length() + 16);
         for (int i = 0; i < s.length(); i++) {
             char ch = s.charAt(i);

@@ -6,7 +6,6 @@ import dev.crmbridge.wazzup.api.sync.ClusterState;
 import dev.crmbridge.wazzup.api.sync.EntityStatus;
 import dev.crmbridge.wazzup.api.sync.EntityType;
 import dev.crmbridge.wazzup.api.sync.WebhookState;
-import dev.crmbridge.wazzup.internal.config.ConnectorStatus;
 import dev.crmbridge.wazzup.internal.sync.Outage;
 import java.time.Duration;
 import java.time.Instant;
@@ -22,7 +21,7 @@ import java.util.stream.Collectors;
  * of the status's own texts, which never hold one, and of counts).
  *
  * <ul>
- * <li>CRITICAL: not configured or no key; the key refused (401/403); Wazzup failing beyond the first retry
+ * <li>CRITICAL: not configured, or configured but not running, or no key; the key refused (401/403); Wazzup failing beyond the first retry
  * pause; a cluster without a leader.</li>
  * <li>WARN: dead letters; notifications set aside; the webhook subscription failing or never verified; the
  * oldest pending change older than {@code healthPendingWarnMinutes}; a channel that cannot send; changes
@@ -31,6 +30,8 @@ import java.util.stream.Collectors;
  * </ul>
  */
 public final class HealthReport {
+
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(HealthReport.class);
 
     /** How bad a finding is, in the order of Felix HC's statuses. */
     public enum Level {
@@ -57,26 +58,35 @@ public final class HealthReport {
         return findings.stream().map(Finding::level).max(Enum::compareTo).orElse(Level.OK);
     }
 
-    /** The report on {@code status}, or on a connector that is not configured ({@code null}). */
-    public static HealthReport of(ConnectorStatus status, Instant now) {
+    /** The report on a connector that is not configured. */
+    public static HealthReport notConfigured() {
+        return new HealthReport(List.of(new Finding(Level.CRITICAL, "The Wazzup connector is not configured: set the API"
+                + " key ('" + WazzupConnector.PROPERTY_API_KEY + "') under " + WazzupConnector.PID + ", or connect by button")));
+    }
+
+    /** The report on a connector that is configured but not running, for {@code why} (in words, no secret). */
+    public static HealthReport notRunning(String why) {
+        return new HealthReport(List.of(new Finding(Level.CRITICAL, "The Wazzup connector is configured but not running: "
+                + why)));
+    }
+
+    /** The report on {@code status}. */
+    public static HealthReport of(Operable status, Instant now) {
         List<Finding> out = new ArrayList<>();
-        if (status == null) {
-            out.add(new Finding(Level.CRITICAL, "The Wazzup connector is not configured: set the API key ('"
-                    + WazzupConnector.PROPERTY_API_KEY + "') under " + WazzupConnector.PID + ", or connect by button"));
-            return new HealthReport(out);
-        }
         try {
             inspect(status, now, out);
         } catch (RuntimeException e) {
-            // the store or the runtime could not answer: that is the finding
-            out.add(new Finding(Level.CRITICAL, "The connector's state cannot be read: " + e.getClass().getSimpleName()
-                    + (e.getMessage() == null ? "" : ": " + e.getMessage())));
+            // the store or the runtime could not answer: that is the finding (the detail goes to the log only:
+            // a driver's message may name more than an administrator's page should show)
+            LOG.warn("Wazzup connector: its state cannot be read for the health check", e);
+            out.add(new Finding(Level.CRITICAL, "The connector's state cannot be read (" + e.getClass().getSimpleName()
+                    + "): see the log"));
         }
         out.sort((a, b) -> b.level().compareTo(a.level()));
         return new HealthReport(out);
     }
 
-    private static void inspect(ConnectorStatus status, Instant now, List<Finding> out) {
+    private static void inspect(Operable status, Instant now, List<Finding> out) {
         ClusterState cluster = status.cluster();
         boolean follower = cluster.clustered() && !cluster.leads();
         if (!status.hasKey()) {
@@ -129,10 +139,9 @@ public final class HealthReport {
             String p = c.problem(); // names the channel already
             out.add(new Finding(Level.WARN, Character.toUpperCase(p.charAt(0)) + p.substring(1)));
         }
-        long unstored = status.unstoredChanges();
-        if (unstored > 0) {
-            out.add(new Finding(Level.WARN, unstored + " change" + (unstored == 1 ? "" : "s")
-                    + " wait in memory to be stored: " + String.valueOf(status.problem())));
+        String store = status.storeProblem(); // only once the store failed or stalled, not a write under way
+        if (store != null) {
+            out.add(new Finding(Level.WARN, store));
         }
         String problem = status.problem();
         if (problem != null && out.stream().noneMatch(f -> f.level() != Level.OK)) {

@@ -1,8 +1,7 @@
 package dev.crmbridge.wazzup.internal.ops;
 
-import dev.crmbridge.wazzup.internal.config.ConnectorStatus;
 import java.time.Clock;
-import java.util.function.Supplier;
+import java.util.function.Function;
 import org.apache.felix.hc.api.FormattingResultLog;
 import org.apache.felix.hc.api.HealthCheck;
 import org.apache.felix.hc.api.Result;
@@ -19,17 +18,17 @@ public final class WazzupHealthCheck implements HealthCheck {
     /** Its tags. */
     public static final String[] TAGS = {"wazzup", "integration"};
 
-    private final Supplier<ConnectorStatus> status;
+    private final Function<java.time.Instant, HealthReport> reports;
     private final Clock clock;
 
-    public WazzupHealthCheck(Supplier<ConnectorStatus> status, Clock clock) {
-        this.status = status;
+    public WazzupHealthCheck(Function<java.time.Instant, HealthReport> reports, Clock clock) {
+        this.reports = reports;
         this.clock = clock;
     }
 
     @Override
     public Result execute() {
-        HealthReport report = HealthReport.of(status.get(), clock.instant());
+        HealthReport report = reports.apply(clock.instant());
         FormattingResultLog log = new FormattingResultLog();
         for (HealthReport.Finding f : report.findings()) {
             // the text goes as the format's argument: a '{}' in it is not taken for a placeholder

@@ -203,6 +203,7 @@ public final class SyncEngine {
             }
             if (leadership.clustered()) {
                 wake = Math.min(wake, Math.max(now + CLUSTER_POLL.toMillis(), ctx.health.pausedUntil()));
+                shareOutage(ctx, p.term());
             }
             await(wake);
         } catch (Abort | FencedException stop) {
@@ -259,9 +260,55 @@ public final class SyncEngine {
         return p != null ? p : health.problem();
     }
 
-    /** Wazzup failing the sync now, or null. */
+    /** The meta fact where a cluster's leader keeps its outage, for the other nodes' health checks. */
+    static final String SHARED_OUTAGE = "health.outage";
+    private Outage sharedOutage;
+    private Fence.Term sharedIn;
+
+    /**
+     * Wazzup failing the sync now, or null. Only the leader sends to Wazzup: a node that does not lead a
+     * cluster answers the outage the leader shared.
+     */
     public Outage outage() {
-        return health.outage();
+        if (!leadership.clustered()) {
+            return health.outage();
+        }
+        Fence.Term t = leadership.term();
+        if (t != null && t.valid()) {
+            return health.outage();
+        }
+        try {
+            return decode(base.store.meta().get(SHARED_OUTAGE));
+        } catch (RuntimeException e) {
+            return null; // the store cannot say now: the health check reports the store's problem
+        }
+    }
+
+    /** The leader writes its outage where the other nodes read it, when it changed. */
+    private void shareOutage(SyncContext ctx, Fence.Term term) {
+        Outage now = ctx.health.outage();
+        if (term == sharedIn && java.util.Objects.equals(now, sharedOutage)) {
+            return; // written in this term already
+        }
+        ctx.store.meta().put(SHARED_OUTAGE, now == null ? "" : now.since().toEpochMilli() + "|" + now.failuresInARow()
+                + "|" + (now.keyRefused() ? 1 : 0) + "|" + now.why());
+        sharedOutage = now;
+        sharedIn = term;
+    }
+
+    static Outage decode(String v) {
+        if (v == null || v.isEmpty()) {
+            return null;
+        }
+        String[] p = v.split("\\|", 4);
+        if (p.length < 4) {
+            return null;
+        }
+        try {
+            return new Outage(Instant.ofEpochMilli(Long.parseLong(p[0])), Integer.parseInt(p[1]), p[2].equals("1"), p[3]);
+        } catch (NumberFormatException e) {
+            return null;
+        }
     }
 
     /** When the oldest change still to send was recorded, or null when none waits. */

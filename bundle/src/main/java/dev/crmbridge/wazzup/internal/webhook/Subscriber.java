@@ -47,7 +47,7 @@ final class Subscriber implements AutoCloseable {
     private Duration wait = FIRST_RETRY;
     private boolean subscribed;
     private Instant lastVerified;
-    private long repairs;
+    private volatile long repairs;
 
     Subscriber(WazzupClient client, WebhookSettings wanted, String shownAddress, Clock clock, Fence fence,
             Duration verifyEvery) {
@@ -113,11 +113,9 @@ final class Subscriber implements AutoCloseable {
                 verify(now); // read back at once: a Wazzup that took the PATCH but kept something else shows here
             }
             wait = FIRST_RETRY;
-            if (verifyEvery.isZero() || verifyEvery.isNegative()) {
-                worker.stop();
-            } else {
-                worker.await(verifyEvery.toMillis());
-            }
+            // no periodic verification: sleep until an administrator asks for one (verifyNow wakes it)
+            worker.await(verifyEvery.isZero() || verifyEvery.isNegative() ? Duration.ofDays(365).toMillis()
+                    : verifyEvery.toMillis());
             return;
         } catch (InvalidDataException e) {
             String why = e.is("testPostNotPassed")
@@ -197,26 +195,46 @@ final class Subscriber implements AutoCloseable {
     }
 
     /**
-     * Verifies the subscription now (and sets it again where it was changed), on the leader; answers the
-     * state after that attempt, or as known when {@code timeout} ran out (a follower shows the leader's).
+     * Verifies the subscription now (and sets it again where it was changed), on the leader, waiting up to
+     * {@code timeout} for the attempt. A node that does not lead answers at once: the leader keeps the
+     * subscription, and the state shown is the one it shared.
      */
-    WebhookState verifyNow(Duration timeout) {
+    Verification verifyNow(Duration timeout) {
+        Fence.Term t = leadership.term();
+        if (t == null || !t.valid()) {
+            Leadership.LeaderInfo leader = leadership.leader();
+            return new Verification(Verification.Outcome.NOT_LEADER, state(), "the leader"
+                    + (leader == null ? " (none right now)" : ", node " + leader.node() + ",")
+                    + " keeps and verifies the subscription; this is what it last shared");
+        }
         Instant asked = clock.instant().minusMillis(1);
+        long repairsBefore = repairs;
         worker.wake();
         long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
+        boolean answered = false;
+        while (!answered && System.nanoTime() < deadline) {
             Instant last = state.lastAttempt();
-            if (last != null && last.isAfter(asked) && leadership.term() != null) {
-                break;
-            }
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
+            answered = last != null && last.isAfter(asked);
+            if (!answered) {
+                try {
+                    Thread.sleep(20);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
             }
         }
-        return state();
+        WebhookState s = state();
+        if (!answered) {
+            return new Verification(Verification.Outcome.TIMED_OUT, s, "Wazzup did not answer within "
+                    + timeout.toSeconds() + " s; the subscription is verified again in the background");
+        }
+        if (s.problem() != null) {
+            return new Verification(Verification.Outcome.FAILED, s, s.problem());
+        }
+        return new Verification(Verification.Outcome.VERIFIED, s, "verified at Wazzup just now"
+                + (s.repairs() > repairsBefore ? "; it had been changed behind the connector's back and was set again"
+                        : ", as wanted"));
     }
 
     WebhookState state() {

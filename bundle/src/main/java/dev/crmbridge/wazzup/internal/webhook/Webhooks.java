@@ -117,11 +117,13 @@ public final class Webhooks implements AutoCloseable {
      * Reads the subscription back from Wazzup now and sets it again if it changed (on the leader); the
      * state afterwards. Without a public base URL or a key there is nothing to verify.
      */
-    public WebhookState verifyNow(java.time.Duration timeout) {
-        if (subscriber != null) {
-            subscriber.verifyNow(timeout);
+    public Verification verifyNow(java.time.Duration timeout) {
+        if (subscriber == null) {
+            WebhookState s = state();
+            return new Verification(Verification.Outcome.NOTHING_TO_VERIFY, s, s.problem());
         }
-        return state();
+        Verification v = subscriber.verifyNow(timeout);
+        return new Verification(v.outcome(), state(), v.text()); // with the inbox's counts
     }
 
     /** The notifications that can never become events, newest first (at most {@code limit}). */

@@ -2,7 +2,7 @@ package dev.crmbridge.wazzup.internal.ops.shell;
 
 import dev.crmbridge.wazzup.api.message.Channel;
 import dev.crmbridge.wazzup.api.message.Channels;
-import dev.crmbridge.wazzup.internal.config.ConnectorStatus;
+import dev.crmbridge.wazzup.internal.ops.Operable;
 import java.io.PrintStream;
 import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
@@ -18,7 +18,7 @@ public final class ChannelsCommand extends WazzupCommand {
     Channels channels;
 
     @Override
-    void run(ConnectorStatus s, PrintStream out) {
+    void run(Operable s, PrintStream out) {
         ShellTable t = new ShellTable().emptyTableText("No channels (or Wazzup could not be asked yet).");
         t.column("Channel id");
         t.column("Transport");

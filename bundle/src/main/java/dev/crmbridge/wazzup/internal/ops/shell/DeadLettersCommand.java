@@ -1,7 +1,7 @@
 package dev.crmbridge.wazzup.internal.ops.shell;
 
 import dev.crmbridge.wazzup.api.sync.DeadLetter;
-import dev.crmbridge.wazzup.internal.config.ConnectorStatus;
+import dev.crmbridge.wazzup.internal.ops.Operable;
 import java.io.PrintStream;
 import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
@@ -13,7 +13,7 @@ import org.apache.karaf.shell.support.table.ShellTable;
 public final class DeadLettersCommand extends WazzupCommand {
 
     @Override
-    void run(ConnectorStatus s, PrintStream out) {
+    void run(Operable s, PrintStream out) {
         ShellTable table = new ShellTable().emptyTableText("No dead letters.");
         table.column("Id");
         table.column("Code");

@@ -1,6 +1,6 @@
 package dev.crmbridge.wazzup.internal.ops.shell;
 
-import dev.crmbridge.wazzup.internal.config.ConnectorStatus;
+import dev.crmbridge.wazzup.internal.ops.Operable;
 import java.io.PrintStream;
 import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
@@ -12,7 +12,7 @@ import org.apache.karaf.shell.api.action.lifecycle.Service;
 public final class ResyncCommand extends WazzupCommand {
 
     @Override
-    void run(ConnectorStatus s, PrintStream out) {
+    void run(Operable s, PrintStream out) {
         s.resyncAll();
         out.println("Reconciliation requested: the leader compares the CRM with Wazzup now (wazzup:status shows the"
                 + " pending changes).");

@@ -1,7 +1,7 @@
 package dev.crmbridge.wazzup.internal.ops.shell;
 
 import dev.crmbridge.wazzup.api.sync.DeadLetter;
-import dev.crmbridge.wazzup.internal.config.ConnectorStatus;
+import dev.crmbridge.wazzup.internal.ops.Operable;
 import java.io.PrintStream;
 import org.apache.karaf.shell.api.action.Argument;
 import org.apache.karaf.shell.api.action.Command;
@@ -22,7 +22,11 @@ public final class RetryCommand extends WazzupCommand {
     boolean all;
 
     @Override
-    void run(ConnectorStatus s, PrintStream out) {
+    void run(Operable s, PrintStream out) {
+        if (all && id != null) {
+            out.println("Give a dead letter's id or --all, not both.");
+            return;
+        }
         if (all) {
             out.println("Retried " + s.retryAll() + " dead letter(s).");
             return;
@@ -32,7 +36,7 @@ public final class RetryCommand extends WazzupCommand {
             return;
         }
         for (DeadLetter d : s.deadLetters()) {
-            if (DeadLettersCommand.id(d).equalsIgnoreCase(id)) {
+            if (DeadLettersCommand.id(d).equals(id)) { // a CRM's ids may differ only in case
                 out.println(s.retry(d) ? "Retried " + id + "." : id + " is no longer a dead letter.");
                 return;
             }

@@ -3,8 +3,8 @@ package dev.crmbridge.wazzup.internal.ops.shell;
 import dev.crmbridge.wazzup.api.sync.ClusterState;
 import dev.crmbridge.wazzup.api.sync.EntityStatus;
 import dev.crmbridge.wazzup.api.sync.WebhookState;
-import dev.crmbridge.wazzup.internal.config.ConnectorStatus;
 import dev.crmbridge.wazzup.internal.ops.HealthReport;
+import dev.crmbridge.wazzup.internal.ops.Operable;
 import java.io.PrintStream;
 import java.time.Instant;
 import org.apache.karaf.shell.api.action.Command;
@@ -18,7 +18,7 @@ import org.apache.karaf.shell.support.table.ShellTable;
 public final class StatusCommand extends WazzupCommand {
 
     @Override
-    void run(ConnectorStatus s, PrintStream out) {
+    void run(Operable s, PrintStream out) {
         ShellTable table = new ShellTable();
         table.column("Type");
         table.column("Synced").alignRight();

@@ -1,7 +1,7 @@
 package dev.crmbridge.wazzup.internal.ops.shell;
 
 import dev.crmbridge.wazzup.api.sync.SyncStatus;
-import dev.crmbridge.wazzup.internal.config.ConnectorStatus;
+import dev.crmbridge.wazzup.internal.ops.Operable;
 import java.io.PrintStream;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -26,15 +26,16 @@ abstract class WazzupCommand implements Action {
     @Override
     public final Object execute() throws Exception {
         PrintStream out = System.out;
-        if (!(status instanceof ConnectorStatus connector)) {
-            out.println("The Wazzup connector is not configured (no configuration under dev.crmbridge.wazzup).");
+        if (!(status instanceof Operable connector)) {
+            out.println("The Wazzup connector is not running: not configured (config:edit dev.crmbridge.wazzup), or see"
+                    + " scr:info dev.crmbridge.wazzup for why.");
             return null;
         }
         run(connector, out);
         return null;
     }
 
-    abstract void run(ConnectorStatus connector, PrintStream out) throws Exception;
+    abstract void run(Operable connector, PrintStream out) throws Exception;
 
     static String time(Instant i) {
         return i == null ? "-" : TIME.format(i.truncatedTo(ChronoUnit.SECONDS));

@@ -1,7 +1,8 @@
 package dev.crmbridge.wazzup.internal.ops.shell;
 
 import dev.crmbridge.wazzup.api.sync.WebhookState;
-import dev.crmbridge.wazzup.internal.config.ConnectorStatus;
+import dev.crmbridge.wazzup.internal.ops.Operable;
+import dev.crmbridge.wazzup.internal.webhook.Verification;
 import java.io.PrintStream;
 import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
@@ -14,11 +15,14 @@ import org.apache.karaf.shell.support.table.ShellTable;
 public final class WebhooksCommand extends WazzupCommand {
 
     @Override
-    void run(ConnectorStatus s, PrintStream out) {
-        WebhookState w = s.verifyWebhooks();
+    void run(Operable s, PrintStream out) {
+        Verification v = s.verifyWebhooks();
+        WebhookState w = v.state();
         ShellTable t = new ShellTable().noHeaders();
         t.column("What");
         t.column("State").maxSize(100).wrap();
+        t.addRow().addContent("Verification", v.outcome().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ')
+                + (v.text() == null ? "" : ": " + v.text()));
         t.addRow().addContent("Address", text(w.address()));
         t.addRow().addContent("Subscribed", w.subscribed() ? "yes" : "no");
         t.addRow().addContent("Verified", time(w.lastVerified()));
