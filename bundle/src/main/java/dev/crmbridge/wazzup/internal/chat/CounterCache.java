@@ -84,6 +84,11 @@ final class CounterCache {
         if (mine) {
             run(userId, e, flight);
         }
+        return await(flight, "Wazzup is slow to answer; try again");
+    }
+
+    /** The flight's value within {@code wait}; its failure, a timeout or an interrupt as the caller's exception. */
+    private Unanswered await(CompletableFuture<Unanswered> flight, String slow) {
         try {
             return flight.get(wait.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException failed) {
@@ -91,8 +96,8 @@ final class CounterCache {
                 throw r;
             }
             throw new ChatWindowException(ChatWindowException.Reason.UNAVAILABLE, "The counter could not be read");
-        } catch (TimeoutException slow) {
-            throw new ChatWindowException(ChatWindowException.Reason.UNAVAILABLE, "Wazzup is slow to answer; try again");
+        } catch (TimeoutException timedOut) {
+            throw new ChatWindowException(ChatWindowException.Reason.UNAVAILABLE, slow);
         } catch (InterruptedException interrupted) {
             Thread.currentThread().interrupt();
             throw new ChatWindowException(ChatWindowException.Reason.UNAVAILABLE, "Interrupted");
@@ -191,25 +196,13 @@ final class CounterCache {
         if (mine) {
             run(userId, e, flight);
         }
-        try {
-            Unanswered value = flight.get(wait.toMillis(), TimeUnit.MILLISECONDS);
-            if (e.failedFlight == flight) { // the value is the last one cached, not Wazzup's answer
-                ChatWindowException why = e.failure;
-                throw why != null ? why : new ChatWindowException(ChatWindowException.Reason.UNAVAILABLE,
-                        "The counter could not be read");
-            }
-            return value;
-        } catch (ExecutionException failed) {
-            if (failed.getCause() instanceof RuntimeException r) {
-                throw r;
-            }
-            throw new ChatWindowException(ChatWindowException.Reason.UNAVAILABLE, "The counter could not be read");
-        } catch (TimeoutException slow) {
-            throw new ChatWindowException(ChatWindowException.Reason.UNAVAILABLE, "Wazzup is slow to answer");
-        } catch (InterruptedException interrupted) {
-            Thread.currentThread().interrupt();
-            throw new ChatWindowException(ChatWindowException.Reason.UNAVAILABLE, "Interrupted");
+        Unanswered value = await(flight, "Wazzup is slow to answer");
+        if (e.failedFlight == flight) { // the value is the last one cached, not Wazzup's answer
+            ChatWindowException why = e.failure;
+            throw why != null ? why : new ChatWindowException(ChatWindowException.Reason.UNAVAILABLE,
+                    "The counter could not be read");
         }
+        return value;
     }
 
     /** Whether the user has a value that is fresh. */
