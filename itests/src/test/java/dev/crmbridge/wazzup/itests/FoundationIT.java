@@ -105,6 +105,13 @@ public class FoundationIT extends WazzupTestSupport {
                         .findFirst().orElse(null));
         assertEquals("CONTACTS_ONLY", active.properties.get(WazzupConnector.PROPERTY_SCHEME));
         assertNull("activation failure", active.failure);
+        // the singleton configuration is the account "default", and its services say so
+        for (Class<?> type : List.of(dev.crmbridge.wazzup.api.sync.SyncStatus.class, dev.crmbridge.wazzup.api.chat.ChatWindows.class,
+                dev.crmbridge.wazzup.api.chat.ChatButton.class)) {
+            org.osgi.framework.ServiceReference<?> ref = await(type.getSimpleName(), () -> context.getServiceReference(type));
+            assertEquals(type.getSimpleName(), dev.crmbridge.wazzup.api.account.Accounts.DEFAULT,
+                    ref.getProperty(dev.crmbridge.wazzup.api.account.Accounts.SERVICE_PROPERTY));
+        }
     }
 
     @Test

@@ -176,6 +176,8 @@ public class WebhookIT extends WazzupTestSupport {
         List<Event> received = events(WazzupEvents.TOPIC_MESSAGE_RECEIVED);
         assertEquals("two samples, each once", 2, received.size());
         Event image = received.get(0);
+        assertEquals("the account it is of", dev.crmbridge.wazzup.api.account.Accounts.DEFAULT,
+                image.getProperty(dev.crmbridge.wazzup.api.account.Accounts.EVENT_PROPERTY));
         JsonNode m = EmulatorControl.JSON.readTree(sample("webhook-messages.json")).at("/messages/0");
         assertEquals(m.get("messageId").asText(), image.getProperty(WazzupEvents.PROPERTY_MESSAGE_ID));
         assertEquals(m.get("channelId").asText(), image.getProperty(WazzupEvents.PROPERTY_CHANNEL_ID));

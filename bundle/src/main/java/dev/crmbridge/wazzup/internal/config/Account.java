@@ -1,6 +1,7 @@
 package dev.crmbridge.wazzup.internal.config;
 
 import dev.crmbridge.wazzup.api.WazzupConnector;
+import dev.crmbridge.wazzup.api.account.Accounts;
 import dev.crmbridge.wazzup.api.chat.ChatWindows;
 import dev.crmbridge.wazzup.api.chat.Unanswered;
 import dev.crmbridge.wazzup.api.chat.UnansweredCounters;
@@ -87,18 +88,20 @@ public final class Account implements EventHandler, ChatWindows, UnansweredCount
     /** Why the last configuration change could not take effect, or null. */
     private volatile String configurationProblem;
 
+    private final AccountId id;
     private final Supplier<CrmDirectory> directory;
     private final Supplier<CrmEntityFactory> factory;
     private final Supplier<EventAdmin> eventAdmin;
     private final Supplier<CrmSession> session;
 
     /** The host's services come as suppliers: the owning component's references, which change while it runs. */
-    public Account(BundleContext context, ConnectorConfiguration config, Map<String, Object> properties,
+    public Account(AccountId id, BundleContext context, ConnectorConfiguration config, Map<String, Object> properties,
             DataSource hostDataSource, ConfigurationAdmin configAdmin, Supplier<CrmDirectory> directory,
             Supplier<CrmEntityFactory> factory, Supplier<EventAdmin> eventAdmin, Supplier<CrmSession> session) {
+        this.id = id;
         this.directory = directory;
         this.factory = factory;
-        this.eventAdmin = eventAdmin;
+        this.eventAdmin = AccountEvents.tagging(eventAdmin, id.name());
         this.session = session;
         this.context = context;
         this.hostDataSource = hostDataSource;
@@ -124,6 +127,7 @@ public final class Account implements EventHandler, ChatWindows, UnansweredCount
     private List<ServiceRegistration<?>> register() {
         Hashtable<String, Object> props = new Hashtable<>();
         props.put(Constants.SERVICE_DESCRIPTION, "Wazzup connector");
+        props.put(Accounts.SERVICE_PROPERTY, id.name());
         Hashtable<String, Object> handlerProps = new Hashtable<>(props);
         handlerProps.put(EventConstants.EVENT_TOPIC, CrmEvents.TOPIC_ALL);
         ServiceRegistration<?> handler = context.registerService(new String[] {EventHandler.class.getName(),
@@ -137,7 +141,7 @@ public final class Account implements EventHandler, ChatWindows, UnansweredCount
         ConnectorStatus statusService = new ConnectorStatus(() -> runtime, recorder, () -> configurationProblem);
         ServiceRegistration<?> status = context.registerService(SyncStatus.class, statusService, props);
         // after every service: the first use of the platform MBean server takes a while
-        this.mbean = new ConnectorMBean(statusService, this, metrics).register();
+        this.mbean = new ConnectorMBean(statusService, this, metrics, id.jmxName()).register();
         return List.of(status, transactional, messages, channels, templates, handler);
     }
 
@@ -147,9 +151,9 @@ public final class Account implements EventHandler, ChatWindows, UnansweredCount
                 throw new IllegalStateException("storage is DATA_SOURCE but no DataSource service matches "
                         + "dataSource.target; the connector starts when one is registered");
             }
-            return StoreHandle.of(hostDataSource, "default", node(settings));
+            return StoreHandle.of(hostDataSource, id.name(), node(settings));
         }
-        return StoreHandle.embedded(context.getDataFile("store"), "default", node(settings));
+        return StoreHandle.embedded(context.getDataFile("store"), id.name(), node(settings));
     }
 
     /** In a cluster: the connection every node shares, followed from now on. */
@@ -178,7 +182,8 @@ public final class Account implements EventHandler, ChatWindows, UnansweredCount
 
     private ConnectorRuntime build(ConnectorSettings settings) {
         ConnectorRuntime.Host host = new ConnectorRuntime.Host(directory, factory, eventAdmin, session,
-                Whiteboard.of(context), new ConnectorRuntime.Connections() {
+                Whiteboard.of(context, Accounts.SERVICE_PROPERTY, id.name(), id.isDefault()),
+                new ConnectorRuntime.Connections() {
                     @Override
                     public void store(String apiKey, String crmKey) throws java.io.IOException {
                         String secret = secrets.storeConnection(apiKey, crmKey);

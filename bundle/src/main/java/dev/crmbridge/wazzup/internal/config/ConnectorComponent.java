@@ -66,7 +66,7 @@ public final class ConnectorComponent {
             @Reference(name = "dataSource", cardinality = ReferenceCardinality.OPTIONAL,
                     policyOption = ReferencePolicyOption.GREEDY) DataSource hostDataSource,
             @Reference ConfigurationAdmin configAdmin) {
-        this.account = new Account(context, config, properties, hostDataSource, configAdmin, () -> directory,
+        this.account = new Account(AccountId.DEFAULT, context, config, properties, hostDataSource, configAdmin, () -> directory,
                 () -> factory, () -> eventAdmin, () -> session);
     }
 

@@ -27,7 +27,15 @@ public final class ConnectorMBean implements ConnectorMXBean, AutoCloseable {
     private final Metrics metrics;
     private ObjectName registered;
 
+    private final String jmxName;
+
     public ConnectorMBean(SyncStatus status, UnansweredCounters counters, Metrics metrics) {
+        this(status, counters, metrics, NAME);
+    }
+
+    /** A bean under {@code jmxName} (another account's: {@code …,account=<name>}). */
+    public ConnectorMBean(SyncStatus status, UnansweredCounters counters, Metrics metrics, String jmxName) {
+        this.jmxName = jmxName;
         this.status = status;
         this.counters = counters;
         this.metrics = metrics;
@@ -37,14 +45,14 @@ public final class ConnectorMBean implements ConnectorMXBean, AutoCloseable {
     public ConnectorMBean register() {
         try {
             MBeanServer server = ManagementFactory.getPlatformMBeanServer();
-            ObjectName name = new ObjectName(NAME);
+            ObjectName name = new ObjectName(jmxName);
             server.registerMBean(new StandardMBean(this, ConnectorMXBean.class, true), name);
             registered = name;
         } catch (InstanceAlreadyExistsException e) {
             LOG.warn("Wazzup connector: {} is registered in JMX already (another connector in this JVM); this one is"
-                    + " not", NAME);
+                    + " not", jmxName);
         } catch (JMException | RuntimeException e) {
-            LOG.warn("Wazzup connector: could not register {} in JMX ({})", NAME, e.toString());
+            LOG.warn("Wazzup connector: could not register {} in JMX ({})", jmxName, e.toString());
         }
         return this;
     }
@@ -57,7 +65,7 @@ public final class ConnectorMBean implements ConnectorMXBean, AutoCloseable {
             } catch (InstanceNotFoundException gone) {
                 // unregistered already
             } catch (JMException e) {
-                LOG.debug("Wazzup connector: could not unregister {} ({})", NAME, e.toString());
+                LOG.debug("Wazzup connector: could not unregister {} ({})", jmxName, e.toString());
             }
             registered = null;
         }

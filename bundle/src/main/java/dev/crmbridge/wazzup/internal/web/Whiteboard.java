@@ -26,6 +26,29 @@ public interface Whiteboard {
 
     /** The HTTP Whiteboard (1.1, javax) and service registry of a framework. */
     static Whiteboard of(BundleContext context) {
+        return of(context, null, null);
+    }
+
+    /**
+     * The HTTP Whiteboard and service registry of a framework, for one account: every registration carries
+     * {@code accountProperty=account}, and servlet names end in {@code -account} unless {@code plainNames}.
+     */
+    static Whiteboard of(BundleContext context, String accountProperty, String account, boolean plainNames) {
+        Whiteboard base = of(context, accountProperty, account);
+        return plainNames ? base : new Whiteboard() {
+            @Override
+            public Registration register(Servlet servlet, String pattern, String name) {
+                return base.register(servlet, pattern, name + "-" + account);
+            }
+
+            @Override
+            public <T> Registration publish(Class<T> type, T service, Dictionary<String, ?> properties) {
+                return base.publish(type, service, properties);
+            }
+        };
+    }
+
+    private static Whiteboard of(BundleContext context, String accountProperty, String account) {
         return new Whiteboard() {
             @Override
             public Registration register(Servlet servlet, String pattern, String name) {
@@ -40,7 +63,17 @@ public interface Whiteboard {
 
             @Override
             public <T> Registration publish(Class<T> type, T service, Dictionary<String, ?> properties) {
-                ServiceRegistration<T> r = context.registerService(type, service, properties);
+                Dictionary<String, ?> props = properties;
+                if (accountProperty != null && properties != null) {
+                    Hashtable<String, Object> tagged = new Hashtable<>();
+                    for (java.util.Enumeration<String> k = properties.keys(); k.hasMoreElements();) {
+                        String key = k.nextElement();
+                        tagged.put(key, properties.get(key));
+                    }
+                    tagged.put(accountProperty, account);
+                    props = tagged;
+                }
+                ServiceRegistration<T> r = context.registerService(type, service, props);
                 return () -> {
                     try {
                         r.unregister();
