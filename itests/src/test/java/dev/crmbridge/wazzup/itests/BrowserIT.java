@@ -17,7 +17,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.junit.After;
 import org.junit.Before;
 import org.junit.Test;
 import org.openqa.selenium.By;
@@ -35,14 +34,11 @@ import org.openqa.selenium.support.ui.Select;
  * <p>Needs Debian's {@code chromium} and {@code chromium-driver} ({@code bin/setup-test-deps}); the
  * test fails, naming the script, when they are missing.
  */
-public class BrowserIT {
+public class BrowserIT extends BrowserTestSupport {
 
     private static final int POLL_SECONDS = 5;
 
-    private WazzupEmulator wazzup;
     private Account account;
-    private Process child;
-    private Chromium chromium;
     private ChromeDriver browser;
     private Path work;
     private String base;
@@ -71,19 +67,6 @@ public class BrowserIT {
 
         chromium = new Chromium(work, "browser");
         browser = chromium.driver;
-    }
-
-    @After
-    public void tearDown() {
-        if (chromium != null) {
-            chromium.close();
-        }
-        if (child != null) {
-            child.destroyForcibly();
-        }
-        if (wazzup != null) {
-            wazzup.close();
-        }
     }
 
     @Test

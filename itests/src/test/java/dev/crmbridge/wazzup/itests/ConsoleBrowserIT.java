@@ -17,7 +17,6 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import org.junit.After;
 import org.junit.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
@@ -28,28 +27,11 @@ import org.openqa.selenium.WebElement;
  * it; the administrator presses Retry on the page, and the page shows it gone and the contact arrives. A POST
  * without the CSRF token is refused, and so is one without the console's sign-in.
  */
-public class ConsoleBrowserIT {
+public class ConsoleBrowserIT extends BrowserTestSupport {
 
     private static final String[][] CONSOLE = {{"org.apache.felix", "org.apache.felix.inventory"},
             {"org.owasp.encoder", "encoder"}, {"org.apache.felix", "org.apache.felix.webconsole"}};
     private static final String AUTH = "Basic " + Base64.getEncoder().encodeToString("admin:admin".getBytes(StandardCharsets.UTF_8));
-
-    private WazzupEmulator wazzup;
-    private Process child;
-    private Chromium chromium;
-
-    @After
-    public void tearDown() {
-        if (chromium != null) {
-            chromium.close();
-        }
-        if (child != null) {
-            child.destroyForcibly();
-        }
-        if (wazzup != null) {
-            wazzup.close();
-        }
-    }
 
     @Test
     public void aDeadLetterIsRetriedFromThePageOnceTheHostFixedItAndForgedPostsAreRefused() throws Exception {

@@ -239,13 +239,19 @@ public class HealthIT extends WazzupTestSupport {
         print("subscription failing", healthOnce("WARN", "Webhooks: Wazzup could not reach"));
     }
 
-    @Test
-    public void allWellIsOkWithTheCounts() throws Exception {
+    /** A new emulator account, configured with the webhooks at this CRM; answers {@code [accountId, apiKey]}. */
+    private String[] connectWithWebhooks() throws Exception {
         String[] account = wazzup.createAccount();
         apiKey = account[1];
         Map<String, Object> p = settings(apiKey, wazzup.baseUrl());
         p.put("publicBaseUrl", "http://127.0.0.1:" + httpPort());
         configure(configAdmin, p);
+        return account;
+    }
+
+    @Test
+    public void allWellIsOkWithTheCounts() throws Exception {
+        connectWithWebhooks();
         JsonNode body = healthOnce("OK", "Synced 2 users, the pipelines, 20 contacts, 2 deals; 0 pending; webhooks subscribed");
         print("all well", body);
         assertEquals("OK", body.path("overallResult").asText());
@@ -254,11 +260,7 @@ public class HealthIT extends WazzupTestSupport {
 
     @Test
     public void aChannelThatCannotSendIsAWarningUntilItIsActiveAgain() throws Exception {
-        String[] account = wazzup.createAccount();
-        apiKey = account[1];
-        Map<String, Object> p = settings(apiKey, wazzup.baseUrl());
-        p.put("publicBaseUrl", "http://127.0.0.1:" + httpPort());
-        configure(configAdmin, p);
+        String[] account = connectWithWebhooks();
         healthOnce("OK", "webhooks subscribed");
         Channels channels = await("the channels service", () -> {
             org.osgi.framework.ServiceReference<Channels> ref = context.getServiceReference(Channels.class);

@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import org.junit.After;
 import org.junit.Before;
 import org.junit.Test;
 import org.openqa.selenium.By;
@@ -22,12 +21,9 @@ import org.openqa.selenium.support.ui.Select;
  * an hour, so only the connector's stream can move the badge. A customer's message raises it and a
  * manager's reply in the chat window brings it down, without a reload.
  */
-public class LiveBadgeBrowserIT {
+public class LiveBadgeBrowserIT extends BrowserTestSupport {
 
-    private WazzupEmulator wazzup;
     private Account account;
-    private Process child;
-    private Chromium chromium;
     private ChromeDriver browser;
     private String base;
 
@@ -46,19 +42,6 @@ public class LiveBadgeBrowserIT {
                         && account.webhooks().messagesAndStatuses());
         chromium = new Chromium(work, "live-badge");
         browser = chromium.driver;
-    }
-
-    @After
-    public void tearDown() {
-        if (chromium != null) {
-            chromium.close();
-        }
-        if (child != null) {
-            child.destroyForcibly();
-        }
-        if (wazzup != null) {
-            wazzup.close();
-        }
     }
 
     /** The node's open streams, as the host's diagnostics page tells them. */

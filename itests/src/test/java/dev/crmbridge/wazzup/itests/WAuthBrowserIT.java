@@ -17,7 +17,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.After;
 import org.junit.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.support.ui.Select;
@@ -30,27 +29,10 @@ import org.openqa.selenium.support.ui.Select;
  * that ignores the crmKey (the reference cannot confirm it takes one): webhooks then work on the URL
  * secret alone. The host CRM runs in a child framework. Screenshots: {@code wauth-*.png}.
  */
-public class WAuthBrowserIT {
+public class WAuthBrowserIT extends BrowserTestSupport {
 
     private static final String CRM_CODE = "browser-crm";
     private static final String SECRET = "browser-wauth-secret-0123456789ab";
-
-    private WazzupEmulator wazzup;
-    private Process child;
-    private Chromium chromium;
-
-    @After
-    public void tearDown() {
-        if (chromium != null) {
-            chromium.close();
-        }
-        if (child != null) {
-            child.destroyForcibly();
-        }
-        if (wazzup != null) {
-            wazzup.close();
-        }
-    }
 
     @Test
     public void anAdministratorConnectsByButton() throws Exception {

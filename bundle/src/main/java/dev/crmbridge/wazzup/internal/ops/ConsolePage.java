@@ -52,6 +52,8 @@ public final class ConsolePage {
     static final int DEAD_LETTERS_SHOWN = 200;
 
     private final Supplier<Operable> status;
+    /** The last done action's outcome per user, shown once by the page the redirect leads to. */
+    private final java.util.Map<String, String> outcomes = new java.util.concurrent.ConcurrentHashMap<>();
     private final java.util.function.Function<Instant, HealthReport> reports;
     private final byte[] key;
 
@@ -79,6 +81,14 @@ public final class ConsolePage {
      * {@code host} its {@code Host}; {@code user} the console's signed-in user, or null.
      */
     public Outcome act(String user, String token, String origin, String host, String action, String id) {
+        Outcome o = decide(user, token, origin, host, action, id);
+        if (o.done()) {
+            outcomes.put(user, o.message());
+        }
+        return o;
+    }
+
+    private Outcome decide(String user, String token, String origin, String host, String action, String id) {
         if (user == null || user.isEmpty()) {
             return new Outcome(403, "Actions need a signed-in console administrator: configure the Web Console's"
                     + " authentication");
@@ -128,8 +138,12 @@ public final class ConsolePage {
         return d.type().name().toLowerCase(Locale.ROOT) + "/" + d.entityId();
     }
 
-    /** The page's content (inside the console's frame); {@code message} is the last action's outcome, or null. */
-    public String render(String user, String message) {
+    /** The page's content (inside the console's frame), with {@code user}'s last action's outcome once. */
+    public String render(String user) {
+        return render(user, user == null ? null : outcomes.remove(user));
+    }
+
+    private String render(String user, String message) {
         StringBuilder b = new StringBuilder(4096);
         b.append("<div id='wazzup-console'>");
         if (message != null) {

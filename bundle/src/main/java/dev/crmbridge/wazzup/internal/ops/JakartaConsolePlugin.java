@@ -4,20 +4,16 @@ import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The {@link ConsolePage} as a Felix Web Console 5 plugin (Jakarta Servlet): GET renders inside the console's
- * frame; an action's POST comes here directly, and a done one is answered with a redirect to the page (303),
- * which then shows its outcome once.
+ * frame; an action's POST comes here directly, and a done one is answered with a redirect to the page (303).
  */
 public final class JakartaConsolePlugin extends HttpServlet {
 
     private static final long serialVersionUID = 1L;
 
     private final transient ConsolePage page;
-    private final transient Map<String, String> outcomes = new ConcurrentHashMap<>();
 
     public JakartaConsolePlugin(ConsolePage page) {
         this.page = page;
@@ -27,7 +23,7 @@ public final class JakartaConsolePlugin extends HttpServlet {
     protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
         String user = req.getRemoteUser();
         resp.setContentType("text/html;charset=UTF-8");
-        resp.getWriter().write(page.render(user, user == null ? null : outcomes.remove(user)));
+        resp.getWriter().write(page.render(user));
     }
 
     @Override
@@ -35,8 +31,7 @@ public final class JakartaConsolePlugin extends HttpServlet {
         String user = req.getRemoteUser();
         ConsolePage.Outcome o = page.act(user, req.getParameter(ConsolePage.TOKEN_FIELD), req.getHeader("Origin"),
                 req.getHeader("Host"), req.getParameter("action"), req.getParameter("id"));
-        if (o.done()) {
-            outcomes.put(user, o.message());
+        if (o.done()) { // the page shows the outcome once
             resp.setStatus(303);
             resp.setHeader("Location", req.getRequestURI());
             return;
